@@ -1,0 +1,138 @@
+package dev.crashwatch.emitter;
+
+import dev.crashwatch.events.Boot;
+import dev.crashwatch.events.Crash;
+import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes boot, crash and heartbeat events: keyed by device id (so a device's events share a
+ * partition), timestamped with the event's own time (the processor's event time), through an
+ * idempotent producer with {@code acks=all}, so a retry never writes a record twice.
+ *
+ * <p>Sends are asynchronous; a failed send is counted and the first failure is rethrown by {@link
+ * #flush()}, so a caller never mistakes a lost event for a delivered one.
+ */
+public final class TelemetryEmitter implements AutoCloseable {
+
+  private final Topics topics;
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final KafkaProducer<byte[], byte[]> rawProducer;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+
+  /**
+   * @param bootstrapServers Kafka
+   * @param serdes the registry-backed serdes (one registry client for all event types)
+   * @param overrides extra producer properties (security, batching), applied last
+   */
+  public TelemetryEmitter(
+      String bootstrapServers, EventSerdes serdes, Topics topics, Map<String, Object> overrides) {
+    this.topics = topics;
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.putAll(overrides);
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), eventSerializer(serdes));
+    this.rawProducer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** One serializer for the three event types; each record carries its own schema. */
+  private static Serializer<SpecificRecord> eventSerializer(EventSerdes serdes) {
+    Serializer<Boot> boots = serdes.value(Boot.class).serializer();
+    Serializer<Crash> crashes = serdes.value(Crash.class).serializer();
+    Serializer<SensorHeartbeat> beats = serdes.value(SensorHeartbeat.class).serializer();
+    return (topic, record) -> {
+      if (record instanceof Boot b) {
+        return boots.serialize(topic, b);
+      }
+      if (record instanceof Crash c) {
+        return crashes.serialize(topic, c);
+      }
+      if (record instanceof SensorHeartbeat h) {
+        return beats.serialize(topic, h);
+      }
+      throw new IllegalArgumentException("not a telemetry event: " + record.getClass());
+    };
+  }
+
+  public void send(Boot boot) {
+    send(topics.boots(), boot.getDeviceId(), boot.getBootTime().toEpochMilli(), boot);
+  }
+
+  public void send(Crash crash) {
+    send(topics.crashes(), crash.getDeviceId(), crash.getCrashTime().toEpochMilli(), crash);
+  }
+
+  public void send(SensorHeartbeat beat) {
+    send(topics.heartbeats(), beat.getDeviceId(), beat.getTime().toEpochMilli(), beat);
+  }
+
+  /** Sends bytes as they are: for replaying spooled records and for simulating garbage. */
+  public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
+    sent.incrementAndGet();
+    rawProducer.send(new ProducerRecord<>(topic, null, timestamp, key, value), this::completed);
+  }
+
+  private void send(String topic, String device, long timestamp, SpecificRecord event) {
+    sent.incrementAndGet();
+    producer.send(new ProducerRecord<>(topic, null, timestamp, device, event), this::completed);
+  }
+
+  private void completed(Object metadata, Exception error) {
+    if (error == null) {
+      acknowledged.incrementAndGet();
+    } else {
+      failed.incrementAndGet();
+      firstFailure.compareAndSet(null, error);
+    }
+  }
+
+  /** Waits until every event sent so far is acknowledged; throws if any send failed. */
+  public void flush() {
+    producer.flush();
+    rawProducer.flush();
+    Exception failure = firstFailure.get();
+    if (failure != null) {
+      throw new IllegalStateException(failed.get() + " events were not delivered", failure);
+    }
+  }
+
+  public long sent() {
+    return sent.get();
+  }
+
+  public long acknowledged() {
+    return acknowledged.get();
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(30));
+    rawProducer.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,460 @@
+package dev.crashwatch.serde;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A caching client for the Confluent Schema Registry REST API, as served by Confluent's registry
+ * and by Apicurio's compatibility API ({@code /apis/ccompat/v7}). Thread-safe; share one per
+ * process and registry.
+ *
+ * <p>After warm-up the serde's hot path ({@link #register}, {@link #lookupId}, {@link #schemaById})
+ * is answered from memory; {@link #httpRequestCount()} proves it in tests.
+ */
+public final class RegistryClient {
+  private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
+
+  /** Confluent's media types first; plain JSON (what Apicurio often answers) last. */
+  public static final String ACCEPT =
+      "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9,"
+          + " application/json; q=0.5";
+
+  public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+  /** Confluent error codes that mean "nothing registered under this subject (yet)". */
+  private static final int SUBJECT_NOT_FOUND = 40401;
+
+  private static final int VERSION_NOT_FOUND = 40402;
+
+  private final List<String> urls;
+  private final AtomicInteger activeUrl = new AtomicInteger();
+  private final HttpClient http;
+  private final Optional<String> authorization;
+  private final SerdeConfig config;
+  private final Backoff backoff;
+  private final BoundedCache<Integer, Schema> schemasById;
+  private final BoundedCache<SubjectSchema, Integer> idsBySchema;
+  private final AtomicLong httpRequests = new AtomicLong();
+  private final ObjectMapper json = new ObjectMapper();
+
+  private record SubjectSchema(String subject, Schema schema) {}
+
+  private record Answer(String method, String url, int status, JsonNode body, String text) {
+    boolean ok() {
+      return status >= 200 && status < 300;
+    }
+
+    int errorCode() {
+      return body.path("error_code").asInt(RegistryException.NONE);
+    }
+
+    /** "POST <url> answered 409 (error_code 409): <message>" */
+    String describe() {
+      String message = body.path("message").asText(text);
+      int code = errorCode();
+      return method
+          + " "
+          + url
+          + " answered "
+          + status
+          + (code == RegistryException.NONE ? "" : " (error_code " + code + ")")
+          + (message.isEmpty() ? "" : ": " + abbreviate(message));
+    }
+  }
+
+  public RegistryClient(Map<String, ?> configs) {
+    this(new SerdeConfig(configs));
+  }
+
+  public RegistryClient(SerdeConfig config) {
+    this.config = config;
+    this.urls = config.registryUrls();
+    if (urls.isEmpty()) {
+      throw new ConfigException(
+          SerdeConfig.SCHEMA_REGISTRY_URL, "", "required: the schema registry's base URL");
+    }
+    this.authorization = config.basicAuthUserInfo().map(BasicAuth::header);
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            // HTTP/1.1: no h2c upgrade dance with registries or proxies that handle it badly.
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(config.connectTimeout());
+    SslContexts.fromConfig(config).ifPresent(builder::sslContext);
+    this.http = builder.build();
+    this.backoff = config.backoff();
+    this.schemasById = new BoundedCache<>(config.cacheCapacity());
+    this.idsBySchema = new BoundedCache<>(config.cacheCapacity());
+  }
+
+  /** A client with default settings for one registry base URL. */
+  public static RegistryClient forUrl(String url) {
+    return new RegistryClient(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, url));
+  }
+
+  /**
+   * Registers {@code schema} under {@code subject} (POST /subjects/{subject}/versions) and returns
+   * its global id; registering an already registered schema returns the existing id. Sends Avro's
+   * canonical text, {@link Schema#toString()}, exactly what Confluent's Java serializer sends: a
+   * registry that compares text (Apicurio) would give the same schema with other whitespace a new
+   * id.
+   *
+   * @throws IncompatibleSchemaException if the subject's compatibility rule refuses it (409)
+   */
+  public int register(String subject, Schema schema) {
+    return idsBySchema.getOrLoad(
+        new SubjectSchema(subject, schema),
+        key -> {
+          Answer a = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+          if (a.status == 409) {
+            throw new IncompatibleSchemaException(
+                "schema "
+                    + schema.getFullName()
+                    + " is incompatible with subject "
+                    + subject
+                    + ": "
+                    + a.describe(),
+                a.url,
+                a.status,
+                a.errorCode());
+          }
+          return rememberId(a, "register schema under subject " + subject, schema);
+        });
+  }
+
+  /**
+   * The id of {@code schema} if it is already registered under {@code subject} (POST
+   * /subjects/{subject}); never registers.
+   *
+   * @throws RegistryException with {@link SerdeError#SCHEMA_NOT_REGISTERED} if it is not
+   */
+  public int lookupId(String subject, Schema schema) {
+    return idsBySchema.getOrLoad(
+        new SubjectSchema(subject, schema),
+        key -> {
+          Answer a = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+          if (a.status == 404) {
+            throw new RegistryException(
+                SerdeError.SCHEMA_NOT_REGISTERED,
+                "schema "
+                    + schema.getFullName()
+                    + " is not registered under subject "
+                    + subject
+                    + " and "
+                    + SerdeConfig.AUTO_REGISTER_SCHEMAS
+                    + " is false: "
+                    + a.describe(),
+                a.url,
+                a.status,
+                a.errorCode(),
+                null);
+          }
+          return rememberId(a, "look up schema under subject " + subject, schema);
+        });
+  }
+
+  /**
+   * The schema with global id {@code id} (GET /schemas/ids/{id}).
+   *
+   * @throws RegistryException with {@link SerdeError#UNKNOWN_SCHEMA_ID} if the registry does not
+   *     know it
+   */
+  public Schema schemaById(int id) {
+    return schemasById.getOrLoad(
+        id,
+        key -> {
+          Answer a = send("GET", "/schemas/ids/" + id, null);
+          if (a.status == 404) {
+            throw new RegistryException(
+                SerdeError.UNKNOWN_SCHEMA_ID,
+                "schema id " + id + " is unknown to the registry at " + a.url + ": " + a.describe(),
+                a.url,
+                a.status,
+                a.errorCode(),
+                null);
+          }
+          requireOk(a, "fetch schema id " + id);
+          String type = a.body.path("schemaType").asText("AVRO");
+          if (!"AVRO".equalsIgnoreCase(type)) {
+            throw new RegistryException(
+                SerdeError.SCHEMA_MISMATCH,
+                "schema id " + id + " is a " + type + " schema, not Avro (" + a.url + ")",
+                a.url,
+                a.status,
+                RegistryException.NONE,
+                null);
+          }
+          try {
+            return new Schema.Parser().parse(a.body.path("schema").asText());
+          } catch (SchemaParseException e) {
+            throw new RegistryException(
+                SerdeError.REGISTRY_ERROR,
+                "schema id " + id + " from " + a.url + " is not valid Avro: " + e.getMessage(),
+                a.url,
+                a.status,
+                RegistryException.NONE,
+                e);
+          }
+        });
+  }
+
+  /**
+   * Whether registering {@code schema} under {@code subject} would pass the subject's compatibility
+   * rule against its latest version (POST /compatibility/subjects/{subject}/versions/latest). A
+   * subject with no versions yet accepts anything, so that is {@code true}. Not cached.
+   */
+  public boolean isCompatible(String subject, Schema schema) {
+    Answer a =
+        send(
+            "POST",
+            "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+            schemaBody(schema));
+    if (a.status == 404
+        && (a.errorCode() == SUBJECT_NOT_FOUND || a.errorCode() == VERSION_NOT_FOUND)) {
+      return true;
+    }
+    requireOk(a, "check compatibility for subject " + subject);
+    return a.body.path("is_compatible").asBoolean(false);
+  }
+
+  /**
+   * The subject-level compatibility level (GET /config/{subject}), empty if the subject has none:
+   * Confluent answers 404 then, Apicurio answers 200 with its effective level. Informational only:
+   * Apicurio may report NONE while a global BACKWARD rule is enforced; registration (409) is what
+   * counts.
+   */
+  public Optional<String> subjectCompatibility(String subject) {
+    Answer a = send("GET", "/config/" + encode(subject), null);
+    if (a.status == 404) {
+      return Optional.empty();
+    }
+    requireOk(a, "read the config of subject " + subject);
+    return Optional.ofNullable(a.body.path("compatibilityLevel").textValue());
+  }
+
+  /** Sets the subject-level compatibility level (PUT /config/{subject}); returns the level set. */
+  public String setSubjectCompatibility(String subject, String level) {
+    Answer a = send("PUT", "/config/" + encode(subject), Map.of("compatibility", level));
+    requireOk(a, "set the compatibility of subject " + subject + " to " + level);
+    return a.body.path("compatibility").asText(level);
+  }
+
+  /** HTTP requests sent so far, retries included. */
+  public long httpRequestCount() {
+    return httpRequests.get();
+  }
+
+  /** The configured base URLs, fail-overs after the first. */
+  public List<String> urls() {
+    return urls;
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryClient" + urls;
+  }
+
+  private int rememberId(Answer a, String what, Schema schema) {
+    requireOk(a, what);
+    JsonNode id = a.body.path("id");
+    if (!id.canConvertToInt()) {
+      throw new RegistryException(
+          SerdeError.REGISTRY_ERROR,
+          "cannot " + what + ": no schema id in the answer of " + a.describe(),
+          a.url,
+          a.status,
+          RegistryException.NONE,
+          null);
+    }
+    // The registry just vouched that this id is this schema; saves the reader a fetch.
+    schemasById.put(id.intValue(), schema);
+    return id.intValue();
+  }
+
+  private void requireOk(Answer a, String what) {
+    if (!a.ok()) {
+      throw new RegistryException(
+          SerdeError.REGISTRY_ERROR,
+          "cannot " + what + ": " + a.describe(),
+          a.url,
+          a.status,
+          a.errorCode(),
+          null);
+    }
+  }
+
+  private static Map<String, String> schemaBody(Schema schema) {
+    return Map.of("schema", schema.toString());
+  }
+
+  /** Subjects become one path segment: '/', spaces etc. are percent-encoded. */
+  private static String encode(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /**
+   * Sends one request, retrying connect errors, timeouts, 5xx and 429 with backoff; the next retry
+   * goes to the next configured URL after a connection failure. Other answers, 4xx included, are
+   * returned for the caller to interpret: retrying them cannot help.
+   */
+  private Answer send(String method, String path, Object body) {
+    byte[] payload = toJson(body);
+    IOException lastFailure = null;
+    Answer lastAnswer = null;
+    int attempts = config.maxRetries() + 1;
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) {
+        sleep(backoff.delayMs(attempt - 1));
+      }
+      String url = urls.get(Math.floorMod(activeUrl.get(), urls.size())) + path;
+      try {
+        httpRequests.incrementAndGet();
+        HttpResponse<byte[]> response =
+            http.send(request(method, url, payload), HttpResponse.BodyHandlers.ofByteArray());
+        lastAnswer = answer(method, url, response);
+        if (response.statusCode() < 500 && response.statusCode() != 429) {
+          return lastAnswer;
+        }
+        log.warn("Registry {}; attempt {} of {}", lastAnswer.describe(), attempt + 1, attempts);
+      } catch (IOException e) {
+        lastFailure = e;
+        lastAnswer = null;
+        activeUrl.incrementAndGet();
+        log.warn(
+            "Registry {} {} failed: {}; attempt {} of {}",
+            method,
+            url,
+            causes(e),
+            attempt + 1,
+            attempts);
+      } catch (InterruptedException e) {
+        throw interrupted(e);
+      }
+    }
+    // A registry that is down and one that keeps answering 5xx are the same for the caller: retry
+    // later, do not dead-letter the record.
+    if (lastAnswer != null) {
+      throw new RegistryException(
+          SerdeError.REGISTRY_UNREACHABLE,
+          "registry unavailable after " + attempts + " attempts: " + lastAnswer.describe(),
+          lastAnswer.url,
+          lastAnswer.status,
+          lastAnswer.errorCode(),
+          null);
+    }
+    throw new RegistryException(
+        SerdeError.REGISTRY_UNREACHABLE,
+        "registry "
+            + String.join(", ", urls)
+            + " unreachable after "
+            + attempts
+            + " attempts ("
+            + method
+            + " "
+            + path
+            + "): "
+            + causes(lastFailure),
+        urls.get(0) + path,
+        RegistryException.NONE,
+        RegistryException.NONE,
+        lastFailure);
+  }
+
+  private HttpRequest request(String method, String url, byte[] payload) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(config.requestTimeout())
+            .header("Accept", ACCEPT)
+            .method(
+                method,
+                payload == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(payload));
+    if (payload != null) {
+      b.header("Content-Type", CONTENT_TYPE);
+    }
+    authorization.ifPresent(h -> b.header("Authorization", h));
+    return b.build();
+  }
+
+  /** Parses any JSON answer whatever its content type; keeps non-JSON bodies as text. */
+  private Answer answer(String method, String url, HttpResponse<byte[]> response) {
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    JsonNode body;
+    try {
+      body = text.isBlank() ? MissingNode.getInstance() : json.readTree(text);
+    } catch (JsonProcessingException e) {
+      body = MissingNode.getInstance(); // an HTML error page from a proxy, say
+    }
+    return new Answer(method, url, response.statusCode(), body, text);
+  }
+
+  private byte[] toJson(Object body) {
+    if (body == null) {
+      return null;
+    }
+    try {
+      return json.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e); // a Map of strings always serializes
+    }
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw interrupted(e);
+    }
+  }
+
+  private RegistryException interrupted(InterruptedException e) {
+    Thread.currentThread().interrupt();
+    return new RegistryException(
+        SerdeError.REGISTRY_UNREACHABLE,
+        "interrupted while talking to the registry " + String.join(", ", urls),
+        urls.get(0),
+        RegistryException.NONE,
+        RegistryException.NONE,
+        e);
+  }
+
+  /**
+   * "ConnectException <- ClosedChannelException: ..."; the JDK often leaves the top message null.
+   */
+  static String causes(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null && sb.length() < 500; c = c.getCause()) {
+      if (sb.length() > 0) {
+        sb.append(" <- ");
+      }
+      sb.append(c.getClass().getSimpleName());
+      if (c.getMessage() != null) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 500 ? s : s.substring(0, 500) + "...";
+  }
+}

@@ -1,0 +1,98 @@
+package dev.crashwatch.serde;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericFixed;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The {@link SpecificData} for a generated class that the application chose, with the class's named
+ * types (itself, nested records, enums, fixed) resolved up front.
+ *
+ * <p>Why: since 1.12 Avro loads a class by a schema's name only if its package is trusted through
+ * the {@code org.apache.avro.SERIALIZABLE_PACKAGES} system property, so that a schema from outside
+ * cannot choose classes to instantiate. Here the application named the class (a typed deserializer,
+ * or the record it hands to the serializer), and the names come from that class's own compiled
+ * schema, not from the wire: they are trusted by construction, and the serde works without a
+ * JVM-wide flag. Classes chosen by a writer's schema ({@code specific.avro.reader} without a class)
+ * still go through Avro's check.
+ */
+public final class SpecificModels {
+  private SpecificModels() {}
+
+  private static final ClassValue<SpecificData> MODELS =
+      new ClassValue<>() {
+        @Override
+        protected SpecificData computeValue(Class<?> type) {
+          ClassLoader loader = type.getClassLoader();
+          Map<String, Class<?>> classes = new HashMap<>();
+          collect(SpecificData.get().getSchema(type), loader, classes);
+          KnownClasses model = new KnownClasses(loader, classes);
+          // The generated MODEL$ carries the logical-type conversions the class was built with.
+          SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
+          return model;
+        }
+      };
+
+  /** The model for {@code type}, a generated SpecificRecord class; cached per class. */
+  public static SpecificData forClass(Class<?> type) {
+    return MODELS.get(type);
+  }
+
+  private static void collect(Schema schema, ClassLoader loader, Map<String, Class<?>> classes) {
+    switch (schema.getType()) {
+      case RECORD -> {
+        if (classes.containsKey(schema.getFullName())) {
+          return; // recursive types
+        }
+        resolve(schema, loader, classes, SpecificRecord.class);
+        for (Schema.Field field : schema.getFields()) {
+          collect(field.schema(), loader, classes);
+        }
+      }
+      case ENUM -> resolve(schema, loader, classes, Enum.class);
+      case FIXED -> resolve(schema, loader, classes, GenericFixed.class);
+      case ARRAY -> collect(schema.getElementType(), loader, classes);
+      case MAP -> collect(schema.getValueType(), loader, classes);
+      case UNION -> schema.getTypes().forEach(t -> collect(t, loader, classes));
+      default -> {}
+    }
+  }
+
+  private static void resolve(
+      Schema schema, ClassLoader loader, Map<String, Class<?>> classes, Class<?> kind) {
+    try {
+      // initialize=false: nothing runs until the class is known to be of the expected kind.
+      Class<?> c = Class.forName(SpecificData.getClassName(schema), false, loader);
+      classes.put(schema.getFullName(), kind.isAssignableFrom(c) ? c : null);
+    } catch (ClassNotFoundException e) {
+      classes.put(schema.getFullName(), null); // left to Avro's own lookup
+    }
+  }
+
+  private static final class KnownClasses extends SpecificData {
+    private final Map<String, Class<?>> classes;
+
+    KnownClasses(ClassLoader loader, Map<String, Class<?>> classes) {
+      super(loader);
+      this.classes = classes;
+    }
+
+    @SuppressWarnings("rawtypes")
+    @Override
+    public Class getClass(Schema schema) {
+      switch (schema.getType()) {
+        case RECORD, ENUM, FIXED -> {
+          Class<?> known = classes.get(schema.getFullName());
+          if (known != null) {
+            return known;
+          }
+        }
+        default -> {}
+      }
+      return super.getClass(schema);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.crashwatch.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./crashwatch} command line. Each subcommand is one job. */
+@Command(
+    name = "crashwatch",
+    mixinStandardHelpOptions = true,
+    version = "crashwatch 0.1.0",
+    description = "Fleet-wide crash detection on Kafka: telemetry in, rollback signals out.",
+    subcommands = {DemoCommand.class, ProcessCommand.class, CommandLine.HelpCommand.class})
+public final class Crashwatch {
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Crashwatch());
+    // A bad option or config value is the user's to fix: print the message, not a stack trace.
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof dev.crashwatch.config.ConfigException
+              || e instanceof dev.crashwatch.simulator.scenario.ScenarioException) {
+            commandLine.getErr().println("crashwatch: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,206 @@
+package dev.crashwatch.launcher;
+
+import dev.crashwatch.config.Settings;
+import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.processor.ProcessorSettings;
+import dev.crashwatch.processor.StreamProcessor;
+import dev.crashwatch.processor.state.VersionStats;
+import dev.crashwatch.processor.state.VersionStatsProcessor;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
+import dev.crashwatch.simulator.FleetSimulator;
+import dev.crashwatch.simulator.scenario.Fleet;
+import dev.crashwatch.simulator.scenario.Scenario;
+import dev.crashwatch.simulator.scenario.ScenarioLoader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job on the embedded default: a real local broker and registry, the stream processor, and
+ * the fleet simulator playing a scenario into them, then what the processor made of it.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start a local Kafka broker and schema registry, run the stream processor, and replay a"
+          + " scenario through them as fast as they take it. Everything is stopped and deleted"
+          + " at the end."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--scenario",
+      paramLabel = "FILE",
+      defaultValue = "scenarios/channel-file-291.json",
+      description = "Scenario file (default: ${DEFAULT-VALUE}).")
+  Path scenarioFile;
+
+  @Option(
+      names = "--devices",
+      paramLabel = "N",
+      description = "Override the scenario's fleet size, e.g. to try a bigger or smaller fleet.")
+  Integer devices;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = ".crashwatch/demo",
+      description =
+          "Where the broker, registry and state stores keep their files while running"
+              + " (default: ${DEFAULT-VALUE}); deleted at the end.")
+  Path dataDir;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Scenario scenario = withDevices(ScenarioLoader.load(scenarioFile), devices);
+    out.printf(
+        "crashwatch demo: scenario %s, %,d devices, %s of simulated time from %s%n",
+        scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());
+    out.println("starting a local Kafka broker and schema registry...");
+    try (LocalStack stack = LocalStack.start(dataDir)) {
+      out.printf(
+          "  Kafka %s (%d ms), schema registry %s (%d ms)%n",
+          stack.bootstrapServers(),
+          stack.kafkaStartMillis(),
+          stack.schemaRegistryUrl(),
+          stack.registryStartMillis());
+      Topics topics = Topics.defaults();
+      stack.createTopics(partitions, topics.boots(), topics.crashes(), topics.heartbeats());
+      stack.createTopics(1, topics.deadLetters(), topics.rollbackSignals(), topics.spikeAlerts());
+
+      Settings settings =
+          // CRASHWATCH_* environment variables apply to the demo too; the stack's addresses win.
+          ProcessorSettings.load(Optional.empty(), System.getenv())
+              .raw()
+              .with("bootstrap.servers", stack.bootstrapServers(), "demo")
+              .with("schema.registry.url", stack.schemaRegistryUrl(), "demo")
+              .with("application.id", "crashwatch-demo", "demo")
+              .with("state.dir", stack.scratchDir("streams").toString(), "demo");
+      ProcessorSettings processorSettings = new ProcessorSettings(settings);
+      EventSerdes serdes = EventSerdes.connect(stack.schemaRegistryUrl());
+      try (StreamProcessor processor = new StreamProcessor(processorSettings)) {
+        processor.start();
+        Progress.await(
+            "stream processor running",
+            Duration.ofSeconds(60),
+            () -> processor.streams().state() == KafkaStreams.State.RUNNING);
+        out.println("stream processor running; replaying the scenario...");
+
+        FleetSimulator.Result result;
+        try (TelemetryEmitter emitter =
+            new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of())) {
+          long wallStart = System.nanoTime();
+          result =
+              new FleetSimulator(scenario, emitter)
+                  .run(
+                      Duration.ofMinutes(15),
+                      at ->
+                          out.printf(
+                              "  simulated %s  %,d events sent (%,.0f/s)%n",
+                              at,
+                              emitter.sent(),
+                              emitter.sent()
+                                  / Math.max(1e-3, (System.nanoTime() - wallStart) / 1e9)));
+        }
+        out.printf(
+            "replay done: %,d events (%,d crashes) in %.1f s; waiting for the processor to catch up...%n",
+            result.events(), result.crashes(), result.wallTime().toMillis() / 1e3);
+        new ConsumerLag(
+                stack.bootstrapServers(), processorSettings.applicationId(), topics.inputs())
+            .awaitCaughtUp(Duration.ofMinutes(10), line -> out.println("  " + line));
+        printVersions(processor.streams());
+        out.printf(
+            "dead letters (records the processor could not use), by reason: %s%n",
+            DeadLetterSummary.countByReason(
+                stack.bootstrapServers(), serdes, topics.deadLetters()));
+        out.printf("devices crashed per ring: %s%n", result.crashedDevicesByRing());
+      }
+    }
+    out.println("stopped the processor, broker and registry; removed " + dataDir);
+    return 0;
+  }
+
+  private void printVersions(KafkaStreams streams) {
+    ReadOnlyKeyValueStore<String, VersionStats> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                VersionStatsProcessor.STORE, QueryableStoreTypes.keyValueStore()));
+    List<KeyValue<String, VersionStats>> rows = new ArrayList<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(rows::add);
+    }
+    rows.sort((a, b) -> a.key.compareTo(b.key));
+    out.println("what the processor counted, per component version:");
+    out.printf(
+        "  %-32s %10s %10s %8s  %s%n",
+        "component@version", "exposed", "crashed", "rate", "top bugcheck / module");
+    for (KeyValue<String, VersionStats> row : rows) {
+      long exposed = VersionStatsProcessor.exposed(row.value);
+      long crashed = row.value.getCrashedDevices();
+      out.printf(
+          "  %-32s %,10d %,10d %7.2f%%  %s%n",
+          row.key,
+          exposed,
+          crashed,
+          exposed == 0 ? 0.0 : 100.0 * crashed / exposed,
+          top(row.value.getBugchecks()) + " / " + top(row.value.getModules()));
+    }
+  }
+
+  private static String top(Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .max(Map.Entry.comparingByValue())
+        .map(Map.Entry::getKey)
+        .orElse("-");
+  }
+
+  private static Scenario withDevices(Scenario s, Integer devices) {
+    if (devices == null) {
+      return s;
+    }
+    Fleet f = s.fleet();
+    Fleet resized =
+        new Fleet(
+            devices,
+            f.tenants(),
+            f.rings(),
+            f.heartbeatEvery(),
+            f.baselineCrashesPerDeviceDay(),
+            f.components());
+    return new Scenario(
+        s.name(),
+        s.seed(),
+        s.start(),
+        s.duration(),
+        resized,
+        s.rollouts(),
+        s.incidents(),
+        s.telemetry(),
+        s.controller(),
+        s.expect());
+  }
+}

@@ -1,0 +1,233 @@
+package dev.crashwatch.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Configuration in three layers, each overriding the one before: defaults in code (the declared
+ * {@link Setting}s), a properties file, then environment variables ({@code CRASHWATCH_*}), so that
+ * docker compose can configure everything through {@code environment:}.
+ *
+ * <p>Keys under {@value #KAFKA_PREFIX} are passed through to Kafka clients unchanged (minus the
+ * prefix), e.g. {@code kafka.security.protocol=SASL_SSL}; in the environment they are written
+ * {@code CRASHWATCH_KAFKA_SECURITY_PROTOCOL}. Any other key that is not declared is refused, with
+ * its name and where it came from, because a misspelt key silently doing nothing is worse than a
+ * stop.
+ */
+public final class Settings {
+
+  public static final String KAFKA_PREFIX = "kafka.";
+  static final String ENV_PREFIX = "CRASHWATCH_";
+
+  private final Map<String, Setting> declared;
+  private final Map<String, String> values;
+  private final Map<String, String> origins;
+
+  private Settings(
+      Map<String, Setting> declared, Map<String, String> values, Map<String, String> origins) {
+    this.declared = declared;
+    this.values = values;
+    this.origins = origins;
+  }
+
+  /** Defaults only. */
+  public static Settings defaults(Collection<Setting> declared) {
+    return load(declared, Optional.empty(), Map.of());
+  }
+
+  /**
+   * Loads the three layers.
+   *
+   * @param file an optional properties file
+   * @param env the environment, usually {@code System.getenv()}
+   * @throws ConfigException naming the key and its origin when a key is unknown or a file
+   *     unreadable
+   */
+  public static Settings load(
+      Collection<Setting> declared, Optional<Path> file, Map<String, String> env) {
+    Map<String, Setting> byKey = new LinkedHashMap<>();
+    declared.forEach(s -> byKey.put(s.key(), s));
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> origins = new LinkedHashMap<>();
+    for (Setting s : declared) {
+      if (s.defaultValue() != null) {
+        values.put(s.key(), s.defaultValue());
+        origins.put(s.key(), "default");
+      }
+    }
+    if (file.isPresent()) {
+      Properties props = new Properties();
+      try (Reader reader = Files.newBufferedReader(file.get())) {
+        props.load(reader);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file.get() + ": " + e.getMessage());
+      }
+      for (String key : new TreeMap<>(props).keySet().stream().map(Object::toString).toList()) {
+        String origin = "file " + file.get();
+        requireKnown(byKey, key, origin);
+        values.put(key, props.getProperty(key).trim());
+        origins.put(key, origin);
+      }
+    }
+    Map<String, String> envKeys = new TreeMap<>();
+    byKey.keySet().forEach(k -> envKeys.put(Setting.envName(k), k));
+    for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith(ENV_PREFIX)) {
+        continue;
+      }
+      String origin = "environment " + name;
+      String key = envKeys.get(name);
+      if (key == null && name.startsWith(ENV_PREFIX + "KAFKA_")) {
+        key =
+            name.substring(ENV_PREFIX.length())
+                .toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '.');
+      }
+      if (key == null) {
+        if (isLauncherVariable(name)) {
+          continue;
+        }
+        throw new ConfigException(
+            origin + ": unknown setting (known: " + String.join(", ", envKeys.keySet()) + ")");
+      }
+      values.put(key, e.getValue().trim());
+      origins.put(key, origin);
+    }
+    return new Settings(byKey, values, origins);
+  }
+
+  /** Variables read by the launcher script itself, not by the Java code. */
+  private static boolean isLauncherVariable(String name) {
+    return name.equals("CRASHWATCH_JAVA_OPTS") || name.equals("CRASHWATCH_HOME");
+  }
+
+  private static void requireKnown(Map<String, Setting> byKey, String key, String origin) {
+    if (!byKey.containsKey(key) && !key.startsWith(KAFKA_PREFIX)) {
+      throw new ConfigException(
+          origin
+              + ": unknown setting '"
+              + key
+              + "' (known: "
+              + String.join(", ", byKey.keySet())
+              + ")");
+    }
+  }
+
+  /** Returns a copy with {@code key} set, as if given last (used by command-line options). */
+  public Settings with(String key, String value, String origin) {
+    requireKnown(declared, key, origin);
+    Map<String, String> v = new LinkedHashMap<>(values);
+    Map<String, String> o = new LinkedHashMap<>(origins);
+    v.put(key, value);
+    o.put(key, origin);
+    return new Settings(declared, v, o);
+  }
+
+  public String getString(String key) {
+    String value = values.get(declaredKey(key));
+    if (value == null || value.isEmpty()) {
+      throw new ConfigException(
+          key
+              + ": required, but not set (set it in the config file or "
+              + Setting.envName(key)
+              + ")");
+    }
+    return value;
+  }
+
+  public Optional<String> getOptional(String key) {
+    String value = values.get(declaredKey(key));
+    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  public int getInt(String key) {
+    String value = getString(key);
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw invalid(key, value, "an integer");
+    }
+  }
+
+  public long getLong(String key) {
+    String value = getString(key);
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw invalid(key, value, "an integer");
+    }
+  }
+
+  public double getDouble(String key) {
+    String value = getString(key);
+    try {
+      double d = Double.parseDouble(value);
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw invalid(key, value, "a finite number");
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw invalid(key, value, "a number");
+    }
+  }
+
+  public boolean getBoolean(String key) {
+    String value = getString(key);
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(key, value, "true or false");
+    };
+  }
+
+  /** An ISO-8601 duration such as {@code PT10M}. */
+  public Duration getDuration(String key) {
+    String value = getString(key);
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw invalid(key, value, "an ISO-8601 duration such as PT10M");
+    }
+  }
+
+  /** The pass-through Kafka client properties, without the {@value #KAFKA_PREFIX} prefix. */
+  public Map<String, Object> kafkaOverrides() {
+    return values.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(KAFKA_PREFIX))
+        .collect(
+            Collectors.toMap(
+                e -> e.getKey().substring(KAFKA_PREFIX.length()),
+                Map.Entry::getValue,
+                (a, b) -> b,
+                TreeMap::new));
+  }
+
+  /** Where the value of {@code key} came from: default, a file, or an environment variable. */
+  public String originOf(String key) {
+    return origins.getOrDefault(key, "unset");
+  }
+
+  private String declaredKey(String key) {
+    if (!declared.containsKey(key)) {
+      throw new IllegalArgumentException("setting '" + key + "' is read but was never declared");
+    }
+    return key;
+  }
+
+  private ConfigException invalid(String key, String value, String expected) {
+    return new ConfigException(
+        key + ": expected " + expected + ", was '" + value + "' (from " + originOf(key) + ")");
+  }
+}

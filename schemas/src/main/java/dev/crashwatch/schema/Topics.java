@@ -1,0 +1,76 @@
+package dev.crashwatch.schema;
+
+import dev.crashwatch.config.Setting;
+import dev.crashwatch.config.Settings;
+import java.util.List;
+
+/**
+ * The names of every topic, in one place. Defaults are DESIGN.md's; each name is overridable
+ * ({@code topic.boots=...} or {@code CRASHWATCH_TOPIC_BOOTS}). Keys are device ids on the input
+ * topics and {@code component@version} on the outputs.
+ *
+ * @param boots {@code Boot} events, keyed by device id
+ * @param crashes {@code Crash} events, keyed by device id
+ * @param heartbeats {@code SensorHeartbeat} events, keyed by device id
+ * @param rollbackSignals {@code RollbackSignal}s, compacted, keyed by component@version
+ * @param spikeAlerts {@code SpikeAlert}s for SOC dashboards, keyed by component@version
+ * @param vendorHealthPrefix prefix of the per-vendor {@code VendorHealth} feeds; the vendor name
+ *     follows it, so an ACL on {@code vendor-health.<vendor>} isolates one vendor
+ * @param deadLetters {@code DeadLetter} envelopes of records that could not be used
+ */
+public record Topics(
+    String boots,
+    String crashes,
+    String heartbeats,
+    String rollbackSignals,
+    String spikeAlerts,
+    String vendorHealthPrefix,
+    String deadLetters) {
+
+  public static final List<Setting> SETTINGS =
+      List.of(
+          new Setting("topic.boots", "device-boots", "Input topic of Boot events."),
+          new Setting("topic.crashes", "device-crashes", "Input topic of Crash events."),
+          new Setting(
+              "topic.heartbeats", "sensor-heartbeats", "Input topic of SensorHeartbeat events."),
+          new Setting(
+              "topic.rollback.signals",
+              "rollback-signals",
+              "Compacted output topic of RollbackSignals."),
+          new Setting(
+              "topic.spike.alerts", "spike-alerts", "Output topic of SpikeAlerts for the SOC."),
+          new Setting(
+              "topic.vendor.health.prefix",
+              "vendor-health.",
+              "Prefix of the per-vendor VendorHealth feeds (prefix + vendor)."),
+          new Setting(
+              "topic.dead.letters",
+              "telemetry-dead-letters",
+              "Dead-letter topic of unusable records."));
+
+  /** The default names. */
+  public static Topics defaults() {
+    return from(Settings.defaults(SETTINGS));
+  }
+
+  public static Topics from(Settings settings) {
+    return new Topics(
+        settings.getString("topic.boots"),
+        settings.getString("topic.crashes"),
+        settings.getString("topic.heartbeats"),
+        settings.getString("topic.rollback.signals"),
+        settings.getString("topic.spike.alerts"),
+        settings.getString("topic.vendor.health.prefix"),
+        settings.getString("topic.dead.letters"));
+  }
+
+  /** The health feed of one vendor. */
+  public String vendorHealth(String vendor) {
+    return vendorHealthPrefix + vendor;
+  }
+
+  /** The three input topics, which must have the same partition count to co-partition by device. */
+  public List<String> inputs() {
+    return List.of(boots, crashes, heartbeats);
+  }
+}

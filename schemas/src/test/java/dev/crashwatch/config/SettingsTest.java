@@ -1,0 +1,117 @@
+package dev.crashwatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  private static final List<Setting> DECLARED =
+      List.of(
+          new Setting("topic.boots", "device-boots", "Boots topic."),
+          new Setting("detector.min.devices", "5", "Minimum crashed devices."),
+          new Setting("detector.window", "PT10M", "Window."),
+          new Setting("detector.enabled", "true", "Switch."),
+          new Setting("bootstrap.servers", null, "Required, no default."));
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultsApplyWhenNothingOverrides() {
+    Settings s = Settings.defaults(DECLARED);
+    assertThat(s.getString("topic.boots")).isEqualTo("device-boots");
+    assertThat(s.getInt("detector.min.devices")).isEqualTo(5);
+    assertThat(s.getDuration("detector.window")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(s.getBoolean("detector.enabled")).isTrue();
+    assertThat(s.originOf("topic.boots")).isEqualTo("default");
+  }
+
+  @Test
+  void aFileOverridesDefaultsAndTheEnvironmentOverridesTheFile() throws IOException {
+    Path file = write("topic.boots=boots-from-file\ndetector.min.devices=7\n");
+    Settings s =
+        Settings.load(
+            DECLARED,
+            Optional.of(file),
+            Map.of("CRASHWATCH_DETECTOR_MIN_DEVICES", "9", "PATH", "/bin"));
+    assertThat(s.getString("topic.boots")).isEqualTo("boots-from-file");
+    assertThat(s.originOf("topic.boots")).contains("file");
+    assertThat(s.getInt("detector.min.devices")).isEqualTo(9);
+    assertThat(s.originOf("detector.min.devices"))
+        .isEqualTo("environment CRASHWATCH_DETECTOR_MIN_DEVICES");
+  }
+
+  @Test
+  void kafkaKeysPassThroughFromFileAndEnvironment() throws IOException {
+    Path file = write("kafka.linger.ms=20\n");
+    Settings s =
+        Settings.load(
+            DECLARED, Optional.of(file), Map.of("CRASHWATCH_KAFKA_SECURITY_PROTOCOL", "SSL"));
+    assertThat(s.kafkaOverrides())
+        .containsEntry("linger.ms", "20")
+        .containsEntry("security.protocol", "SSL");
+  }
+
+  @Test
+  void anUnknownKeyInAFileIsRefusedByName() throws IOException {
+    Path file = write("detector.min.device=7\n");
+    assertThatThrownBy(() -> Settings.load(DECLARED, Optional.of(file), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown setting 'detector.min.device'")
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void anUnknownEnvironmentVariableIsRefusedByName() {
+    assertThatThrownBy(
+            () -> Settings.load(DECLARED, Optional.empty(), Map.of("CRASHWATCH_TOPIC_BOOT", "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CRASHWATCH_TOPIC_BOOT");
+  }
+
+  @Test
+  void aBadValueNamesTheKeyTheValueAndItsOrigin() {
+    Settings s =
+        Settings.load(
+            DECLARED, Optional.empty(), Map.of("CRASHWATCH_DETECTOR_WINDOW", "10 minutes"));
+    assertThatThrownBy(() -> s.getDuration("detector.window"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "detector.window: expected an ISO-8601 duration such as PT10M, was '10 minutes'"
+                + " (from environment CRASHWATCH_DETECTOR_WINDOW)");
+    Settings t = s.with("detector.enabled", "yes", "--enabled");
+    assertThatThrownBy(() -> t.getBoolean("detector.enabled"))
+        .hasMessageContaining("detector.enabled");
+  }
+
+  @Test
+  void aMissingRequiredValueSaysHowToSetIt() {
+    assertThatThrownBy(() -> Settings.defaults(DECLARED).getString("bootstrap.servers"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bootstrap.servers: required")
+        .hasMessageContaining("CRASHWATCH_BOOTSTRAP_SERVERS");
+  }
+
+  @Test
+  void anUnreadableFileIsNamed() {
+    Path missing = dir.resolve("nope.properties");
+    assertThatThrownBy(() -> Settings.load(DECLARED, Optional.of(missing), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nope.properties");
+  }
+
+  private Path write(String text) throws IOException {
+    Path file = dir.resolve("crashwatch.properties");
+    Files.writeString(file, text);
+    return file;
+  }
+}

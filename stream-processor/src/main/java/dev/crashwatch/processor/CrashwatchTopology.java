@@ -1,0 +1,194 @@
+package dev.crashwatch.processor;
+
+import dev.crashwatch.events.Boot;
+import dev.crashwatch.events.Crash;
+import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.processor.ingest.Decoded;
+import dev.crashwatch.processor.ingest.TelemetryDecoder;
+import dev.crashwatch.processor.ingest.TelemetryTimestampExtractor;
+import dev.crashwatch.processor.state.DeviceState;
+import dev.crashwatch.processor.state.DeviceStateProcessor;
+import dev.crashwatch.processor.state.InternalAvroSerde;
+import dev.crashwatch.processor.state.VersionDelta;
+import dev.crashwatch.processor.state.VersionStats;
+import dev.crashwatch.processor.state.VersionStatsProcessor;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detection topology, as a pure function of settings and serdes: production and the
+ * TopologyTestDriver tests build the very same {@link Topology}.
+ *
+ * <pre>
+ *  device-boots ──┐ decode ─┐
+ *  device-crashes ┼ decode ─┼─▶ dead letters ─▶ telemetry-dead-letters
+ *  heartbeats ────┘ decode ─┘
+ *                           └─▶ events ─▶ device-state (per device, RocksDB)
+ *                                          │ deltas, only on change, keyed component@version
+ *                                          ▼ repartition "version-deltas"
+ *                                        version-stats (per version) ─▶ summary lines
+ * </pre>
+ *
+ * Every source, processor, store and internal topic is named, and {@code
+ * CrashwatchTopologyDescribeTest} pins the names, so changelog and repartition topics do not move
+ * when the topology changes.
+ */
+public final class CrashwatchTopology {
+
+  public static final String VERSION_DELTAS = "version-deltas";
+
+  private CrashwatchTopology() {}
+
+  public static Topology build(ProcessorSettings settings, EventSerdes serdes, Clock clock) {
+    Topics topics = settings.topics();
+    StreamsBuilder builder = new StreamsBuilder();
+    TelemetryTimestampExtractor timestamps =
+        new TelemetryTimestampExtractor(settings.maxClockSkew(), settings.maxTimeJump(), clock);
+
+    KStream<String, Decoded> boots =
+        decode(
+            builder,
+            "boots",
+            topics.boots(),
+            timestamps,
+            settings,
+            clock,
+            serdes,
+            Boot.class,
+            Boot::getDeviceId,
+            Boot::getBootTime);
+    KStream<String, Decoded> crashes =
+        decode(
+            builder,
+            "crashes",
+            topics.crashes(),
+            timestamps,
+            settings,
+            clock,
+            serdes,
+            Crash.class,
+            Crash::getDeviceId,
+            Crash::getCrashTime);
+    KStream<String, Decoded> heartbeats =
+        decode(
+            builder,
+            "heartbeats",
+            topics.heartbeats(),
+            timestamps,
+            settings,
+            clock,
+            serdes,
+            SensorHeartbeat.class,
+            SensorHeartbeat::getDeviceId,
+            SensorHeartbeat::getTime);
+
+    Map<String, KStream<String, Decoded>> branches =
+        boots
+            .merge(crashes, Named.as("merge-boots-crashes"))
+            .merge(heartbeats, Named.as("merge-telemetry"))
+            .split(Named.as("telemetry-"))
+            .branch((device, decoded) -> decoded.isDeadLetter(), Branched.as("dead"))
+            .defaultBranch(Branched.as("valid"));
+
+    branches
+        .get("telemetry-dead")
+        .map(
+            (device, decoded) ->
+                KeyValue.pair(bytes(decoded.deadLetter().getKey()), decoded.deadLetter()),
+            Named.as("dead-letter-envelope"))
+        .to(
+            topics.deadLetters(),
+            Produced.with(Serdes.ByteArray(), serdes.value(DeadLetter.class))
+                .withName("dead-letters-sink"));
+
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
+                Serdes.String(),
+                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
+            // A million device keys rarely hit the record cache; it costs more than it saves
+            // (DESIGN.md, cost model), and state is written only on change anyway.
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
+            Serdes.String(),
+            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+
+    branches
+        .get("telemetry-valid")
+        .mapValues(Decoded::event, Named.as("telemetry-event"))
+        .process(
+            () -> new DeviceStateProcessor(settings.lastSeenBucket()),
+            Named.as("device-state-processor"),
+            DeviceStateProcessor.STORE)
+        .repartition(
+            Repartitioned.<String, VersionDelta>as(VERSION_DELTAS)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(
+                    new InternalAvroSerde<>(VersionDelta.class, VersionDelta.getClassSchema())))
+        .process(
+            () -> new VersionStatsProcessor(settings.statsLogInterval()),
+            Named.as("version-stats-processor"),
+            VersionStatsProcessor.STORE);
+
+    return builder.build();
+  }
+
+  private static <T extends SpecificRecord> KStream<String, Decoded> decode(
+      StreamsBuilder builder,
+      String name,
+      String topic,
+      TelemetryTimestampExtractor timestamps,
+      ProcessorSettings settings,
+      Clock clock,
+      EventSerdes serdes,
+      Class<T> type,
+      Function<T, String> deviceId,
+      Function<T, Instant> eventTime) {
+    return builder.stream(
+            topic,
+            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withTimestampExtractor(timestamps)
+                .withName(name + "-source"))
+        .process(
+            () ->
+                // One deserializer per task: its decoder buffers are not shared between threads.
+                new TelemetryDecoder<>(
+                    serdes.value(type).deserializer(),
+                    deviceId,
+                    eventTime,
+                    settings.maxClockSkew(),
+                    settings.maxTimeJump(),
+                    clock,
+                    settings.applicationId()),
+            Named.as("decode-" + name));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    if (buffer == null) {
+      return null;
+    }
+    byte[] copy = new byte[buffer.remaining()];
+    buffer.duplicate().get(copy);
+    return copy;
+  }
+}

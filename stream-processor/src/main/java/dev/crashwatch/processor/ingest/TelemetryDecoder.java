@@ -1,0 +1,156 @@
+package dev.crashwatch.processor.ingest;
+
+import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.serde.SerdeError;
+import dev.crashwatch.serde.SerdeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Turns raw input bytes into events, or into dead letters that keep the original bytes and say why.
+ * Decoding here, not in a {@code DeserializationExceptionHandler}, lets one processor apply the
+ * serde's checks and the telemetry checks (key, plausible time) in one place, and keeps the
+ * dead-letter path a normal, tested branch of the topology.
+ *
+ * <p>A registry that cannot be reached is not the record's fault: that error is rethrown, so the
+ * task fails and the record is retried after restart instead of being dead-lettered.
+ *
+ * @param <T> the event type of this input topic
+ */
+public final class TelemetryDecoder<T extends SpecificRecord>
+    implements Processor<byte[], byte[], String, Decoded> {
+
+  /** Anything earlier is a device whose clock was reset, not a real event. */
+  public static final Instant EARLIEST_PLAUSIBLE = Instant.parse("2000-01-01T00:00:00Z");
+
+  private final Deserializer<T> deserializer;
+  private final Function<T, String> deviceId;
+  private final Function<T, Instant> eventTime;
+  private final long maxSkewMs;
+  private final long maxJumpMs;
+  private final Clock wallClock;
+  private final String applicationId;
+  private ProcessorContext<String, Decoded> context;
+
+  public TelemetryDecoder(
+      Deserializer<T> deserializer,
+      Function<T, String> deviceId,
+      Function<T, Instant> eventTime,
+      Duration maxSkew,
+      Duration maxJump,
+      Clock wallClock,
+      String applicationId) {
+    this.deserializer = deserializer;
+    this.deviceId = deviceId;
+    this.eventTime = eventTime;
+    this.maxSkewMs = maxSkew.toMillis();
+    this.maxJumpMs = maxJump.toMillis();
+    this.wallClock = wallClock;
+    this.applicationId = applicationId;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Decoded> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    if (record.value() == null || record.key() == null) {
+      reject(
+          record,
+          RejectReason.EMPTY.name(),
+          "record has no " + (record.key() == null ? "key" : "value"));
+      return;
+    }
+    T event;
+    try {
+      event = deserializer.deserialize(topic, record.headers(), record.value());
+    } catch (SerdeException e) {
+      if (e.error() == SerdeError.REGISTRY_UNREACHABLE) {
+        throw e;
+      }
+      reject(record, e.error().name(), e.getMessage());
+      return;
+    }
+    String key = new String(record.key(), StandardCharsets.UTF_8);
+    String device = deviceId.apply(event);
+    if (!key.equals(device)) {
+      reject(
+          record,
+          RejectReason.KEY_MISMATCH.name(),
+          "key '" + key + "' but deviceId '" + device + "'");
+      return;
+    }
+    long time = eventTime.apply(event).toEpochMilli();
+    if (time < EARLIEST_PLAUSIBLE.toEpochMilli()) {
+      reject(
+          record, RejectReason.ABSURD_TIMESTAMP.name(), "event time " + Instant.ofEpochMilli(time));
+      return;
+    }
+    // The extractor held a far-future timestamp back to the time already reached: the same two
+    // bounds, against the wall clock and against the time reached, find the records it held back.
+    long now = wallClock.millis();
+    if (time > now + maxSkewMs || time > record.timestamp() + maxJumpMs) {
+      long reference = Math.min(record.timestamp(), now);
+      reject(
+          record,
+          RejectReason.FROM_THE_FUTURE.name(),
+          "event time "
+              + Instant.ofEpochMilli(time)
+              + " is ahead of "
+              + Instant.ofEpochMilli(reference)
+              + " by more than the allowed clock skew ("
+              + Duration.ofMillis(maxSkewMs)
+              + ") or time jump ("
+              + Duration.ofMillis(maxJumpMs)
+              + ")");
+      return;
+    }
+    context.forward(record.withKey(key).withValue(Decoded.event(event)).withTimestamp(time));
+  }
+
+  private void reject(Record<byte[], byte[]> record, String reason, String detail) {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    Map<String, ByteBuffer> headers = new HashMap<>();
+    for (Header h : record.headers()) {
+      headers.put(h.key(), h.value() == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(h.value()));
+    }
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setReason(reason)
+            .setDetail(detail == null ? "" : detail)
+            .setSourceTopic(meta.topic())
+            .setSourcePartition(meta.partition())
+            .setSourceOffset(meta.offset())
+            .setSourceTimestamp(
+                record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : null)
+            .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+            .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .setHeaders(headers)
+            .setFailedAt(wallClock.instant())
+            .setApplication(applicationId)
+            .build();
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    context.forward(record.withKey(key).withValue(Decoded.deadLetter(letter)));
+  }
+
+  @Override
+  public void close() {
+    deserializer.close();
+  }
+}

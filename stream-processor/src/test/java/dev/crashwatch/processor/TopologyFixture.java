@@ -1,0 +1,108 @@
+package dev.crashwatch.processor;
+
+import dev.crashwatch.config.Settings;
+import dev.crashwatch.events.Boot;
+import dev.crashwatch.events.Crash;
+import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The production topology in a TopologyTestDriver, with typed input topics. Serdes talk to the real
+ * schema registry of {@link LocalStack#shared()}: the wire format under test is the real one.
+ */
+final class TopologyFixture implements AutoCloseable {
+
+  /** The wall clock the decoder compares event times with: a little after the test events. */
+  static final Clock WALL_CLOCK =
+      Clock.fixed(Instant.parse("2024-07-19T12:00:00Z"), ZoneOffset.UTC);
+
+  final ProcessorSettings settings;
+  final Topics topics;
+  final EventSerdes serdes;
+  final Topology topology;
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, Boot> boots;
+  final TestInputTopic<String, Crash> crashes;
+  final TestInputTopic<String, SensorHeartbeat> heartbeats;
+  final TestOutputTopic<byte[], DeadLetter> deadLetters;
+
+  TopologyFixture(Map<String, String> overrides) throws Exception {
+    Settings raw =
+        Settings.load(ProcessorSettings.DECLARED, Optional.empty(), Map.of())
+            .with("schema.registry.url", LocalStack.shared().schemaRegistryUrl(), "test")
+            .with("bootstrap.servers", "unused:9092", "test");
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      raw = raw.with(e.getKey(), e.getValue(), "test");
+    }
+    settings = new ProcessorSettings(raw);
+    topics = settings.topics();
+    serdes = EventSerdes.connect(settings.schemaRegistryUrl());
+    topology = CrashwatchTopology.build(settings, serdes, WALL_CLOCK);
+
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd-" + UUID.randomUUID());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    Path stateDir = Files.createDirectories(Path.of("target", "ttd-state"));
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    driver = new TopologyTestDriver(topology, props, TestEvents.START);
+
+    StringSerializer keys = new StringSerializer();
+    boots = driver.createInputTopic(topics.boots(), keys, serdes.value(Boot.class).serializer());
+    crashes =
+        driver.createInputTopic(topics.crashes(), keys, serdes.value(Crash.class).serializer());
+    heartbeats =
+        driver.createInputTopic(
+            topics.heartbeats(), keys, serdes.value(SensorHeartbeat.class).serializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetters(),
+            new ByteArrayDeserializer(),
+            serdes.value(DeadLetter.class).deserializer());
+  }
+
+  TopologyFixture() throws Exception {
+    this(Map.of());
+  }
+
+  /** An input topic that takes raw bytes, for records that are garbage on the wire. */
+  TestInputTopic<byte[], byte[]> raw(String topic) {
+    return driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  void pipe(Boot boot) {
+    boots.pipeInput(boot.getDeviceId(), boot, boot.getBootTime());
+  }
+
+  void pipe(SensorHeartbeat beat) {
+    heartbeats.pipeInput(beat.getDeviceId(), beat, beat.getTime());
+  }
+
+  void pipe(Crash crash) {
+    crashes.pipeInput(crash.getDeviceId(), crash, crash.getCrashTime());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
