@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Sends are asynchronous; a failed send is counted and the first failure is rethrown by {@link
  * #flush()}, so a caller never mistakes a lost event for a delivered one.
  */
-public final class TelemetryEmitter implements AutoCloseable {
+public final class TelemetryEmitter implements EventSink, AutoCloseable {
 
   private final Topics topics;
   private final KafkaProducer<String, SpecificRecord> producer;
@@ -76,19 +76,23 @@ public final class TelemetryEmitter implements AutoCloseable {
     };
   }
 
+  @Override
   public void send(Boot boot) {
     send(topics.boots(), boot.getDeviceId(), boot.getBootTime().toEpochMilli(), boot);
   }
 
+  @Override
   public void send(Crash crash) {
     send(topics.crashes(), crash.getDeviceId(), crash.getCrashTime().toEpochMilli(), crash);
   }
 
+  @Override
   public void send(SensorHeartbeat beat) {
     send(topics.heartbeats(), beat.getDeviceId(), beat.getTime().toEpochMilli(), beat);
   }
 
   /** Sends bytes as they are: for replaying spooled records and for simulating garbage. */
+  @Override
   public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
     sent.incrementAndGet();
     rawProducer.send(new ProducerRecord<>(topic, null, timestamp, key, value), this::completed);
@@ -109,6 +113,7 @@ public final class TelemetryEmitter implements AutoCloseable {
   }
 
   /** Waits until every event sent so far is acknowledged; throws if any send failed. */
+  @Override
   public void flush() {
     producer.flush();
     rawProducer.flush();

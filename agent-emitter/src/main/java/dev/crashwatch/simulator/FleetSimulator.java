@@ -1,6 +1,6 @@
 package dev.crashwatch.simulator;
 
-import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.emitter.EventSink;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
@@ -8,22 +8,28 @@ import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.events.ShutdownKind;
+import dev.crashwatch.schema.Topics;
 import dev.crashwatch.simulator.scenario.Component;
 import dev.crashwatch.simulator.scenario.ComponentMode;
+import dev.crashwatch.simulator.scenario.CrashWave;
 import dev.crashwatch.simulator.scenario.Fault;
+import dev.crashwatch.simulator.scenario.NetworkOutage;
+import dev.crashwatch.simulator.scenario.PowerOutage;
 import dev.crashwatch.simulator.scenario.Ring;
 import dev.crashwatch.simulator.scenario.Rollout;
 import dev.crashwatch.simulator.scenario.Scenario;
 import dev.crashwatch.simulator.scenario.VersionShare;
 import dev.crashwatch.simulator.scenario.Wave;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -31,27 +37,41 @@ import java.util.function.Consumer;
 /**
  * Plays a scenario's fleet forward in simulated time and publishes what its devices would send: a
  * boot at the start, a heartbeat per sensor vendor every {@code heartbeatEvery}, updates as the
- * rollout waves reach each ring, and crashes (and boot loops) where a faulty version lands. Events
- * are produced in event-time order, as fast as the emitter takes them, and the same seed gives the
- * same events.
+ * rollout waves reach each ring, crashes (and boot loops) where a faulty version lands, baseline
+ * crashes across the fleet, the benign incidents, and the telemetry noise of the scenario.
  *
- * <p>This first version covers fleet, rollouts and faults. Benign incidents and telemetry noise are
- * accepted in the file but not played yet.
+ * <p>Events are produced in the order devices send them, as fast as the sink takes them, and the
+ * same seed gives the same events. The rollout controller (halting waves on a signal) is not played
+ * yet.
  */
 public final class FleetSimulator {
 
   /** Time a crashed machine takes to come back up. */
   static final Duration REBOOT = Duration.ofMinutes(2);
 
+  private static final Duration DAY = Duration.ofDays(1);
+
+  /** Bugchecks of the background crashes every fleet has, unrelated to any version. */
+  private static final String[] BASELINE_BUGCHECKS = {"0x1E", "0xD1", "0x7E", "0x133"};
+
+  private static final String BASELINE_MODULE = "ntoskrnl.exe";
+
   private enum Kind {
     BOOT,
     HEARTBEAT,
     UPDATE,
     CRASH,
-    UPLOAD
+    UPLOAD,
+    POWER_OFF,
+    WAVE,
+    BASELINE,
+    FLUSH
   }
 
-  private record Timer(long time, long seq, Kind kind, int device, Object payload)
+  /** Why a device crashes: a faulty rollout (maybe looping), a crash wave, or the baseline. */
+  private record Cause(String bugcheck, String module, boolean fromRollout) {}
+
+  private record Timer(long time, long seq, Kind kind, int device, int life, Object payload)
       implements Comparable<Timer> {
     @Override
     public int compareTo(Timer o) {
@@ -60,56 +80,72 @@ public final class FleetSimulator {
     }
   }
 
-  /** Figures of a run. */
-  public record Result(
-      long events, long crashes, Map<String, Long> crashedDevicesByRing, Duration wallTime) {}
-
   private final Scenario scenario;
-  private final TelemetryEmitter emitter;
+  private final EventSink sink;
+  private final Topics topics;
   private final SplittableRandom random;
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
   private final List<SimulatedDevice> devices = new ArrayList<>();
+  private final Map<NetworkOutage, List<Runnable>> held = new LinkedHashMap<>();
   private final Map<String, Long> crashedByRing = new LinkedHashMap<>();
-  private final Map<Integer, Boolean> crashedOnce = new HashMap<>();
+  private final Set<Integer> crashedByRollout = new HashSet<>();
+  private final Set<Integer> crashedAtAll = new HashSet<>();
   private long seq;
   private long events;
   private long crashes;
+  private long crashReports;
+  private long duplicates;
+  private long malformed;
 
-  public FleetSimulator(Scenario scenario, TelemetryEmitter emitter) {
+  public FleetSimulator(Scenario scenario, EventSink sink, Topics topics) {
     this.scenario = scenario;
-    this.emitter = emitter;
+    this.sink = sink;
+    this.topics = topics;
     this.random = new SplittableRandom(scenario.seed());
   }
 
   /**
    * Runs the whole scenario.
    *
-   * @param progress called about every {@code progressEvery} of simulated time with the simulated
-   *     instant reached
+   * @param progressEvery simulated time between calls of {@code progress}
+   * @param progress called with the simulated instant reached
    */
-  public Result run(Duration progressEvery, Consumer<Instant> progress) {
+  public SimulationResult run(Duration progressEvery, Consumer<Instant> progress) {
     long wallStart = System.nanoTime();
     createFleet();
     scheduleRollouts();
+    scheduleIncidents();
+    scheduleBaselineCrash(scenario.start().toEpochMilli());
     long end = scenario.end().toEpochMilli();
     long nextProgress = scenario.start().toEpochMilli() + progressEvery.toMillis();
     while (!timers.isEmpty() && timers.peek().time() <= end) {
       Timer timer = timers.poll();
-      if (timer.time() >= nextProgress) {
+      while (timer.time() >= nextProgress) {
         progress.accept(Instant.ofEpochMilli(nextProgress));
         nextProgress += progressEvery.toMillis();
       }
       fire(timer);
     }
-    emitter.flush();
+    // Whatever a network outage still holds at the end is delivered late, as devices would.
+    held.values().forEach(list -> list.forEach(Runnable::run));
+    held.clear();
+    sink.flush();
     scenario.fleet().ringNames().forEach(r -> crashedByRing.putIfAbsent(r, 0L));
-    return new Result(
-        events, crashes, crashedByRing, Duration.ofNanos(System.nanoTime() - wallStart));
+    return new SimulationResult(
+        events,
+        crashes,
+        crashReports,
+        duplicates,
+        malformed,
+        Map.copyOf(crashedByRing),
+        crashedAtAll.size(),
+        Duration.ofNanos(System.nanoTime() - wallStart));
   }
 
   private void createFleet() {
     long start = scenario.start().toEpochMilli();
     long beat = scenario.fleet().heartbeatEvery().toMillis();
+    long skew = scenario.telemetry().clockSkew().toMillis();
     int tenants = scenario.fleet().tenants();
     for (int i = 0; i < scenario.fleet().devices(); i++) {
       String ring = pickRing();
@@ -117,10 +153,11 @@ public final class FleetSimulator {
       for (Component c : scenario.fleet().components()) {
         versions.put(c.id(), pickVersion(c.versions()));
       }
-      SimulatedDevice d = new SimulatedDevice(i, "tenant-" + (i % tenants), ring, versions);
+      long offset = skew == 0 ? 0 : random.nextLong(-skew, skew + 1);
+      SimulatedDevice d = new SimulatedDevice(i, i % tenants, ring, versions, offset);
       devices.add(d);
       // Boots spread over the first heartbeat interval, so load is even from the start.
-      schedule(start + (long) (random.nextDouble() * beat), Kind.BOOT, i, ShutdownKind.CLEAN);
+      schedule(start + (long) (random.nextDouble() * beat), Kind.BOOT, d, ShutdownKind.CLEAN);
     }
   }
 
@@ -155,32 +192,85 @@ public final class FleetSimulator {
         for (SimulatedDevice d : devices) {
           if (d.ring.equals(wave.ring())) {
             long at = waveStart + (spread == 0 ? 0 : (long) (random.nextDouble() * spread));
-            schedule(at, Kind.UPDATE, d.index, rollout);
+            schedule(at, Kind.UPDATE, d, rollout);
           }
         }
       }
     }
   }
 
+  private void scheduleIncidents() {
+    for (PowerOutage outage : scenario.incidents(PowerOutage.class)) {
+      long at = scenario.timeAt(outage.at()).toEpochMilli();
+      for (SimulatedDevice d : devices) {
+        if (d.tenant == outage.tenant() && random.nextDouble() < outage.share()) {
+          schedule(at, Kind.POWER_OFF, d, outage);
+        }
+      }
+    }
+    for (CrashWave wave : scenario.incidents(CrashWave.class)) {
+      schedule(scenario.timeAt(wave.at()).toEpochMilli(), Kind.WAVE, devices.get(0), wave);
+    }
+    for (NetworkOutage outage : scenario.incidents(NetworkOutage.class)) {
+      held.put(outage, new ArrayList<>());
+      long end = scenario.timeAt(outage.at().plus(outage.duration())).toEpochMilli();
+      schedule(end, Kind.FLUSH, devices.get(0), outage);
+    }
+  }
+
+  /** The fleet's background crashes: a Poisson process over all devices. */
+  private void scheduleBaselineCrash(long after) {
+    double perDeviceDay = scenario.fleet().baselineCrashesPerDeviceDay();
+    if (perDeviceDay <= 0) {
+      return;
+    }
+    double perMs = perDeviceDay * devices.size() / DAY.toMillis();
+    long gap = (long) Math.ceil(-Math.log(1 - random.nextDouble()) / perMs);
+    SimulatedDevice victim = devices.get(random.nextInt(devices.size()));
+    schedule(after + gap, Kind.BASELINE, victim, null);
+  }
+
   private void fire(Timer timer) {
     SimulatedDevice d = devices.get(timer.device());
+    boolean stale = timer.life() != d.life;
     switch (timer.kind()) {
       case BOOT -> boot(d, timer.time(), (ShutdownKind) timer.payload());
       case HEARTBEAT -> {
-        if (d.up) {
+        if (!stale && d.up) {
           heartbeats(d, timer.time());
           schedule(
-              timer.time() + scenario.fleet().heartbeatEvery().toMillis(),
-              Kind.HEARTBEAT,
-              d.index,
-              null);
+              timer.time() + scenario.fleet().heartbeatEvery().toMillis(), Kind.HEARTBEAT, d, null);
         }
       }
       case UPDATE -> update(d, timer.time(), (Rollout) timer.payload());
-      case CRASH -> crash(d, timer.time(), (Fault) timer.payload());
+      case CRASH -> {
+        if (!stale) {
+          crash(d, timer.time(), (Cause) timer.payload());
+        }
+      }
       case UPLOAD -> {
-        emitter.send((Crash) timer.payload());
-        events++;
+        Crash report = (Crash) timer.payload();
+        emit(
+            d,
+            timer.time(),
+            topics.crashes(),
+            report.getCrashTime().toEpochMilli(),
+            () -> sink.send(report));
+      }
+      case POWER_OFF -> powerOff(d, timer.time(), (PowerOutage) timer.payload());
+      case WAVE -> crashWave(timer.time(), (CrashWave) timer.payload());
+      case BASELINE -> {
+        if (d.up) {
+          String code = BASELINE_BUGCHECKS[random.nextInt(BASELINE_BUGCHECKS.length)];
+          crash(d, timer.time(), new Cause(code, BASELINE_MODULE, false));
+        }
+        scheduleBaselineCrash(timer.time());
+      }
+      case FLUSH -> {
+        List<Runnable> spooled = held.remove((NetworkOutage) timer.payload());
+        if (spooled != null) {
+          spooled.forEach(Runnable::run);
+        }
       }
     }
   }
@@ -188,28 +278,27 @@ public final class FleetSimulator {
   private void boot(SimulatedDevice d, long time, ShutdownKind previous) {
     d.up = true;
     d.bootId = uuid();
-    emitter.send(
+    Boot boot =
         Boot.newBuilder()
             .setEventId(uuid())
             .setDeviceId(d.id)
-            .setTenantId(d.tenant)
+            .setTenantId(d.tenantId())
             .setRing(d.ring)
             .setBootId(d.bootId)
-            .setBootTime(Instant.ofEpochMilli(time))
+            .setBootTime(Instant.ofEpochMilli(time + d.clockSkewMs))
             .setOsBuild(d.versions.getOrDefault("windows", "unknown"))
             .setPreviousShutdown(previous)
             .setComponents(Map.copyOf(d.versions))
-            .build());
-    events++;
+            .build();
+    emit(d, time, topics.boots(), time + d.clockSkewMs, () -> sink.send(boot));
     Fault fault = activeFault(d);
     if (fault != null && (d.looping || random.nextDouble() < fault.crashProbability())) {
-      schedule(time + fault.after().sample(random).toMillis(), Kind.CRASH, d.index, fault);
+      d.looping = fault.loop();
+      schedule(time + fault.after().sample(random).toMillis(), Kind.CRASH, d, cause(fault));
     } else {
-      schedule(
-          time + (long) (random.nextDouble() * scenario.fleet().heartbeatEvery().toMillis()),
-          Kind.HEARTBEAT,
-          d.index,
-          null);
+      d.looping = false;
+      long beat = scenario.fleet().heartbeatEvery().toMillis();
+      schedule(time + (long) (random.nextDouble() * beat), Kind.HEARTBEAT, d, null);
     }
   }
 
@@ -225,8 +314,17 @@ public final class FleetSimulator {
     return null;
   }
 
+  private static Cause cause(Fault fault) {
+    return new Cause(fault.bugcheck(), fault.module(), true);
+  }
+
   private void update(SimulatedDevice d, long time, Rollout rollout) {
-    if (!d.up) {
+    if (rollout.version().equals(d.versions.get(rollout.component()))) {
+      return;
+    }
+    if (!d.up || inNetworkOutage(d, time) != null) {
+      // Offline devices take the update once they are back.
+      schedule(time + REBOOT.toMillis(), Kind.UPDATE, d, rollout);
       return;
     }
     d.versions.put(rollout.component(), rollout.version());
@@ -235,41 +333,76 @@ public final class FleetSimulator {
         .faultIfAny()
         .filter(f -> f.appliesTo(d.versions) && random.nextDouble() < f.crashProbability())
         .ifPresent(
-            f -> schedule(time + f.after().sample(random).toMillis(), Kind.CRASH, d.index, f));
+            f -> {
+              d.looping = f.loop();
+              schedule(time + f.after().sample(random).toMillis(), Kind.CRASH, d, cause(f));
+            });
   }
 
-  private void crash(SimulatedDevice d, long time, Fault fault) {
+  private void crashWave(long start, CrashWave wave) {
+    long span = Math.max(1, wave.duration().toMillis());
+    for (SimulatedDevice d : devices) {
+      if (wave.version().equals(d.versions.get(wave.component()))
+          && random.nextDouble() < wave.crashProbability()) {
+        schedule(
+            start + (long) (random.nextDouble() * span),
+            Kind.CRASH,
+            d,
+            new Cause(wave.bugcheck(), wave.module(), false));
+      }
+    }
+  }
+
+  private void powerOff(SimulatedDevice d, long time, PowerOutage outage) {
     if (!d.up) {
       return;
     }
-    d.up = false;
-    d.looping = fault.loop();
+    goDown(d);
+    schedule(time + outage.duration().toMillis(), Kind.BOOT, d, ShutdownKind.UNEXPECTED_POWER_LOSS);
+  }
+
+  private void crash(SimulatedDevice d, long time, Cause cause) {
+    if (!d.up) {
+      return;
+    }
+    goDown(d);
     crashes++;
-    if (crashedOnce.put(d.index, true) == null) {
+    crashedAtAll.add(d.index);
+    if (cause.fromRollout() && crashedByRollout.add(d.index)) {
       crashedByRing.merge(d.ring, 1L, Long::sum);
     }
     long reboot = time + REBOOT.toMillis();
+    schedule(reboot, Kind.BOOT, d, ShutdownKind.CRASH);
+    if (random.nextDouble() < scenario.telemetry().crashUploadLoss()) {
+      return;
+    }
+    // The report goes out after the machine is back up, often later still.
+    long upload = reboot + scenario.telemetry().uploadDelay().sample(random).toMillis();
     Crash report =
         Crash.newBuilder()
             .setEventId(uuid())
             .setDeviceId(d.id)
-            .setTenantId(d.tenant)
+            .setTenantId(d.tenantId())
             .setRing(d.ring)
             .setBootId(d.bootId)
-            .setCrashTime(Instant.ofEpochMilli(time))
-            .setUploadTime(Instant.ofEpochMilli(reboot))
+            .setCrashTime(Instant.ofEpochMilli(time + d.clockSkewMs))
+            .setUploadTime(Instant.ofEpochMilli(upload + d.clockSkewMs))
             .setKind(CrashKind.KERNEL_BUGCHECK)
-            .setBugcheckCode(fault.bugcheck())
+            .setBugcheckCode(cause.bugcheck())
             .setBugcheckParameters(List.of())
-            .setFaultingModule(fault.module())
+            .setFaultingModule(cause.module())
             .setComponents(Map.copyOf(d.versions))
             .build();
-    // The report goes out when the machine is back up, on the next boot.
-    schedule(reboot, Kind.BOOT, d.index, ShutdownKind.CRASH);
-    schedule(reboot, Kind.UPLOAD, d.index, report);
+    crashReports++;
+    schedule(upload, Kind.UPLOAD, d, report);
   }
 
-  /** One heartbeat per sensor vendor (kernel or user mode component) on the device. */
+  private void goDown(SimulatedDevice d) {
+    d.up = false;
+    d.life++;
+  }
+
+  /** One heartbeat per sensor vendor (kernel or user mode component with a module). */
   private void heartbeats(SimulatedDevice d, long time) {
     Map<String, Map<String, String>> byVendor = new LinkedHashMap<>();
     Map<String, Component> firstOfVendor = new LinkedHashMap<>();
@@ -282,14 +415,15 @@ public final class FleetSimulator {
           .put(c.id(), d.versions.get(c.id()));
       firstOfVendor.putIfAbsent(c.vendor(), c);
     }
+    long reported = time + d.clockSkewMs;
     for (Map.Entry<String, Map<String, String>> e : byVendor.entrySet()) {
       Component product = firstOfVendor.get(e.getKey());
       List<String> ids = new ArrayList<>(e.getValue().keySet());
-      emitter.send(
+      SensorHeartbeat beat =
           SensorHeartbeat.newBuilder()
               .setEventId(uuid())
               .setDeviceId(d.id)
-              .setTenantId(d.tenant)
+              .setTenantId(d.tenantId())
               .setRing(d.ring)
               .setVendor(e.getKey())
               .setProduct(product.id())
@@ -297,11 +431,70 @@ public final class FleetSimulator {
               .setContentVersion(ids.size() > 1 ? e.getValue().get(ids.get(1)) : null)
               .setMode(product.mode() == ComponentMode.KERNEL ? SensorMode.KERNEL : SensorMode.USER)
               .setHealth(SensorHealth.OK)
-              .setTime(Instant.ofEpochMilli(time))
-              .setComponents(e.getValue())
-              .build());
-      events++;
+              .setTime(Instant.ofEpochMilli(reported))
+              .setComponents(Map.copyOf(e.getValue()))
+              .build();
+      emit(d, time, topics.heartbeats(), reported, () -> sink.send(beat));
     }
+  }
+
+  /**
+   * Delivers one event with the scenario's noise: held back while the device's tenant has a network
+   * outage, replaced by garbage for a share of records, sent twice for another share.
+   */
+  private void emit(SimulatedDevice d, long sendTime, String topic, long timestamp, Runnable send) {
+    Runnable deliver = () -> deliver(d, topic, timestamp, send);
+    NetworkOutage outage = inNetworkOutage(d, sendTime);
+    if (outage != null && held.containsKey(outage)) {
+      held.get(outage).add(deliver);
+      return;
+    }
+    deliver.run();
+  }
+
+  private void deliver(SimulatedDevice d, String topic, long timestamp, Runnable send) {
+    events++;
+    if (random.nextDouble() < scenario.telemetry().malformed()) {
+      malformed++;
+      sink.sendRaw(topic, d.id.getBytes(StandardCharsets.UTF_8), garbage(), timestamp);
+      return;
+    }
+    send.run();
+    if (random.nextDouble() < scenario.telemetry().duplicates()) {
+      events++;
+      duplicates++;
+      send.run();
+    }
+  }
+
+  /** The kinds of garbage a broken agent or a bit flip puts on the wire. */
+  private byte[] garbage() {
+    byte[] tail = new byte[8 + random.nextInt(24)];
+    random.nextBytes(tail);
+    return switch (random.nextInt(3)) {
+      case 0 -> concat(new byte[] {1, 0, 0, 0, 1}, tail); // wrong magic byte
+      case 1 ->
+          concat(new byte[] {0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0}, tail); // unknown id
+      default -> new byte[] {0, 0}; // truncated
+    };
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private NetworkOutage inNetworkOutage(SimulatedDevice d, long time) {
+    for (NetworkOutage o : scenario.incidents(NetworkOutage.class)) {
+      long from = scenario.timeAt(o.at()).toEpochMilli();
+      long to = scenario.timeAt(o.at().plus(o.duration())).toEpochMilli();
+      if (d.tenant == o.tenant() && time >= from && time < to) {
+        return o;
+      }
+    }
+    return null;
   }
 
   /** Event and boot ids from the seeded generator, so that a seed gives the same events. */
@@ -309,7 +502,7 @@ public final class FleetSimulator {
     return new UUID(random.nextLong(), random.nextLong()).toString();
   }
 
-  private void schedule(long time, Kind kind, int device, Object payload) {
-    timers.add(new Timer(time, seq++, kind, device, payload));
+  private void schedule(long time, Kind kind, SimulatedDevice d, Object payload) {
+    timers.add(new Timer(time, seq++, kind, d.index, d.life, payload));
   }
 }

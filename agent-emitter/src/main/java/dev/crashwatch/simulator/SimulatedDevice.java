@@ -3,27 +3,39 @@ package dev.crashwatch.simulator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One device of the simulated fleet: who it is, what it runs, and whether it is up. */
+/** One device of the simulated fleet: who it is, what it runs, its clock, and whether it is up. */
 final class SimulatedDevice {
   final int index;
   final String id;
-  final String tenant;
+  final int tenant;
   final String ring;
   final Map<String, String> versions;
 
-  /** False while the device is down after a crash, until it boots again. */
+  /** How far this device's clock is off, fixed per device (telemetry.clockSkew). */
+  final long clockSkewMs;
+
+  /** False while the device is down (crashed or without power), until it boots again. */
   boolean up = true;
 
   /** A boot loop: every boot with the faulty version crashes again. */
   boolean looping;
 
+  /** Bumped whenever the device goes down, so timers of an earlier life are ignored. */
+  int life;
+
   String bootId;
 
-  SimulatedDevice(int index, String tenant, String ring, Map<String, String> versions) {
+  SimulatedDevice(
+      int index, int tenant, String ring, Map<String, String> versions, long clockSkewMs) {
     this.index = index;
     this.id = String.format("dev-%07d", index);
     this.tenant = tenant;
     this.ring = ring;
     this.versions = new LinkedHashMap<>(versions);
+    this.clockSkewMs = clockSkewMs;
+  }
+
+  String tenantId() {
+    return "tenant-" + tenant;
   }
 }

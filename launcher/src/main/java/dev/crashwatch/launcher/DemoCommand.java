@@ -10,6 +10,7 @@ import dev.crashwatch.processor.state.VersionStatsProcessor;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.simulator.FleetSimulator;
+import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.scenario.Fleet;
 import dev.crashwatch.simulator.scenario.Scenario;
 import dev.crashwatch.simulator.scenario.ScenarioLoader;
@@ -110,12 +111,12 @@ final class DemoCommand implements Callable<Integer> {
             () -> processor.streams().state() == KafkaStreams.State.RUNNING);
         out.println("stream processor running; replaying the scenario...");
 
-        FleetSimulator.Result result;
+        SimulationResult result;
         try (TelemetryEmitter emitter =
             new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of())) {
           long wallStart = System.nanoTime();
           result =
-              new FleetSimulator(scenario, emitter)
+              new FleetSimulator(scenario, emitter, topics)
                   .run(
                       Duration.ofMinutes(15),
                       at ->
@@ -137,7 +138,9 @@ final class DemoCommand implements Callable<Integer> {
             "dead letters (records the processor could not use), by reason: %s%n",
             DeadLetterSummary.countByReason(
                 stack.bootstrapServers(), serdes, topics.deadLetters()));
-        out.printf("devices crashed per ring: %s%n", result.crashedDevicesByRing());
+        out.printf(
+            "devices crashed by the faulty rollout, per ring: %s; by any cause: %,d%n",
+            new java.util.TreeMap<>(result.crashedDevicesByRing()), result.crashedDevices());
       }
     }
     out.println("stopped the processor, broker and registry; removed " + dataDir);

@@ -1,0 +1,27 @@
+package dev.crashwatch.simulator;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Figures of one simulator run, counted by the simulator itself so that they can be compared with
+ * what the pipeline reports.
+ *
+ * @param events records sent, including duplicates and garbage
+ * @param crashes crashes that happened (uploaded or not)
+ * @param crashReports crash reports sent (after upload loss, before duplication)
+ * @param duplicates events sent a second time
+ * @param malformed garbage records sent instead of an event
+ * @param crashedDevicesByRing distinct devices crashed by a faulty rollout, per ring
+ * @param crashedDevices distinct devices crashed for any reason
+ * @param wallTime how long the run took
+ */
+public record SimulationResult(
+    long events,
+    long crashes,
+    long crashReports,
+    long duplicates,
+    long malformed,
+    Map<String, Long> crashedDevicesByRing,
+    long crashedDevices,
+    Duration wallTime) {}
