@@ -69,7 +69,11 @@ public final class FleetSimulator {
   }
 
   /** Why a device crashes: a faulty rollout (maybe looping), a crash wave, or the baseline. */
-  private record Cause(String bugcheck, String module, boolean fromRollout) {}
+  private record Cause(String bugcheck, String module, String rollout) {
+    boolean fromRollout() {
+      return rollout != null;
+    }
+  }
 
   private record Timer(long time, long seq, Kind kind, int device, int life, Object payload)
       implements Comparable<Timer> {
@@ -90,6 +94,7 @@ public final class FleetSimulator {
   private final Map<String, Long> crashedByRing = new LinkedHashMap<>();
   private final Set<Integer> crashedByRollout = new HashSet<>();
   private final Set<Integer> crashedAtAll = new HashSet<>();
+  private final Map<String, Instant> firstFaultyCrash = new LinkedHashMap<>();
   private long seq;
   private long events;
   private long crashes;
@@ -139,6 +144,7 @@ public final class FleetSimulator {
         malformed,
         Map.copyOf(crashedByRing),
         crashedAtAll.size(),
+        Map.copyOf(firstFaultyCrash),
         Duration.ofNanos(System.nanoTime() - wallStart));
   }
 
@@ -262,7 +268,7 @@ public final class FleetSimulator {
       case BASELINE -> {
         if (d.up) {
           String code = BASELINE_BUGCHECKS[random.nextInt(BASELINE_BUGCHECKS.length)];
-          crash(d, timer.time(), new Cause(code, BASELINE_MODULE, false));
+          crash(d, timer.time(), new Cause(code, BASELINE_MODULE, null));
         }
         scheduleBaselineCrash(timer.time());
       }
@@ -291,10 +297,11 @@ public final class FleetSimulator {
             .setComponents(Map.copyOf(d.versions))
             .build();
     emit(d, time, topics.boots(), time + d.clockSkewMs, () -> sink.send(boot));
-    Fault fault = activeFault(d);
+    Rollout faulty = activeFault(d);
+    Fault fault = faulty == null ? null : faulty.faultIfAny().orElseThrow();
     if (fault != null && (d.looping || random.nextDouble() < fault.crashProbability())) {
       d.looping = fault.loop();
-      schedule(time + fault.after().sample(random).toMillis(), Kind.CRASH, d, cause(fault));
+      schedule(time + fault.after().sample(random).toMillis(), Kind.CRASH, d, cause(faulty));
     } else {
       d.looping = false;
       long beat = scenario.fleet().heartbeatEvery().toMillis();
@@ -302,20 +309,21 @@ public final class FleetSimulator {
     }
   }
 
-  /** The fault of a version the device runs, if its other versions make it apply. */
-  private Fault activeFault(SimulatedDevice d) {
+  /** The faulty rollout whose version the device runs, if its other versions make it apply. */
+  private Rollout activeFault(SimulatedDevice d) {
     for (Rollout r : scenario.rollouts()) {
       if (r.isFaulty()
           && r.version().equals(d.versions.get(r.component()))
           && r.faultIfAny().get().appliesTo(d.versions)) {
-        return r.faultIfAny().get();
+        return r;
       }
     }
     return null;
   }
 
-  private static Cause cause(Fault fault) {
-    return new Cause(fault.bugcheck(), fault.module(), true);
+  private static Cause cause(Rollout rollout) {
+    Fault fault = rollout.faultIfAny().orElseThrow();
+    return new Cause(fault.bugcheck(), fault.module(), rollout.target().toString());
   }
 
   private void update(SimulatedDevice d, long time, Rollout rollout) {
@@ -335,7 +343,7 @@ public final class FleetSimulator {
         .ifPresent(
             f -> {
               d.looping = f.loop();
-              schedule(time + f.after().sample(random).toMillis(), Kind.CRASH, d, cause(f));
+              schedule(time + f.after().sample(random).toMillis(), Kind.CRASH, d, cause(rollout));
             });
   }
 
@@ -348,7 +356,7 @@ public final class FleetSimulator {
             start + (long) (random.nextDouble() * span),
             Kind.CRASH,
             d,
-            new Cause(wave.bugcheck(), wave.module(), false));
+            new Cause(wave.bugcheck(), wave.module(), null));
       }
     }
   }
@@ -368,8 +376,11 @@ public final class FleetSimulator {
     goDown(d);
     crashes++;
     crashedAtAll.add(d.index);
-    if (cause.fromRollout() && crashedByRollout.add(d.index)) {
-      crashedByRing.merge(d.ring, 1L, Long::sum);
+    if (cause.fromRollout()) {
+      firstFaultyCrash.putIfAbsent(cause.rollout(), Instant.ofEpochMilli(time));
+      if (crashedByRollout.add(d.index)) {
+        crashedByRing.merge(d.ring, 1L, Long::sum);
+      }
     }
     long reboot = time + REBOOT.toMillis();
     schedule(reboot, Kind.BOOT, d, ShutdownKind.CRASH);

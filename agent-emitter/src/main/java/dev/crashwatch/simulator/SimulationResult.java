@@ -14,6 +14,8 @@ import java.util.Map;
  * @param malformed garbage records sent instead of an event
  * @param crashedDevicesByRing distinct devices crashed by a faulty rollout, per ring
  * @param crashedDevices distinct devices crashed for any reason
+ * @param firstFaultyCrash simulated time of the first crash caused by each faulty rollout, keyed
+ *     component@version
  * @param wallTime how long the run took
  */
 public record SimulationResult(
@@ -24,4 +26,5 @@ public record SimulationResult(
     long malformed,
     Map<String, Long> crashedDevicesByRing,
     long crashedDevices,
+    Map<String, java.time.Instant> firstFaultyCrash,
     Duration wallTime) {}

@@ -58,8 +58,8 @@ final class ConsumerLag {
     return lag;
   }
 
-  /** Records in {@code topic}: the sum of its partitions' end offsets. */
-  static long endOffsets(String bootstrapServers, String topic) throws Exception {
+  /** The end offset of each partition of {@code topic}. */
+  static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -70,9 +70,9 @@ final class ConsumerLag {
           .get(topic)
           .partitions()
           .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      return admin.listOffsets(latest).all().get().values().stream()
-          .mapToLong(i -> i.offset())
-          .sum();
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+      return ends;
     }
   }
 

@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "crashwatch 0.1.0",
     description = "Fleet-wide crash detection on Kafka: telemetry in, rollback signals out.",
-    subcommands = {DemoCommand.class, ProcessCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      SimulateCommand.class,
+      ProcessCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Crashwatch {
 
   public static void main(String[] args) {

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,71 +78,21 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scenario scenario = withDevices(ScenarioLoader.load(scenarioFile), devices);
+    Scenario scenario = ScenarioFiles.withDevices(ScenarioLoader.load(scenarioFile), devices);
     out.printf(
         "crashwatch demo: scenario %s, %,d devices, %s of simulated time from %s%n",
         scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());
-    out.println("starting a local Kafka broker and schema registry...");
-    try (LocalStack stack = LocalStack.start(dataDir)) {
+    try (PipelineSession pipeline = new PipelineSession(null, null, dataDir, partitions, out)) {
+      out.println("replaying the scenario...");
+      SimulationResult result = pipeline.replay(scenario);
+      printVersions(pipeline.streams());
       out.printf(
-          "  Kafka %s (%d ms), schema registry %s (%d ms)%n",
-          stack.bootstrapServers(),
-          stack.kafkaStartMillis(),
-          stack.schemaRegistryUrl(),
-          stack.registryStartMillis());
-      Topics topics = Topics.defaults();
-      stack.createTopics(partitions, topics.boots(), topics.crashes(), topics.heartbeats());
-      stack.createTopics(1, topics.deadLetters(), topics.rollbackSignals(), topics.spikeAlerts());
-
-      Settings settings =
-          // CRASHWATCH_* environment variables apply to the demo too; the stack's addresses win.
-          ProcessorSettings.load(Optional.empty(), System.getenv())
-              .raw()
-              .with("bootstrap.servers", stack.bootstrapServers(), "demo")
-              .with("schema.registry.url", stack.schemaRegistryUrl(), "demo")
-              .with("application.id", "crashwatch-demo", "demo")
-              .with("state.dir", stack.scratchDir("streams").toString(), "demo");
-      ProcessorSettings processorSettings = new ProcessorSettings(settings);
-      EventSerdes serdes = EventSerdes.connect(stack.schemaRegistryUrl());
-      try (StreamProcessor processor = new StreamProcessor(processorSettings)) {
-        processor.start();
-        Progress.await(
-            "stream processor running",
-            Duration.ofSeconds(60),
-            () -> processor.streams().state() == KafkaStreams.State.RUNNING);
-        out.println("stream processor running; replaying the scenario...");
-
-        SimulationResult result;
-        try (TelemetryEmitter emitter =
-            new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of())) {
-          long wallStart = System.nanoTime();
-          result =
-              new FleetSimulator(scenario, emitter, topics)
-                  .run(
-                      Duration.ofMinutes(15),
-                      at ->
-                          out.printf(
-                              "  simulated %s  %,d events sent (%,.0f/s)%n",
-                              at,
-                              emitter.sent(),
-                              emitter.sent()
-                                  / Math.max(1e-3, (System.nanoTime() - wallStart) / 1e9)));
-        }
-        out.printf(
-            "replay done: %,d events (%,d crashes) in %.1f s; waiting for the processor to catch up...%n",
-            result.events(), result.crashes(), result.wallTime().toMillis() / 1e3);
-        new ConsumerLag(
-                stack.bootstrapServers(), processorSettings.applicationId(), topics.inputs())
-            .awaitCaughtUp(Duration.ofMinutes(10), line -> out.println("  " + line));
-        printVersions(processor.streams());
-        out.printf(
-            "dead letters (records the processor could not use), by reason: %s%n",
-            DeadLetterSummary.countByReason(
-                stack.bootstrapServers(), serdes, topics.deadLetters()));
-        out.printf(
-            "devices crashed by the faulty rollout, per ring: %s; by any cause: %,d%n",
-            new java.util.TreeMap<>(result.crashedDevicesByRing()), result.crashedDevices());
-      }
+          "dead letters (records the processor could not use), by reason: %s%n",
+          pipeline.deadLetters());
+      out.printf(
+          "devices crashed by the faulty rollout, per ring: %s; by any cause: %,d%n",
+          new TreeMap<>(result.crashedDevicesByRing()), result.crashedDevices());
+      out.printf("rollback signals: %s%n", pipeline.signals());
     }
     out.println("stopped the processor, broker and registry; removed " + dataDir);
     return 0;
@@ -181,29 +132,5 @@ final class DemoCommand implements Callable<Integer> {
         .orElse("-");
   }
 
-  private static Scenario withDevices(Scenario s, Integer devices) {
-    if (devices == null) {
-      return s;
-    }
-    Fleet f = s.fleet();
-    Fleet resized =
-        new Fleet(
-            devices,
-            f.tenants(),
-            f.rings(),
-            f.heartbeatEvery(),
-            f.baselineCrashesPerDeviceDay(),
-            f.components());
-    return new Scenario(
-        s.name(),
-        s.seed(),
-        s.start(),
-        s.duration(),
-        resized,
-        s.rollouts(),
-        s.incidents(),
-        s.telemetry(),
-        s.controller(),
-        s.expect());
-  }
+
 }

@@ -1,0 +1,113 @@
+package dev.crashwatch.simulator.report;
+
+import dev.crashwatch.simulator.SimulationResult;
+import dev.crashwatch.simulator.scenario.Action;
+import dev.crashwatch.simulator.scenario.ComponentVersion;
+import dev.crashwatch.simulator.scenario.MustSignal;
+import dev.crashwatch.simulator.scenario.Rollout;
+import dev.crashwatch.simulator.scenario.Scenario;
+import dev.crashwatch.simulator.scenario.Wave;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Judges a run against the scenario's expectations, as FORMAT.md defines them. */
+public final class ScenarioJudge {
+
+  private ScenarioJudge() {}
+
+  public static ScenarioReport judge(
+      Scenario scenario, SimulationResult result, List<ObservedSignal> signals) {
+    List<ExpectationResult> results = new ArrayList<>();
+    for (MustSignal must : scenario.expect().must()) {
+      results.add(judgeMust(scenario, result, signals, must));
+    }
+    if (scenario.expect().noOthers()) {
+      List<String> falseAlarms = new ArrayList<>();
+      for (ObservedSignal s : signals) {
+        Optional<Action> action = action(s);
+        if (action.isPresent()
+            && scenario
+                .expect()
+                .isFalseAlarm(new ComponentVersion(s.component(), s.version()), action.get())) {
+          falseAlarms.add(s.action() + " " + s.target() + " at " + s.simulatedTime());
+        }
+      }
+      results.add(
+          new ExpectationResult(
+              "no other HALT or ROLLBACK",
+              falseAlarms.isEmpty(),
+              falseAlarms.isEmpty() ? "none" : "false alarms: " + String.join("; ", falseAlarms)));
+    }
+    long byRollouts = result.crashedDevicesByRing().values().stream().mapToLong(Long::longValue).sum();
+    return new ScenarioReport(
+        scenario.name(),
+        results.stream().allMatch(ExpectationResult::passed),
+        List.copyOf(signals),
+        results,
+        result.crashedDevicesByRing(),
+        byRollouts,
+        result.crashedDevices(),
+        result.events(),
+        result.wallTime().toMillis() / 1000.0);
+  }
+
+  private static ExpectationResult judgeMust(
+      Scenario scenario, SimulationResult result, List<ObservedSignal> signals, MustSignal must) {
+    String target = must.target().toString();
+    String expectation =
+        "must "
+            + must.action()
+            + " "
+            + target
+            + " within "
+            + must.within()
+            + (must.before() == null ? "" : " before " + must.before());
+    Instant firstCrash = result.firstFaultyCrash().get(target);
+    Optional<ObservedSignal> signal =
+        signals.stream()
+            .filter(s -> s.target().equals(target))
+            .filter(s -> action(s).map(a -> a.atLeast(must.action())).orElse(false))
+            .findFirst();
+    if (signal.isEmpty()) {
+      return new ExpectationResult(expectation, false, "no " + must.action() + " or stronger signal");
+    }
+    Instant at = signal.get().simulatedTime();
+    if (firstCrash == null) {
+      return new ExpectationResult(
+          expectation, false, signal.get().action() + " at " + at + ", but no faulty crash happened");
+    }
+    Duration after = Duration.between(firstCrash, at);
+    boolean inTime = after.compareTo(must.within()) <= 0;
+    String measured = signal.get().action() + " " + after + " after the first faulty crash";
+    boolean beforeRing = true;
+    if (must.before() != null) {
+      Instant waveStart = waveStart(scenario, target, must.before());
+      beforeRing = waveStart == null || at.isBefore(waveStart);
+      measured += beforeRing ? ", before " + must.before() + " started" : ", after " + must.before() + " started at " + waveStart;
+    }
+    return new ExpectationResult(expectation, inTime && beforeRing, measured);
+  }
+
+  private static Instant waveStart(Scenario scenario, String target, String ring) {
+    for (Rollout r : scenario.rollouts()) {
+      if (r.target().toString().equals(target)) {
+        Optional<Wave> wave = r.waveFor(ring);
+        if (wave.isPresent()) {
+          return scenario.timeAt(wave.get().at());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Optional<Action> action(ObservedSignal s) {
+    try {
+      return Optional.of(Action.valueOf(s.action()));
+    } catch (IllegalArgumentException resolvedOrUnknown) {
+      return Optional.empty();
+    }
+  }
+}

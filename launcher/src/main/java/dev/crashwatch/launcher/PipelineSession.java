@@ -1,0 +1,140 @@
+package dev.crashwatch.launcher;
+
+import dev.crashwatch.config.Settings;
+import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.processor.ProcessorSettings;
+import dev.crashwatch.processor.StreamProcessor;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
+import dev.crashwatch.simulator.FleetSimulator;
+import dev.crashwatch.simulator.SimulationResult;
+import dev.crashwatch.simulator.report.ObservedSignal;
+import dev.crashwatch.simulator.scenario.Scenario;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The real pipeline a scenario runs through: a broker and registry (the embedded local stack, or
+ * yours), the stream processor in this process, and a collector of the signals it raises. Shared
+ * by {@code demo} and {@code simulate}.
+ */
+final class PipelineSession implements AutoCloseable {
+
+  private static final Duration CATCH_UP = Duration.ofMinutes(20);
+
+  private final PrintStream out;
+  private final LocalStack stack;
+  private final String bootstrapServers;
+  private final String registryUrl;
+  private final Topics topics;
+  private final EventSerdes serdes;
+  private final ProcessorSettings settings;
+  private final StreamProcessor processor;
+  private final SignalCollector signals;
+
+  /**
+   * @param bootstrapServers your Kafka, or null for the embedded local stack
+   * @param registryUrl your schema registry, or null for the embedded local stack
+   */
+  PipelineSession(String bootstrapServers, String registryUrl, Path dataDir, int partitions, PrintStream out)
+      throws InterruptedException {
+    this.out = out;
+    if (bootstrapServers == null || registryUrl == null) {
+      out.println("starting a local Kafka broker and schema registry...");
+      stack = LocalStack.start(dataDir);
+      this.bootstrapServers = stack.bootstrapServers();
+      this.registryUrl = stack.schemaRegistryUrl();
+      out.printf(
+          "  Kafka %s (%d ms), schema registry %s (%d ms)%n",
+          this.bootstrapServers, stack.kafkaStartMillis(), this.registryUrl, stack.registryStartMillis());
+    } else {
+      stack = null;
+      this.bootstrapServers = bootstrapServers;
+      this.registryUrl = registryUrl;
+    }
+    // CRASHWATCH_* environment variables apply here too; the addresses above win.
+    Settings raw =
+        ProcessorSettings.load(Optional.empty(), System.getenv())
+            .raw()
+            .with("bootstrap.servers", this.bootstrapServers, "pipeline")
+            .with("schema.registry.url", this.registryUrl, "pipeline");
+    if (stack != null) {
+      raw =
+          raw.with("application.id", "crashwatch-demo", "pipeline")
+              .with("state.dir", stack.scratchDir("streams").toString(), "pipeline");
+    }
+    settings = new ProcessorSettings(raw);
+    topics = settings.topics();
+    if (stack != null) {
+      stack.createTopics(partitions, topics.boots(), topics.crashes(), topics.heartbeats());
+      stack.createTopics(1, topics.deadLetters(), topics.rollbackSignals(), topics.spikeAlerts());
+    }
+    serdes = EventSerdes.connect(this.registryUrl);
+    processor = new StreamProcessor(settings);
+    processor.start();
+    Progress.await(
+        "stream processor running",
+        Duration.ofSeconds(60),
+        () -> processor.streams().state() == KafkaStreams.State.RUNNING);
+    signals = new SignalCollector(this.bootstrapServers, serdes, topics.rollbackSignals());
+    out.println("stream processor running");
+  }
+
+  /** Replays the scenario as fast as the pipeline takes it, then waits for the processor. */
+  SimulationResult replay(Scenario scenario) throws Exception {
+    SimulationResult result;
+    try (TelemetryEmitter emitter = new TelemetryEmitter(bootstrapServers, serdes, topics, Map.of())) {
+      long wallStart = System.nanoTime();
+      result =
+          new FleetSimulator(scenario, emitter, topics)
+              .run(
+                  Duration.ofMinutes(15),
+                  at ->
+                      out.printf(
+                          "  simulated %s  %,d events sent (%,.0f/s)%n",
+                          at,
+                          emitter.sent(),
+                          emitter.sent() / Math.max(1e-3, (System.nanoTime() - wallStart) / 1e9)));
+    }
+    out.printf(
+        "replay done: %,d events (%,d crashes) in %.1f s; waiting for the processor to catch up...%n",
+        result.events(), result.crashes(), result.wallTime().toMillis() / 1e3);
+    new ConsumerLag(bootstrapServers, settings.applicationId(), topics.inputs())
+        .awaitCaughtUp(CATCH_UP, line -> out.println("  " + line));
+    signals.awaitRead(ConsumerLag.endOffsets(bootstrapServers, topics.rollbackSignals()), CATCH_UP);
+    return result;
+  }
+
+  List<ObservedSignal> signals() {
+    return signals.signals();
+  }
+
+  Map<String, DeadLetterSummary.Reason> deadLetters() {
+    return DeadLetterSummary.countByReason(bootstrapServers, serdes, topics.deadLetters());
+  }
+
+  KafkaStreams streams() {
+    return processor.streams();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      signals.close();
+    } finally {
+      try {
+        processor.close();
+      } finally {
+        if (stack != null) {
+          stack.close();
+        }
+      }
+    }
+  }
+}
