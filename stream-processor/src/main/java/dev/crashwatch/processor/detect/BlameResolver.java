@@ -1,0 +1,218 @@
+package dev.crashwatch.processor.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decides which versions whose spike test passed are to blame, and which only look elevated because
+ * their devices also run another candidate (a crash wave on one OS build raises the rate of every
+ * sensor version on that build).
+ *
+ * <p>The rule, for candidates A and B of different components (versions of one component are
+ * disjoint and never explain each other):
+ *
+ * <ol>
+ *   <li><b>A is explained by B</b> when, restricted to the devices <em>not</em> running B, A no
+ *       longer passes even WATCH against the rest of its component's fleet restricted the same way
+ *       (a stratified comparison: A minus B against A's sibling versions minus B, from the {@link
+ *       Overlaps} cross counts).
+ *   <li>If A is explained by B and B is not explained by A, A is not blamed: B is the cause.
+ *   <li>If each explains the other, the failures sit on the devices running both: an interaction
+ *       (e.g. content 291 crashes only sensor build 7.11). Counts cannot tell the two apart, so the
+ *       tie is broken by evidence, in this order: the top faulting module belonging to exactly one
+ *       of them (strong evidence for that component); the newer version by {@link
+ *       VersionFigures#firstSeenTime()} (the change that came last, and the one a rollback can
+ *       undo); the higher rate ratio; the key. The loser is not blamed.
+ *   <li>Every candidate not explained in this way is blamed; two independent causes (a content
+ *       update and an OS crash wave) are both blamed, each on its own component.
+ *   <li>A version that did not pass on its own, because a blamed candidate raised its comparison
+ *       group as much as itself (content 291 crashes devices on every OS build and hides an OS
+ *       crash wave), is blamed too when it passes on the devices not running that candidate and is
+ *       explained by no blamed candidate; its verdict carries that restricted test.
+ * </ol>
+ *
+ * <p>Unclean shutdowns without a bugcheck (a power outage at a site) are not crashes: the caller
+ * excludes them from the figures and cross counts, so they never reach this resolver.
+ */
+public final class BlameResolver {
+
+  private final SpikeTest test;
+
+  public BlameResolver(SpikeTest test) {
+    this.test = test;
+  }
+
+  /**
+   * Resolves blame among the candidates.
+   *
+   * @param figures every version of every component in the window, by component@version
+   * @param results the spike test of each version against its own baseline; the candidates are
+   *     those that pass
+   * @param overlaps cross counts (see {@link Overlaps} for which pairs are needed)
+   * @return a verdict per candidate, by key in key order
+   */
+  public Map<String, Blame> resolve(
+      Map<String, VersionFigures> figures, Map<String, TestResult> results, Overlaps overlaps) {
+    List<String> candidates = new ArrayList<>();
+    results.forEach(
+        (key, r) -> {
+          if (r.passes() && figures.containsKey(key)) {
+            candidates.add(key);
+          }
+        });
+    candidates.sort(null);
+
+    Map<String, Blame> out = new TreeMap<>();
+    for (String a : candidates) {
+      VersionFigures fa = figures.get(a);
+      Blame verdict = null;
+      for (String b : candidates) {
+        VersionFigures fb = figures.get(b);
+        if (fa.component().equals(fb.component())) {
+          continue;
+        }
+        TestResult aWithoutB = restricted(fa, fb, figures, overlaps);
+        if (aWithoutB.passes()) {
+          continue;
+        }
+        boolean mutual = !restricted(fb, fa, figures, overlaps).passes();
+        if (mutual && winner(fa, fb, results.get(a), results.get(b)) == fa) {
+          continue;
+        }
+        verdict =
+            new Blame(
+                a,
+                results.get(a),
+                false,
+                b,
+                String.format(
+                    Locale.ROOT,
+                    "explained by %s%s: on devices not running it the rate is %.4g against %.4g"
+                        + " for the rest of %s",
+                    b,
+                    mutual ? " (failures only where both run; " + b + " wins the tie)" : "",
+                    aWithoutB.rate(),
+                    aWithoutB.baselineRate(),
+                    fa.component()));
+        break;
+      }
+      if (verdict == null) {
+        TestResult r = results.get(a);
+        verdict =
+            new Blame(
+                a,
+                r,
+                true,
+                null,
+                String.format(
+                    Locale.ROOT,
+                    "%d of %d devices failed (rate %.4g, %.1fx the %s rate %.4g, p=%.3g),"
+                        + " not explained by any other candidate",
+                    r.failedDevices(),
+                    r.exposedDevices(),
+                    r.rate(),
+                    r.rateRatio(),
+                    r.baselineKind(),
+                    r.baselineRate(),
+                    r.pValue()));
+      }
+      out.put(a, verdict);
+    }
+    unmask(figures, overlaps, out);
+    return out;
+  }
+
+  /**
+   * Rule 5: a version that did not pass on its own may have been masked by a blamed candidate that
+   * raises its comparison group too (the OS crash wave while content 291 crashes devices on every
+   * OS build). It is blamed, with the restricted result, when it passes on the devices not running
+   * some blamed candidate B and is explained by no blamed candidate (rule 1). One pass only.
+   */
+  private void unmask(
+      Map<String, VersionFigures> figures, Overlaps overlaps, Map<String, Blame> out) {
+    List<VersionFigures> blamed = new ArrayList<>();
+    out.values().stream().filter(Blame::blamed).forEach(bl -> blamed.add(figures.get(bl.key())));
+    for (VersionFigures v : new TreeMap<>(figures).values()) {
+      if (out.containsKey(v.key()) || v.exposedDevices() == 0) {
+        continue;
+      }
+      for (VersionFigures b : blamed) {
+        if (b.component().equals(v.component())) {
+          continue;
+        }
+        TestResult withoutB = restricted(v, b, figures, overlaps);
+        if (!withoutB.passes()) {
+          continue;
+        }
+        boolean explained =
+            blamed.stream()
+                .anyMatch(
+                    c ->
+                        !c.component().equals(v.component())
+                            && !restricted(v, c, figures, overlaps).passes());
+        if (!explained) {
+          out.put(
+              v.key(),
+              new Blame(
+                  v.key(),
+                  withoutB,
+                  true,
+                  null,
+                  String.format(
+                      Locale.ROOT,
+                      "masked by %s: on devices not running it %d of %d failed (rate %.4g,"
+                          + " %.1fx the rest of %s, p=%.3g)",
+                      b.key(),
+                      withoutB.failedDevices(),
+                      withoutB.exposedDevices(),
+                      withoutB.rate(),
+                      withoutB.rateRatio(),
+                      v.component(),
+                      withoutB.pValue())));
+        }
+        break;
+      }
+    }
+  }
+
+  /** A on devices not running B, against A's sibling versions on devices not running B. */
+  private TestResult restricted(
+      VersionFigures a, VersionFigures b, Map<String, VersionFigures> figures, Overlaps overlaps) {
+    Overlaps.Counts ab = overlaps.get(a.key(), b.key());
+    VersionFigures aWithoutB =
+        a.withCounts(
+            Math.max(0, a.exposedDevices() - ab.exposedBoth()),
+            Math.max(0, a.failedDevices() - ab.failedBoth()));
+    long failed = 0;
+    long exposed = 0;
+    for (VersionFigures s : figures.values()) {
+      if (s.component().equals(a.component()) && !s.version().equals(a.version())) {
+        Overlaps.Counts sb = overlaps.get(s.key(), b.key());
+        failed += Math.max(0, s.failedDevices() - sb.failedBoth());
+        exposed += Math.max(0, s.exposedDevices() - sb.exposedBoth());
+      }
+    }
+    // inconsistent cross counts (from different moments) are clamped rather than thrown on
+    Baseline rest = new Baseline(Baseline.REST_OF_FLEET, Math.min(failed, exposed), 0, exposed);
+    return test.test(aWithoutB, rest);
+  }
+
+  /** The one to blame when a and b explain each other. */
+  static VersionFigures winner(VersionFigures a, VersionFigures b, TestResult ra, TestResult rb) {
+    if (a.moduleBelongsToComponent() != b.moduleBelongsToComponent()) {
+      return a.moduleBelongsToComponent() ? a : b;
+    }
+    if (a.firstSeenTime() != null
+        && b.firstSeenTime() != null
+        && !a.firstSeenTime().equals(b.firstSeenTime())) {
+      return a.firstSeenTime().isAfter(b.firstSeenTime()) ? a : b;
+    }
+    if (ra != null && rb != null && ra.rateRatio() != rb.rateRatio()) {
+      return ra.rateRatio() > rb.rateRatio() ? a : b;
+    }
+    return a.key().compareTo(b.key()) <= 0 ? a : b;
+  }
+}

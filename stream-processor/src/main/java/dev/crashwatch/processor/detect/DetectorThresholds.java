@@ -1,0 +1,78 @@
+package dev.crashwatch.processor.detect;
+
+/**
+ * Every threshold of the detector's decision core. {@link #DEFAULTS} holds the documented defaults;
+ * the per-level figures must get stricter from WATCH to ROLLBACK.
+ *
+ * <p>Why these defaults: the p-value levels are one-sided exact binomial tails. With a few hundred
+ * component versions tested every punctuation (say every minute), a WATCH level of 1e-3 gives a
+ * handful of watch-only false positives per day at worst (cheap: nobody acts on WATCH), HALT at
+ * 1e-6 is about one false halt per few years of continuous testing, and ROLLBACK at 1e-9 is
+ * effectively never by chance. The device minimums keep a single crash-looping or unlucky device
+ * (or two) from ever halting a rollout, however tiny the baseline: p-values alone over-react when
+ * the expected count is far below 1. The rate ratio makes the test about effect size too: with a
+ * million devices a 10% rise is "significant" but not a bad release. ROLLBACK needs either the
+ * faulting module to be the component's own (strong evidence that this component is the cause) or a
+ * rate at least 20 times the baseline (a release-breaking effect even without a module).
+ *
+ * @param watchMaxPValue WATCH when p is below this (default 1e-3)
+ * @param watchMinDevices WATCH needs at least this many distinct failing devices (default 3)
+ * @param haltMaxPValue HALT when p is below this (default 1e-6)
+ * @param haltMinDevices HALT needs at least this many failing devices (default 5)
+ * @param rollbackMaxPValue ROLLBACK when p is below this (default 1e-9)
+ * @param rollbackMinDevices ROLLBACK needs at least this many failing devices (default 10)
+ * @param minRateRatio every level needs the version's rate to be at least this multiple of the
+ *     baseline rate (default 3.0)
+ * @param rollbackRateRatioWithoutModule ROLLBACK without the component's own module as top faulting
+ *     module needs at least this rate ratio (default 20.0)
+ * @param baselineRateFloor the lowest baseline failure rate per device over the detection window
+ *     (default 1e-4: about one hour of an ordinary fleet's 0.002 crashes per device-day, rounded
+ *     up); keeps an empty or crash-free comparison group from making one crash an alarm. It is also
+ *     the baseline rate when there is no comparison group at all (see {@link
+ *     SpikeTest#baselineRate})
+ * @param escalateAfter consecutive evaluations at a higher level before escalating (default 1:
+ *     early matters, the levels themselves are strict)
+ * @param resolveAfter consecutive evaluations failing even WATCH before resolving (default 3)
+ */
+public record DetectorThresholds(
+    double watchMaxPValue,
+    int watchMinDevices,
+    double haltMaxPValue,
+    int haltMinDevices,
+    double rollbackMaxPValue,
+    int rollbackMinDevices,
+    double minRateRatio,
+    double rollbackRateRatioWithoutModule,
+    double baselineRateFloor,
+    int escalateAfter,
+    int resolveAfter) {
+
+  public static final DetectorThresholds DEFAULTS =
+      new DetectorThresholds(1e-3, 3, 1e-6, 5, 1e-9, 10, 3.0, 20.0, 1e-4, 1, 3);
+
+  public DetectorThresholds {
+    if (!(0 < rollbackMaxPValue
+        && rollbackMaxPValue <= haltMaxPValue
+        && haltMaxPValue <= watchMaxPValue
+        && watchMaxPValue < 1)) {
+      throw new IllegalArgumentException(
+          "p-value levels must satisfy 0 < rollback <= halt <= watch < 1");
+    }
+    if (!(1 <= watchMinDevices
+        && watchMinDevices <= haltMinDevices
+        && haltMinDevices <= rollbackMinDevices)) {
+      throw new IllegalArgumentException(
+          "device minimums must satisfy 1 <= watch <= halt <= rollback");
+    }
+    if (!(minRateRatio >= 1 && rollbackRateRatioWithoutModule >= minRateRatio)) {
+      throw new IllegalArgumentException(
+          "rate ratios must satisfy 1 <= min <= rollback-without-module");
+    }
+    if (!(baselineRateFloor > 0 && baselineRateFloor < 1)) {
+      throw new IllegalArgumentException("baselineRateFloor must be in (0, 1)");
+    }
+    if (escalateAfter < 1 || resolveAfter < 1) {
+      throw new IllegalArgumentException("escalateAfter and resolveAfter must be at least 1");
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.crashwatch.processor.detect;
+
+/** The gate of the spike test that a version failed first, in the order they are checked. */
+public enum Gate {
+  /** Passed every gate. */
+  NONE,
+  /** No device runs the version: nothing to test. */
+  NO_EXPOSURE,
+  /** Fewer distinct failing devices than the level's minimum. */
+  MIN_DEVICES,
+  /** The rate is not enough times the baseline rate. */
+  RATE_RATIO,
+  /** The p-value is not below the level's maximum. */
+  P_VALUE,
+  /** ROLLBACK only: the top module is not the component's own and the rate ratio is below 20. */
+  MODULE_OR_RATIO
+}

@@ -1,0 +1,31 @@
+package dev.crashwatch.processor.detect;
+
+/**
+ * The outcome of the spike test of one version against its baseline.
+ *
+ * @param failedDevices crashed plus silent devices, the observed count k
+ * @param exposedDevices the exposed devices n
+ * @param rate k / n
+ * @param baselineRate the smoothed baseline rate the test used (never below the floor)
+ * @param baselineKind the comparison group, {@code rest-of-fleet} or {@code previous-version}
+ * @param rateRatio rate / baselineRate
+ * @param pValue one-sided exact binomial {@code P(X >= k | n, baselineRate)}; may underflow to 0
+ * @param logPValue its natural logarithm, finite far beyond where pValue underflows
+ * @param z the score z of the difference: {@code (k - n p0) / sqrt(n p0 (1 - p0))}
+ * @param passes whether the WATCH level passed (the version is elevated at all)
+ * @param failedGate the first WATCH gate that failed, {@link Gate#NONE} when it passes
+ * @param level the highest level whose gates all pass, {@link DetectorAction#NONE} when none
+ */
+public record TestResult(
+    long failedDevices,
+    long exposedDevices,
+    double rate,
+    double baselineRate,
+    String baselineKind,
+    double rateRatio,
+    double pValue,
+    double logPValue,
+    double z,
+    boolean passes,
+    Gate failedGate,
+    DetectorAction level) {}
