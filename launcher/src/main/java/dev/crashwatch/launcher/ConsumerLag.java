@@ -59,7 +59,8 @@ final class ConsumerLag {
   }
 
   /** The end offset of each partition of {@code topic}. */
-  static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic) throws Exception {
+  static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic)
+      throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

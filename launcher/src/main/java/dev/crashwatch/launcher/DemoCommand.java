@@ -1,27 +1,16 @@
 package dev.crashwatch.launcher;
 
-import dev.crashwatch.config.Settings;
-import dev.crashwatch.emitter.TelemetryEmitter;
-import dev.crashwatch.localstack.LocalStack;
-import dev.crashwatch.processor.ProcessorSettings;
-import dev.crashwatch.processor.StreamProcessor;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
-import dev.crashwatch.schema.EventSerdes;
-import dev.crashwatch.schema.Topics;
-import dev.crashwatch.simulator.FleetSimulator;
 import dev.crashwatch.simulator.SimulationResult;
-import dev.crashwatch.simulator.scenario.Fleet;
 import dev.crashwatch.simulator.scenario.Scenario;
 import dev.crashwatch.simulator.scenario.ScenarioLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -131,6 +120,4 @@ final class DemoCommand implements Callable<Integer> {
         .map(Map.Entry::getKey)
         .orElse("-");
   }
-
-
 }

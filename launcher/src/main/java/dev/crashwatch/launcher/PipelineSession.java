@@ -21,8 +21,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The real pipeline a scenario runs through: a broker and registry (the embedded local stack, or
- * yours), the stream processor in this process, and a collector of the signals it raises. Shared
- * by {@code demo} and {@code simulate}.
+ * yours), the stream processor in this process, and a collector of the signals it raises. Shared by
+ * {@code demo} and {@code simulate}.
  */
 final class PipelineSession implements AutoCloseable {
 
@@ -42,7 +42,8 @@ final class PipelineSession implements AutoCloseable {
    * @param bootstrapServers your Kafka, or null for the embedded local stack
    * @param registryUrl your schema registry, or null for the embedded local stack
    */
-  PipelineSession(String bootstrapServers, String registryUrl, Path dataDir, int partitions, PrintStream out)
+  PipelineSession(
+      String bootstrapServers, String registryUrl, Path dataDir, int partitions, PrintStream out)
       throws InterruptedException {
     this.out = out;
     if (bootstrapServers == null || registryUrl == null) {
@@ -52,7 +53,10 @@ final class PipelineSession implements AutoCloseable {
       this.registryUrl = stack.schemaRegistryUrl();
       out.printf(
           "  Kafka %s (%d ms), schema registry %s (%d ms)%n",
-          this.bootstrapServers, stack.kafkaStartMillis(), this.registryUrl, stack.registryStartMillis());
+          this.bootstrapServers,
+          stack.kafkaStartMillis(),
+          this.registryUrl,
+          stack.registryStartMillis());
     } else {
       stack = null;
       this.bootstrapServers = bootstrapServers;
@@ -89,7 +93,8 @@ final class PipelineSession implements AutoCloseable {
   /** Replays the scenario as fast as the pipeline takes it, then waits for the processor. */
   SimulationResult replay(Scenario scenario) throws Exception {
     SimulationResult result;
-    try (TelemetryEmitter emitter = new TelemetryEmitter(bootstrapServers, serdes, topics, Map.of())) {
+    try (TelemetryEmitter emitter =
+        new TelemetryEmitter(bootstrapServers, serdes, topics, Map.of())) {
       long wallStart = System.nanoTime();
       result =
           new FleetSimulator(scenario, emitter, topics)

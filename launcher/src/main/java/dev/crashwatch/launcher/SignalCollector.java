@@ -34,10 +34,14 @@ final class SignalCollector implements AutoCloseable {
   SignalCollector(String bootstrapServers, EventSerdes serdes, String topic) {
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG, "crashwatch-signal-collector-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "crashwatch-signal-collector-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
     this.consumer =
         new KafkaConsumer<>(
             config, new StringDeserializer(), serdes.value(RollbackSignal.class).deserializer());
@@ -59,7 +63,12 @@ final class SignalCollector implements AutoCloseable {
                   s.getAction().name(),
                   s.getEvidence().getDecisionTime(),
                   Instant.now());
-          LOG.info("signal {} {} at {}: {}", seen.action(), seen.target(), seen.simulatedTime(), s.getReason());
+          LOG.info(
+              "signal {} {} at {}: {}",
+              seen.action(),
+              seen.target(),
+              seen.simulatedTime(),
+              s.getReason());
           synchronized (signals) {
             signals.add(seen);
           }
@@ -83,7 +92,9 @@ final class SignalCollector implements AutoCloseable {
     Progress.await(
         "the signal collector to read every signal",
         timeout,
-        () -> ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue()));
+        () ->
+            ends.entrySet().stream()
+                .allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue()));
   }
 
   List<ObservedSignal> signals() {

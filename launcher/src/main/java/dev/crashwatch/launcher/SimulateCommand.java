@@ -31,7 +31,11 @@ import picocli.CommandLine.Option;
     })
 final class SimulateCommand implements Callable<Integer> {
 
-  @Option(names = "--scenario", required = true, paramLabel = "FILE", description = "Scenario file.")
+  @Option(
+      names = "--scenario",
+      required = true,
+      paramLabel = "FILE",
+      description = "Scenario file.")
   Path scenarioFile;
 
   @Option(
@@ -43,7 +47,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Your Kafka.")
   String bootstrapServers;
 
-  @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Your schema registry.")
+  @Option(
+      names = "--schema-registry-url",
+      paramLabel = "URL",
+      description = "Your schema registry.")
   String schemaRegistryUrl;
 
   @Option(names = "--devices", paramLabel = "N", description = "Override the fleet size.")
@@ -53,14 +60,16 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = ".crashwatch/simulate",
-      description = "Files of the embedded broker and registry while running (default: ${DEFAULT-VALUE}).")
+      description =
+          "Files of the embedded broker and registry while running (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(
       names = "--partitions",
       paramLabel = "N",
       defaultValue = "3",
-      description = "Partitions of each input topic on the embedded broker (default: ${DEFAULT-VALUE}).")
+      description =
+          "Partitions of each input topic on the embedded broker (default: ${DEFAULT-VALUE}).")
   int partitions;
 
   private final PrintStream out = System.out;
@@ -69,8 +78,7 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Scenario scenario = ScenarioFiles.withDevices(ScenarioLoader.load(scenarioFile), devices);
     if (scenario.controller()) {
-      out.println(
-          "note: \"controller\": true is not played yet; every wave runs as scheduled");
+      out.println("note: \"controller\": true is not played yet; every wave runs as scheduled");
     }
     ScenarioReport report;
     try (PipelineSession pipeline =
@@ -83,7 +91,10 @@ final class SimulateCommand implements Callable<Integer> {
     }
     out.printf(
         "devices crashed per ring: %s (faulty rollouts), %,d in total; %,d events in %.1f s%n",
-        report.devicesCrashedPerRing(), report.devicesCrashedTotal(), report.events(), report.wallSeconds());
+        report.devicesCrashedPerRing(),
+        report.devicesCrashedTotal(),
+        report.events(),
+        report.wallSeconds());
     if (reportFile != null) {
       new ObjectMapper()
           .registerModule(new JavaTimeModule())

@@ -41,7 +41,8 @@ public final class ScenarioJudge {
               falseAlarms.isEmpty(),
               falseAlarms.isEmpty() ? "none" : "false alarms: " + String.join("; ", falseAlarms)));
     }
-    long byRollouts = result.crashedDevicesByRing().values().stream().mapToLong(Long::longValue).sum();
+    long byRollouts =
+        result.crashedDevicesByRing().values().stream().mapToLong(Long::longValue).sum();
     return new ScenarioReport(
         scenario.name(),
         results.stream().allMatch(ExpectationResult::passed),
@@ -72,12 +73,15 @@ public final class ScenarioJudge {
             .filter(s -> action(s).map(a -> a.atLeast(must.action())).orElse(false))
             .findFirst();
     if (signal.isEmpty()) {
-      return new ExpectationResult(expectation, false, "no " + must.action() + " or stronger signal");
+      return new ExpectationResult(
+          expectation, false, "no " + must.action() + " or stronger signal");
     }
     Instant at = signal.get().simulatedTime();
     if (firstCrash == null) {
       return new ExpectationResult(
-          expectation, false, signal.get().action() + " at " + at + ", but no faulty crash happened");
+          expectation,
+          false,
+          signal.get().action() + " at " + at + ", but no faulty crash happened");
     }
     Duration after = Duration.between(firstCrash, at);
     boolean inTime = after.compareTo(must.within()) <= 0;
@@ -86,7 +90,10 @@ public final class ScenarioJudge {
     if (must.before() != null) {
       Instant waveStart = waveStart(scenario, target, must.before());
       beforeRing = waveStart == null || at.isBefore(waveStart);
-      measured += beforeRing ? ", before " + must.before() + " started" : ", after " + must.before() + " started at " + waveStart;
+      measured +=
+          beforeRing
+              ? ", before " + must.before() + " started"
+              : ", after " + must.before() + " started at " + waveStart;
     }
     return new ExpectationResult(expectation, inTime && beforeRing, measured);
   }
