@@ -58,7 +58,7 @@ public final class TelemetryEmitter implements EventSink, AutoCloseable {
   }
 
   /** One serializer for the three event types; each record carries its own schema. */
-  private static Serializer<SpecificRecord> eventSerializer(EventSerdes serdes) {
+  static Serializer<SpecificRecord> eventSerializer(EventSerdes serdes) {
     Serializer<Boot> boots = serdes.value(Boot.class).serializer();
     Serializer<Crash> crashes = serdes.value(Crash.class).serializer();
     Serializer<SensorHeartbeat> beats = serdes.value(SensorHeartbeat.class).serializer();

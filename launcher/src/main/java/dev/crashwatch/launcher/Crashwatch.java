@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       SimulateCommand.class,
+      EmitCommand.class,
+      LocalStackCommand.class,
       ProcessCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -65,11 +65,19 @@ public final class LocalKafka implements AutoCloseable {
    * @param overrides broker properties applied over the defaults, e.g. {@code num.partitions}
    */
   public static LocalKafka start(Path dataDir, Map<String, String> overrides) {
+    return start(dataDir, overrides, 0);
+  }
+
+  /**
+   * Starts a broker whose client listener is on {@code port} (0 for any free port): for tests that
+   * make a broker appear where clients have been trying to reach one.
+   */
+  public static LocalKafka start(Path dataDir, Map<String, String> overrides, int port) {
     long t0 = System.nanoTime();
     RuntimeException lastBindFailure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(dataDir, overrides, t0);
+        return startOnce(dataDir, overrides, port, t0);
       } catch (RuntimeException e) {
         if (!Support.causedByBindFailure(e)) {
           throw e;
@@ -84,9 +92,13 @@ public final class LocalKafka implements AutoCloseable {
         lastBindFailure);
   }
 
-  private static LocalKafka startOnce(Path dir, Map<String, String> overrides, long t0) {
+  private static LocalKafka startOnce(
+      Path dir, Map<String, String> overrides, int fixedPort, long t0) {
     Path dataDir = Support.freshDirectory(dir);
     int[] ports = Support.freeLoopbackPorts(2);
+    if (fixedPort != 0) {
+      ports[0] = fixedPort;
+    }
     String bootstrap = Support.LOOPBACK + ":" + ports[0];
     Map<String, Object> props = brokerProperties(dataDir, ports[0], ports[1]);
     props.putAll(overrides);

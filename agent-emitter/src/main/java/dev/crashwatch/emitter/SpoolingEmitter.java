@@ -1,0 +1,205 @@
+package dev.crashwatch.emitter;
+
+import dev.crashwatch.emitter.spool.Spool;
+import dev.crashwatch.emitter.spool.SpoolConfig;
+import dev.crashwatch.emitter.spool.SpoolEntry;
+import dev.crashwatch.emitter.spool.SpooledRecord;
+import dev.crashwatch.events.Boot;
+import dev.crashwatch.events.Crash;
+import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The emitter of a real endpoint: every accepted event is first appended to the durable local
+ * {@link Spool}, and a sender thread replays the spool to Kafka in order, acknowledging a batch
+ * only once the broker has acknowledged all of it. While Kafka or the registry is unreachable the
+ * sender backs off and events accumulate on disk, bounded by the spool's size and policy.
+ *
+ * <p>A batch that failed part-way is sent again whole, so an event can reach Kafka twice; every
+ * event carries its id, by which consumers drop the repeat. An event accepted here (append
+ * returned) survives a crash of this process.
+ */
+public final class SpoolingEmitter implements EventSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolingEmitter.class);
+  private static final int BATCH = 500;
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final Spool spool;
+  private final Topics topics;
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final Thread sender;
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong delivered = new AtomicLong();
+  private volatile boolean running = true;
+
+  public SpoolingEmitter(
+      Path spoolDir,
+      SpoolConfig spoolConfig,
+      String bootstrapServers,
+      EventSerdes serdes,
+      Topics topics)
+      throws IOException {
+    this.spool = Spool.open(spoolDir, spoolConfig);
+    this.topics = topics;
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    // Fail a send in seconds, not the default two minutes: the spool holds the event meanwhile.
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+    config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    this.producer =
+        new KafkaProducer<>(
+            config, new StringSerializer(), TelemetryEmitter.eventSerializer(serdes));
+    this.sender = new Thread(this::sendLoop, "spool-sender");
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  @Override
+  public void send(Boot boot) {
+    accept(topics.boots(), boot.getDeviceId(), boot.getBootTime().toEpochMilli(), boot);
+  }
+
+  @Override
+  public void send(Crash crash) {
+    accept(topics.crashes(), crash.getDeviceId(), crash.getCrashTime().toEpochMilli(), crash);
+  }
+
+  @Override
+  public void send(SensorHeartbeat heartbeat) {
+    accept(
+        topics.heartbeats(),
+        heartbeat.getDeviceId(),
+        heartbeat.getTime().toEpochMilli(),
+        heartbeat);
+  }
+
+  @Override
+  public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
+    throw new UnsupportedOperationException("an endpoint emitter sends events, not raw bytes");
+  }
+
+  /** Appends to the spool; once this returns, the event survives a crash of this process. */
+  private void accept(String topic, String device, long timestamp, SpecificRecord event) {
+    try {
+      spool.append(
+          new SpooledRecord(
+              topic, device.getBytes(StandardCharsets.UTF_8), EventCodec.encode(event), timestamp));
+      accepted.incrementAndGet();
+    } catch (IOException e) {
+      throw new UncheckedIOException("event not accepted: " + e.getMessage(), e);
+    }
+  }
+
+  private void sendLoop() {
+    long backoffMs = 100;
+    while (running) {
+      try {
+        List<SpoolEntry> batch = spool.read(BATCH);
+        if (batch.isEmpty()) {
+          TimeUnit.MILLISECONDS.sleep(50);
+          continue;
+        }
+        sendBatch(batch);
+        spool.acknowledge(batch.get(batch.size() - 1).next());
+        delivered.addAndGet(batch.size());
+        backoffMs = 100;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        LOG.warn(
+            "cannot deliver spooled events yet ({}); retrying in {} ms", e.getMessage(), backoffMs);
+        try {
+          TimeUnit.MILLISECONDS.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoffMs = Math.min(MAX_BACKOFF.toMillis(), backoffMs * 2);
+      }
+    }
+  }
+
+  private void sendBatch(List<SpoolEntry> batch) throws Exception {
+    List<Future<?>> sends = new ArrayList<>(batch.size());
+    for (SpoolEntry entry : batch) {
+      SpooledRecord r = entry.record();
+      String key = new String(r.key(), StandardCharsets.UTF_8);
+      sends.add(
+          producer.send(
+              new ProducerRecord<>(
+                  r.topic(), null, r.timestamp(), key, EventCodec.decode(r.value()))));
+    }
+    for (Future<?> send : sends) {
+      send.get();
+    }
+  }
+
+  /** Events accepted into the spool by this instance. */
+  public long accepted() {
+    return accepted.get();
+  }
+
+  /** Events acknowledged by the broker by this instance (a re-sent batch counts again). */
+  public long delivered() {
+    return delivered.get();
+  }
+
+  /** Events in the spool not yet acknowledged by the broker. */
+  public long pending() {
+    return spool.stats().pending();
+  }
+
+  /** Waits until the spool is empty or the timeout passes; true when it is empty. */
+  public boolean drain(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pending() > 0 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    return pending() == 0;
+  }
+
+  @Override
+  public void flush() {
+    try {
+      spool.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    running = false;
+    sender.interrupt();
+    sender.join(Duration.ofSeconds(10).toMillis());
+    producer.close(Duration.ofSeconds(5));
+    spool.close();
+  }
+}

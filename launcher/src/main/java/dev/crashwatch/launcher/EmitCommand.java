@@ -1,0 +1,180 @@
+package dev.crashwatch.launcher;
+
+import dev.crashwatch.emitter.SpoolingEmitter;
+import dev.crashwatch.emitter.linux.CollectorConfig;
+import dev.crashwatch.emitter.linux.ComponentSource;
+import dev.crashwatch.emitter.linux.LinuxCollector;
+import dev.crashwatch.emitter.linux.SensorSpec;
+import dev.crashwatch.emitter.spool.SpoolConfig;
+import dev.crashwatch.events.SensorHealth;
+import dev.crashwatch.events.SensorMode;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The emitter daemon of a real Linux host: at start a boot event (with how the previous boot ended)
+ * and a crash event if it crashed, then a heartbeat every interval, all through the durable spool,
+ * until stopped.
+ */
+@Command(
+    name = "emit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the emitter on this Linux host: boot, crash (from pstore or the previous boot's"
+          + " journal) and heartbeat events, spooled on disk while Kafka or the registry is"
+          + " unreachable."
+    })
+final class EmitCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Kafka.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry-url",
+      required = true,
+      paramLabel = "URL",
+      description = "Schema registry.")
+  String schemaRegistryUrl;
+
+  @Option(
+      names = "--spool-dir",
+      paramLabel = "DIR",
+      defaultValue = ".crashwatch/spool",
+      description = "Durable spool directory (default: ${DEFAULT-VALUE}).")
+  Path spoolDir;
+
+  @Option(
+      names = "--spool-max-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "268435456",
+      description =
+          "Spool size bound; when full, new events are refused and counted (default: ${DEFAULT-VALUE}).")
+  long spoolMaxBytes;
+
+  @Option(
+      names = "--tenant",
+      defaultValue = "default",
+      description = "Tenant id (default: ${DEFAULT-VALUE}).")
+  String tenant;
+
+  @Option(
+      names = "--ring",
+      defaultValue = "broad",
+      description = "Rollout ring (default: ${DEFAULT-VALUE}).")
+  String ring;
+
+  @Option(names = "--device-id", description = "Device id (default: /etc/machine-id).")
+  String deviceId;
+
+  @Option(
+      names = "--component",
+      paramLabel = "ID=VERSION",
+      description =
+          "A component and its version, repeatable, e.g. acme.sensor=7.11.18110. The kernel"
+              + " is always reported as component 'linux'.")
+  Map<String, String> components = new LinkedHashMap<>();
+
+  @Option(
+      names = "--vendor",
+      defaultValue = "crashwatch",
+      description = "Vendor of the sensor the heartbeats are about (default: ${DEFAULT-VALUE}).")
+  String vendor;
+
+  @Option(
+      names = "--product",
+      defaultValue = "linux",
+      description = "Component id of that sensor's agent (default: ${DEFAULT-VALUE}, the kernel).")
+  String product;
+
+  @Option(
+      names = "--heartbeat-every",
+      defaultValue = "PT5M",
+      description = "ISO-8601 interval between heartbeats (default: ${DEFAULT-VALUE}).")
+  Duration heartbeatEvery;
+
+  @Option(
+      names = "--once",
+      description = "Send the boot, crash and one heartbeat, deliver them, and exit.")
+  boolean once;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (heartbeatEvery.isNegative() || heartbeatEvery.isZero()) {
+      throw new ParameterException(
+          spec.commandLine(), "--heartbeat-every: must be positive, was " + heartbeatEvery);
+    }
+    Map<String, ComponentSource> sources = new LinkedHashMap<>();
+    components.forEach((id, version) -> sources.put(id, ComponentSource.fixed(version)));
+    LinuxCollector collector =
+        LinuxCollector.system(new CollectorConfig(deviceId, tenant, ring, sources));
+    SensorSpec sensor =
+        new SensorSpec(vendor, product, null, SensorMode.UNKNOWN, SensorHealth.UNKNOWN);
+    EventSerdes serdes = EventSerdes.connect(schemaRegistryUrl);
+    try (SpoolingEmitter emitter =
+        new SpoolingEmitter(
+            spoolDir,
+            SpoolConfig.defaults().withMaxBytes(spoolMaxBytes),
+            bootstrapServers,
+            serdes,
+            Topics.defaults())) {
+      var boot = collector.boot();
+      emitter.send(boot);
+      out.printf(
+          "device %s booted %s (boot %s), previous shutdown %s%n",
+          boot.getDeviceId(), boot.getBootTime(), boot.getBootId(), boot.getPreviousShutdown());
+      collector
+          .crash()
+          .ifPresent(
+              crash -> {
+                emitter.send(crash);
+                out.printf(
+                    "previous boot crashed: %s in %s (bucket %s)%n",
+                    crash.getBugcheckCode(), crash.getFaultingModule(), crash.getBucketId());
+              });
+      CountDownLatch stop = new CountDownLatch(1);
+      Thread main = Thread.currentThread();
+      // On SIGTERM: stop emitting, then let this thread deliver what it can and close the spool
+      // before the JVM exits.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stop.countDown();
+                    try {
+                      main.join(Duration.ofSeconds(40).toMillis());
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "emit-stop"));
+      do {
+        emitter.send(collector.heartbeat(sensor));
+      } while (!once && !stop.await(heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS));
+      boolean drained = emitter.drain(Duration.ofSeconds(30));
+      out.printf(
+          "accepted %d events, delivered %d, %d still spooled in %s%n",
+          emitter.accepted(), emitter.delivered(), emitter.pending(), spoolDir);
+      return drained ? 0 : 1;
+    }
+  }
+}
