@@ -3,13 +3,19 @@ package dev.crashwatch.processor;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.events.SpikeAlert;
+import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.processor.ingest.Decoded;
 import dev.crashwatch.processor.ingest.TelemetryDecoder;
 import dev.crashwatch.processor.ingest.TelemetryTimestampExtractor;
+import dev.crashwatch.processor.signal.DetectorProcessor;
+import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.InternalAvroSerde;
+import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.VersionDelta;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
@@ -19,7 +25,11 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -31,6 +41,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -41,10 +52,18 @@ import org.apache.kafka.streams.state.Stores;
  *  device-boots ──┐ decode ─┐
  *  device-crashes ┼ decode ─┼─▶ dead letters ─▶ telemetry-dead-letters
  *  heartbeats ────┘ decode ─┘
- *                           └─▶ events ─▶ device-state (per device, RocksDB)
+ *                           └─▶ events ─▶ device-state, silence-watch (per device, RocksDB)
  *                                          │ deltas, only on change, keyed component@version
+ *                                          │ + pair deltas (a|b), silent devices, vendors,
+ *                                          │   ticks (to every partition)
  *                                          ▼ repartition "version-deltas"
- *                                        version-stats (per version) ─▶ summary lines
+ *                                        version-stats (per version and pair) ─▶ summary lines
+ *                                          │ changed figures once per detector.interval, ticks
+ *                                          ▼ repartition "detector-input" (one partition)
+ *                                        detector (detector-figures, signal-states)
+ *                                          ├─▶ rollback-signals   (one per state change)
+ *                                          ├─▶ spike-alerts       (one per state change)
+ *                                          └─▶ vendor-health.&lt;vendor&gt; (periodic snapshots)
  * </pre>
  *
  * Every source, processor, store and internal topic is named, and {@code
@@ -54,10 +73,20 @@ import org.apache.kafka.streams.state.Stores;
 public final class CrashwatchTopology {
 
   public static final String VERSION_DELTAS = "version-deltas";
+  public static final String DETECTOR_INPUT = "detector-input";
 
   private CrashwatchTopology() {}
 
   public static Topology build(ProcessorSettings settings, EventSerdes serdes, Clock clock) {
+    return build(settings, serdes, clock, VendorFeeds.NONE);
+  }
+
+  /**
+   * The topology; {@code vendorFeeds} is called with a vendor's health topic before each write to
+   * it (the runner creates missing feeds through it).
+   */
+  public static Topology build(
+      ProcessorSettings settings, EventSerdes serdes, Clock clock, VendorFeeds vendorFeeds) {
     Topics topics = settings.topics();
     StreamsBuilder builder = new StreamsBuilder();
     TelemetryTimestampExtractor timestamps =
@@ -129,26 +158,112 @@ public final class CrashwatchTopology {
             .withCachingDisabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
+                Serdes.String(),
+                Serdes.String())
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
             Serdes.String(),
             new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),
+            Serdes.String(),
+            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
+            Serdes.String(),
+            new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
 
-    branches
-        .get("telemetry-valid")
-        .mapValues(Decoded::event, Named.as("telemetry-event"))
-        .process(
-            () -> new DeviceStateProcessor(settings.lastSeenBucket()),
-            Named.as("device-state-processor"),
-            DeviceStateProcessor.STORE)
-        .repartition(
-            Repartitioned.<String, VersionDelta>as(VERSION_DELTAS)
-                .withKeySerde(Serdes.String())
-                .withValueSerde(
-                    new InternalAvroSerde<>(VersionDelta.class, VersionDelta.getClassSchema())))
-        .process(
-            () -> new VersionStatsProcessor(settings.statsLogInterval()),
-            Named.as("version-stats-processor"),
-            VersionStatsProcessor.STORE);
+    KStream<String, SpecificRecord> detected =
+        branches
+            .get("telemetry-valid")
+            .mapValues(Decoded::event, Named.as("telemetry-event"))
+            .process(
+                () ->
+                    new DeviceStateProcessor(
+                        settings.lastSeenBucket(),
+                        settings.detectorInterval(),
+                        settings.silenceAfter()),
+                Named.as("device-state-processor"),
+                DeviceStateProcessor.STORE,
+                DeviceStateProcessor.SILENCE_STORE)
+            .repartition(
+                Repartitioned.<String, VersionDelta>as(VERSION_DELTAS)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(
+                        new InternalAvroSerde<>(VersionDelta.class, VersionDelta.getClassSchema()))
+                    .withStreamPartitioner(new TicksToEveryPartition<>()))
+            .process(
+                () ->
+                    new VersionStatsProcessor(
+                        settings.statsLogInterval(),
+                        settings.detectorInterval(),
+                        settings.detectorWindow().plus(settings.detectorGrace())),
+                Named.as("version-stats-processor"),
+                VersionStatsProcessor.STORE)
+            .repartition(
+                Repartitioned.<String, VersionStats>as(DETECTOR_INPUT)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(
+                        new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()))
+                    .withNumberOfPartitions(1))
+            .process(
+                () ->
+                    new DetectorProcessor(
+                        settings.detectorThresholds(),
+                        settings.detectorWindow(),
+                        settings.detectorInterval(),
+                        settings.vendorHealthInterval(),
+                        settings.componentModules()),
+                Named.as("detector-processor"),
+                DetectorProcessor.FIGURES_STORE,
+                DetectorProcessor.STATES_STORE);
+
+    detected
+        .split(Named.as("detector-"))
+        .branch(
+            (key, value) -> value instanceof RollbackSignal,
+            Branched.withConsumer(
+                signals ->
+                    signals
+                        .mapValues(v -> (RollbackSignal) v, Named.as("as-rollback-signal"))
+                        .to(
+                            topics.rollbackSignals(),
+                            Produced.with(Serdes.String(), serdes.value(RollbackSignal.class))
+                                .withName("rollback-signals-sink")),
+                "signals"))
+        .branch(
+            (key, value) -> value instanceof SpikeAlert,
+            Branched.withConsumer(
+                alerts ->
+                    alerts
+                        .mapValues(v -> (SpikeAlert) v, Named.as("as-spike-alert"))
+                        .to(
+                            topics.spikeAlerts(),
+                            Produced.with(Serdes.String(), serdes.value(SpikeAlert.class))
+                                .withName("spike-alerts-sink")),
+                "alerts"))
+        .branch(
+            (key, value) -> value instanceof VendorHealth,
+            Branched.withConsumer(
+                health ->
+                    health
+                        .mapValues(v -> (VendorHealth) v, Named.as("as-vendor-health"))
+                        .to(
+                            (key, value, context) -> {
+                              String topic =
+                                  topics.vendorHealth(VendorFeeds.topicSafe(value.getVendor()));
+                              vendorFeeds.ensure(topic);
+                              return topic;
+                            },
+                            Produced.with(Serdes.String(), serdes.value(VendorHealth.class))
+                                .withName("vendor-health-sink")),
+                "health"))
+        .noDefaultBranch();
 
     return builder.build();
   }
@@ -181,6 +296,18 @@ public final class CrashwatchTopology {
                     clock,
                     settings.applicationId()),
             Named.as("decode-" + name));
+  }
+
+  /** Ticks go to every partition (so stream time moves everywhere), the rest by key. */
+  static final class TicksToEveryPartition<V> implements StreamPartitioner<String, V> {
+    @Override
+    public Optional<Set<Integer>> partitions(String topic, String key, V value, int partitions) {
+      if (DeviceStateProcessor.TICK.equals(key)) {
+        return Optional.of(
+            IntStream.range(0, partitions).boxed().collect(Collectors.toUnmodifiableSet()));
+      }
+      return Optional.empty();
+    }
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

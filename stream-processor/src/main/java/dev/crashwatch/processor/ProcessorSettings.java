@@ -2,10 +2,12 @@ package dev.crashwatch.processor;
 
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
+import dev.crashwatch.processor.detect.DetectorThresholds;
 import dev.crashwatch.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,11 +62,104 @@ public final class ProcessorSettings {
             "stats.log.interval",
             "PT10M",
             "Stream-time interval between summary lines of the version figures."));
+    all.add(
+        new Setting(
+            "detector.window",
+            "PT30M",
+            "Detection window (event time): devices newly crashed on a version within it count"
+                + " against the version."));
+    all.add(
+        new Setting(
+            "detector.grace",
+            "PT30M",
+            "How long per-minute crash buckets are kept beyond the window, for late uploads: a late"
+                + " crash counts while its crash time is inside the window at an evaluation."));
+    all.add(
+        new Setting(
+            "detector.interval",
+            "PT1M",
+            "Stream time between evaluations of the detector (and between forwards of changed"
+                + " version figures to it)."));
+    all.add(
+        new Setting(
+            "detector.silence.after",
+            "PT1H",
+            "A device whose last event was a boot after a crash or a version update, and that is"
+                + " not heard from for this long (about two heartbeat intervals), counts as silent"
+                + " on its versions, like a crash, until it is heard again."));
+    all.add(
+        new Setting(
+            "vendor.health.interval",
+            "PT5M",
+            "Stream time between VendorHealth snapshots on the vendor-health.<vendor> feeds."));
+    all.add(
+        new Setting(
+            "detector.component.modules",
+            "",
+            "The modules of components, component=module[,component=module...], e.g."
+                + " acme.sensor=acmesensor.sys. A component not listed owns a module when the"
+                + " module's name contains the component's vendor (learned from heartbeats)."));
+    DetectorThresholds d = DetectorThresholds.DEFAULTS;
+    all.add(
+        new Setting(
+            "detector.watch.max.p", str(d.watchMaxPValue()), "WATCH when p is below this."));
+    all.add(
+        new Setting(
+            "detector.watch.min.devices",
+            str(d.watchMinDevices()),
+            "WATCH needs at least this many distinct failing devices."));
+    all.add(
+        new Setting("detector.halt.max.p", str(d.haltMaxPValue()), "HALT when p is below this."));
+    all.add(
+        new Setting(
+            "detector.halt.min.devices",
+            str(d.haltMinDevices()),
+            "HALT needs at least this many distinct failing devices."));
+    all.add(
+        new Setting(
+            "detector.rollback.max.p",
+            str(d.rollbackMaxPValue()),
+            "ROLLBACK when p is below this."));
+    all.add(
+        new Setting(
+            "detector.rollback.min.devices",
+            str(d.rollbackMinDevices()),
+            "ROLLBACK needs at least this many distinct failing devices."));
+    all.add(
+        new Setting(
+            "detector.min.rate.ratio",
+            str(d.minRateRatio()),
+            "Every level needs the rate to be at least this multiple of the baseline rate."));
+    all.add(
+        new Setting(
+            "detector.rollback.rate.ratio.without.module",
+            str(d.rollbackRateRatioWithoutModule()),
+            "ROLLBACK without the component's own module as top faulting module needs at least"
+                + " this rate ratio."));
+    all.add(
+        new Setting(
+            "detector.baseline.rate.floor",
+            str(d.baselineRateFloor()),
+            "Lowest baseline failure rate per device over the window."));
+    all.add(
+        new Setting(
+            "detector.escalate.after",
+            str(d.escalateAfter()),
+            "Consecutive evaluations at a higher level before escalating."));
+    all.add(
+        new Setting(
+            "detector.resolve.after",
+            str(d.resolveAfter()),
+            "Consecutive evaluations failing even WATCH before RESOLVED."));
     all.addAll(Topics.SETTINGS);
     DECLARED = List.copyOf(all);
   }
 
   private final Settings settings;
+
+  private static String str(Object value) {
+    return String.valueOf(value);
+  }
 
   public ProcessorSettings(Settings settings) {
     this.settings = settings;
@@ -117,5 +212,59 @@ public final class ProcessorSettings {
 
   public Duration statsLogInterval() {
     return settings.getDuration("stats.log.interval");
+  }
+
+  public Duration detectorWindow() {
+    return settings.getDuration("detector.window");
+  }
+
+  public Duration detectorGrace() {
+    return settings.getDuration("detector.grace");
+  }
+
+  public Duration detectorInterval() {
+    return settings.getDuration("detector.interval");
+  }
+
+  public Duration silenceAfter() {
+    return settings.getDuration("detector.silence.after");
+  }
+
+  public Duration vendorHealthInterval() {
+    return settings.getDuration("vendor.health.interval");
+  }
+
+  /** {@code detector.component.modules}: component → its module names. */
+  public Map<String, List<String>> componentModules() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    String raw = settings.getOptional("detector.component.modules").orElse("");
+    for (String entry : raw.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "detector.component.modules: expected component=module, got " + entry.trim());
+      }
+      out.computeIfAbsent(entry.substring(0, eq).trim(), c -> new ArrayList<>())
+          .add(entry.substring(eq + 1).trim());
+    }
+    return out;
+  }
+
+  public DetectorThresholds detectorThresholds() {
+    return new DetectorThresholds(
+        settings.getDouble("detector.watch.max.p"),
+        settings.getInt("detector.watch.min.devices"),
+        settings.getDouble("detector.halt.max.p"),
+        settings.getInt("detector.halt.min.devices"),
+        settings.getDouble("detector.rollback.max.p"),
+        settings.getInt("detector.rollback.min.devices"),
+        settings.getDouble("detector.min.rate.ratio"),
+        settings.getDouble("detector.rollback.rate.ratio.without.module"),
+        settings.getDouble("detector.baseline.rate.floor"),
+        settings.getInt("detector.escalate.after"),
+        settings.getInt("detector.resolve.after"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.crashwatch.processor;
 
+import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.serde.SerdeConfig;
 import java.time.Clock;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -25,13 +28,31 @@ public final class StreamProcessor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
 
   private final KafkaStreams streams;
+  private final Admin admin;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
 
   public StreamProcessor(ProcessorSettings settings) {
     EventSerdes serdes =
         EventSerdes.connect(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl()));
-    Topology topology = CrashwatchTopology.build(settings, serdes, Clock.systemUTC());
+    Properties adminProps = new Properties();
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    settings
+        .raw()
+        .kafkaOverrides()
+        .forEach(
+            (k, v) -> {
+              if (AdminClientConfig.configNames().contains(k)) {
+                adminProps.put(k, v);
+              }
+            });
+    this.admin = Admin.create(adminProps);
+    Topology topology =
+        CrashwatchTopology.build(
+            settings,
+            serdes,
+            Clock.systemUTC(),
+            VendorFeeds.creating(admin, Duration.ofSeconds(30)));
     LOG.debug("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, streamsConfig(settings));
     streams.setUncaughtExceptionHandler(
@@ -85,5 +106,6 @@ public final class StreamProcessor implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    admin.close(Duration.ofSeconds(5));
   }
 }

@@ -37,7 +37,9 @@ class CrashwatchTopologyDescribeTest {
                 stores.addAll(p.stores());
               }
             });
-    assertThat(stores).containsExactly("device-state", "version-stats");
+    assertThat(stores)
+        .containsExactly(
+            "detector-figures", "device-state", "signal-states", "silence-watch", "version-stats");
   }
 
   @Test
@@ -55,9 +57,12 @@ class CrashwatchTopologyDescribeTest {
             });
     assertThat(topics)
         .containsExactly(
+            "detector-input-repartition",
             "device-boots",
             "device-crashes",
+            "rollback-signals",
             "sensor-heartbeats",
+            "spike-alerts",
             "telemetry-dead-letters",
             "version-deltas-repartition");
   }
@@ -77,7 +82,11 @@ class CrashwatchTopologyDescribeTest {
             "decode-heartbeats",
             "dead-letters-sink",
             "device-state-processor",
-            "version-stats-processor");
+            "version-stats-processor",
+            "detector-processor",
+            "rollback-signals-sink",
+            "spike-alerts-sink",
+            "vendor-health-sink");
   }
 
   private static Iterable<TopologyDescription.Node> nodes() {

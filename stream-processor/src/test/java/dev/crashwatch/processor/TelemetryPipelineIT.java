@@ -13,7 +13,10 @@ import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.events.SignalAction;
+import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
@@ -79,11 +82,17 @@ class TelemetryPipelineIT {
             .with("topic.boots", "boots-" + run, "test")
             .with("topic.crashes", "crashes-" + run, "test")
             .with("topic.heartbeats", "heartbeats-" + run, "test")
-            .with("topic.dead.letters", "dead-letters-" + run, "test");
+            .with("topic.dead.letters", "dead-letters-" + run, "test")
+            .with("topic.rollback.signals", "rollback-signals-" + run, "test")
+            .with("topic.spike.alerts", "spike-alerts-" + run, "test")
+            .with("topic.vendor.health.prefix", "vendor-health-" + run + ".", "test");
     ProcessorSettings processorSettings = new ProcessorSettings(settings);
     topics = processorSettings.topics();
     stack.createTopics(PARTITIONS, topics.boots(), topics.crashes(), topics.heartbeats());
     stack.createTopics(1, topics.deadLetters());
+    // The broker does not auto-create topics: the outputs exist before the processor writes.
+    // (vendor-health.<vendor> feeds are not: the processor creates them as it learns vendors)
+    stack.createTopics(1, topics.rollbackSignals(), topics.spikeAlerts());
     serdes = EventSerdes.connect(stack.schemaRegistryUrl());
     processor = new StreamProcessor(processorSettings);
     processor.start();
@@ -157,6 +166,91 @@ class TelemetryPipelineIT {
               assertThat(letter.getSourceTopic()).isEqualTo(topics.crashes());
               assertThat(letter.getApplication()).isEqualTo("pipeline-it-" + run);
             });
+  }
+
+  @Test
+  void aFaultyContentVersionIsSignalledAndReportedOnTheVendorsOwnFeed() throws Exception {
+    try (KafkaProducer<String, Object> producer = producer()) {
+      for (int i = 0; i < DEVICES; i++) {
+        send(producer, topics.boots(), boot("dev-" + i, "canary", t(i * 0.01), ON_290));
+      }
+      for (int i = 0; i < DEVICES; i += 3) {
+        String device = "dev-" + i;
+        send(producer, topics.heartbeats(), heartbeat(device, "canary", t(10 + i * 0.01), ON_291));
+        send(
+            producer,
+            topics.crashes(),
+            crash(
+                device,
+                t(12 + i * 0.01),
+                CrashKind.KERNEL_BUGCHECK,
+                "0x50",
+                "acmesensor.sys",
+                ON_291));
+      }
+      for (int m = 16; m <= 22; m++) {
+        send(producer, topics.heartbeats(), heartbeat("dev-1", "canary", t(m), ON_290));
+      }
+    }
+
+    List<RollbackSignal> signals =
+        read(
+            topics.rollbackSignals(),
+            RollbackSignal.class,
+            list ->
+                list.stream()
+                    .anyMatch(
+                        s ->
+                            s.getComponent().equals("acme.sensor-content")
+                                && s.getVersion().equals("291")
+                                && s.getAction() == SignalAction.ROLLBACK));
+    assertThat(signals)
+        .filteredOn(s -> s.getAction() == SignalAction.ROLLBACK)
+        .extracting(RollbackSignal::getSignalId)
+        .containsExactly("acme.sensor-content@291/e1/ROLLBACK");
+    List<VendorHealth> health =
+        read(
+            topics.vendorHealth("acme"),
+            VendorHealth.class,
+            list ->
+                list.stream()
+                    .anyMatch(
+                        h ->
+                            h.getComponent().equals("acme.sensor-content")
+                                && h.getVersion().equals("291")));
+    assertThat(health).allSatisfy(h -> assertThat(h.getVendor()).isEqualTo("acme"));
+  }
+
+  private <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
+      String topic, Class<T> type, java.util.function.Predicate<List<T>> done) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            stack.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "reader-" + topic,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    List<T> values = new ArrayList<>();
+    try (KafkaConsumer<byte[], T> consumer =
+        new KafkaConsumer<>(
+            config, new ByteArrayDeserializer(), serdes.value(type).deserializer())) {
+      // the topic may not exist yet (vendor feeds are created by the processor)
+      await(topic + " exists")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> consumer.listTopics(Duration.ofSeconds(5)).containsKey(topic));
+      consumer.subscribe(List.of(topic));
+      await(topic)
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                return done.test(values);
+              });
+    }
+    return values;
   }
 
   private ReadOnlyKeyValueStore<String, VersionStats> stats() {

@@ -4,7 +4,10 @@ import dev.crashwatch.config.Settings;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.events.SpikeAlert;
+import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
@@ -19,6 +22,7 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -45,6 +49,9 @@ final class TopologyFixture implements AutoCloseable {
   final TestInputTopic<String, Crash> crashes;
   final TestInputTopic<String, SensorHeartbeat> heartbeats;
   final TestOutputTopic<byte[], DeadLetter> deadLetters;
+  final TestOutputTopic<String, RollbackSignal> signals;
+  final TestOutputTopic<String, SpikeAlert> alerts;
+  final TestOutputTopic<String, VendorHealth> acmeHealth;
 
   TopologyFixture(Map<String, String> overrides) throws Exception {
     Settings raw =
@@ -78,6 +85,18 @@ final class TopologyFixture implements AutoCloseable {
             topics.deadLetters(),
             new ByteArrayDeserializer(),
             serdes.value(DeadLetter.class).deserializer());
+    StringDeserializer keyReader = new StringDeserializer();
+    signals =
+        driver.createOutputTopic(
+            topics.rollbackSignals(), keyReader, serdes.value(RollbackSignal.class).deserializer());
+    alerts =
+        driver.createOutputTopic(
+            topics.spikeAlerts(), keyReader, serdes.value(SpikeAlert.class).deserializer());
+    acmeHealth =
+        driver.createOutputTopic(
+            topics.vendorHealth("acme"),
+            keyReader,
+            serdes.value(VendorHealth.class).deserializer());
   }
 
   TopologyFixture() throws Exception {

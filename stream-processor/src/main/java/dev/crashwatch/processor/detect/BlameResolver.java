@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *   <li>A version that did not pass on its own, because a blamed candidate raised its comparison
  *       group as much as itself (content 291 crashes devices on every OS build and hides an OS
  *       crash wave), is blamed too when it passes on the devices not running that candidate and is
- *       explained by no blamed candidate; its verdict carries that restricted test.
+ *       explained by no blamed candidate; its verdict carries that restricted test. A version with
+ *       no sibling version in the fleet has no comparison group and is never unmasked.
  * </ol>
  *
  * <p>Unclean shutdowns without a bugcheck (a power outage at a site) are not crashes: the caller
@@ -136,7 +137,7 @@ public final class BlameResolver {
     List<VersionFigures> blamed = new ArrayList<>();
     out.values().stream().filter(Blame::blamed).forEach(bl -> blamed.add(figures.get(bl.key())));
     for (VersionFigures v : new TreeMap<>(figures).values()) {
-      if (out.containsKey(v.key()) || v.exposedDevices() == 0) {
+      if (out.containsKey(v.key()) || v.exposedDevices() == 0 || !hasSiblings(v, figures)) {
         continue;
       }
       for (VersionFigures b : blamed) {
@@ -176,6 +177,20 @@ public final class BlameResolver {
         break;
       }
     }
+  }
+
+  /**
+   * True when another version of v's component runs somewhere: without one there is no comparison
+   * group, the restricted test would compare against the floor, and a version that runs on the
+   * whole fleet would be "unmasked" by any blamed candidate.
+   */
+  private static boolean hasSiblings(VersionFigures v, Map<String, VersionFigures> figures) {
+    return figures.values().stream()
+        .anyMatch(
+            s ->
+                s.component().equals(v.component())
+                    && !s.version().equals(v.version())
+                    && s.exposedDevices() > 0);
   }
 
   /** A on devices not running B, against A's sibling versions on devices not running B. */

@@ -4,16 +4,21 @@ import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.events.ShutdownKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -24,24 +29,124 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * when a version, ring or tenant changes or the last-seen time crosses a bucket, and a delta is
  * sent only when exposure or crash counts change. One device counts once per version it crashed on,
  * however often it crash-loops or its report is duplicated.
+ *
+ * <p>Besides the per-version deltas it sends, on the same repartition: pair deltas keyed {@link
+ * PairKey} ({@code a|b}) for the cross counts of blame (devices running both of two versions, only
+ * when a device's versions change or it is first counted crashed), the vendor of a version the
+ * first time this task sees a heartbeat report it (an in-memory cache, so at most once per version
+ * per task life), and on stream time every {@code tickInterval} a {@link #TICK} record that the
+ * repartition sends to every partition, so that stream time moves downstream although heartbeats
+ * change nothing.
+ *
+ * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
+ * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
+ * silenceAfter} later; any later event takes it off. At each tick the devices past their deadline
+ * count as silent (+1) on every version they run, until they are heard again (-1). Only devices on
+ * the watch list cost anything: an ordinary heartbeat does not touch that store.
  */
 public final class DeviceStateProcessor
     implements Processor<String, SpecificRecord, String, VersionDelta> {
 
   public static final String STORE = "device-state";
 
-  private final long bucketMs;
-  private ProcessorContext<String, VersionDelta> context;
-  private KeyValueStore<String, DeviceState> store;
+  /**
+   * Devices that may go silent, keyed {@code <deadline, 13 digits>|<device>}: a device whose last
+   * event was a boot after a crash or a version update, and that is not heard from again before the
+   * deadline, counts as silent on its versions (crash-looping devices often cannot upload).
+   */
+  public static final String SILENCE_STORE = "silence-watch";
 
-  public DeviceStateProcessor(Duration lastSeenBucket) {
+  /** Key of the tick records: not a component@version (no {@code @}). */
+  public static final String TICK = "tick";
+
+  private static final int VENDOR_CACHE_MAX = 100_000;
+
+  private final long bucketMs;
+  private final Duration tickInterval;
+  private final Map<String, String> vendorSent = new HashMap<>();
+  private ProcessorContext<String, VersionDelta> context;
+  private final long silenceMs;
+  private KeyValueStore<String, DeviceState> store;
+  private KeyValueStore<String, String> silence;
+
+  public DeviceStateProcessor(
+      Duration lastSeenBucket, Duration tickInterval, Duration silenceAfter) {
     this.bucketMs = Math.max(1, lastSeenBucket.toMillis());
+    this.tickInterval = tickInterval;
+    this.silenceMs = silenceAfter.toMillis();
   }
 
   @Override
   public void init(ProcessorContext<String, VersionDelta> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.silence = context.getStateStore(SILENCE_STORE);
+    context.schedule(
+        tickInterval,
+        PunctuationType.STREAM_TIME,
+        time -> {
+          countSilent(time);
+          context.forward(new Record<>(TICK, VersionDelta.newBuilder().build(), time));
+        });
+  }
+
+  private static String watchKey(long deadline, String device) {
+    return String.format("%013d|%s", deadline, device);
+  }
+
+  /** Devices past their deadline count as silent on the versions they run. */
+  private void countSilent(long now) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        silence.range(watchKey(0, ""), watchKey(now, "\uffff"))) {
+      it.forEachRemaining(kv -> due.add(kv.key));
+    }
+    long minute = Math.floorDiv(now, 60_000L) * 60_000L;
+    for (String key : due) {
+      silence.delete(key);
+      String device = key.substring(key.indexOf('|') + 1);
+      DeviceState state = store.get(device);
+      if (state == null || state.getSuspectSince() == 0) {
+        continue;
+      }
+      List<String> keys = new ArrayList<>();
+      state.getVersions().forEach((c, v) -> keys.add(VersionKey.of(c, v)));
+      for (String k : keys) {
+        context.forward(new Record<>(k, silent(+1, minute), now));
+      }
+      state.setSuspectSince(0);
+      state.setSilentOn(keys);
+      state.setSilentBucket(minute);
+      store.put(device, state);
+    }
+  }
+
+  private static VersionDelta silent(long change, long minute) {
+    VersionDelta delta = VersionDelta.newBuilder().build();
+    delta.setSilentDevices(change);
+    delta.setCrashBucket(minute);
+    return delta;
+  }
+
+  /** Any event: the device is not silent; it may become suspect again. */
+  private void heard(DeviceState after, boolean suspect, Record<String, SpecificRecord> record) {
+    String device = record.key();
+    if (after.getSuspectSince() > 0) {
+      silence.delete(watchKey(after.getSuspectSince() + silenceMs, device));
+      after.setSuspectSince(0);
+    }
+    if (!after.getSilentOn().isEmpty()) {
+      for (String k : after.getSilentOn()) {
+        send(record, k, silent(-1, after.getSilentBucket()));
+      }
+      after.setSilentOn(List.of());
+      after.setSilentBucket(0);
+    }
+    if (suspect) {
+      long since = record.timestamp();
+      after.setSuspectSince(since);
+      silence.put(watchKey(since + silenceMs, device), "");
+    }
   }
 
   @Override
@@ -54,6 +159,7 @@ public final class DeviceStateProcessor
       observe(after, boot.getTenantId(), boot.getRing(), boot.getComponents(), time, record);
     } else if (record.value() instanceof SensorHeartbeat beat) {
       observe(after, beat.getTenantId(), beat.getRing(), beat.getComponents(), time, record);
+      learnVendor(beat, record);
     } else if (record.value() instanceof Crash crash) {
       // A crash report is often late and may describe an older boot: its versions only fill in a
       // device we have not heard of otherwise.
@@ -61,6 +167,18 @@ public final class DeviceStateProcessor
       String ring = crash.getRing() == null ? after.getRing() : crash.getRing();
       observe(after, crash.getTenantId(), ring, versions, time, record);
       countCrash(after, crash, record);
+    }
+    boolean watched =
+        before != null && (before.getSuspectSince() > 0 || !before.getSilentOn().isEmpty());
+    boolean updated =
+        before != null
+            && !before.getVersions().isEmpty()
+            && !before.getVersions().equals(after.getVersions());
+    boolean crashedBoot =
+        record.value() instanceof Boot b && b.getPreviousShutdown() == ShutdownKind.CRASH;
+    if (watched || updated || crashedBoot) {
+      // rare: the hot path (a heartbeat of a device that is not watched) never gets here
+      heard(after, updated || crashedBoot, record);
     }
     if (!after.equals(before)) {
       store.put(record.key(), after);
@@ -93,6 +211,7 @@ public final class DeviceStateProcessor
     state.setTenantId(tenant);
     state.setRing(ring);
     if (!versions.equals(state.getVersions())) {
+      sendPairs(record, state.getVersions(), versions);
       state.setVersions(versions);
     }
     long bucket = Math.floorDiv(time, bucketMs) * bucketMs;
@@ -108,14 +227,18 @@ public final class DeviceStateProcessor
       return;
     }
     List<String> crashedOn = new ArrayList<>(state.getCrashedOn());
+    long minute = Math.floorDiv(crash.getCrashTime().toEpochMilli(), 60_000L) * 60_000L;
+    Set<String> fresh = new TreeSet<>();
     for (Map.Entry<String, String> e : crash.getComponents().entrySet()) {
       String key = VersionKey.of(e.getKey(), e.getValue());
       if (crashedOn.contains(key)) {
         continue;
       }
       crashedOn.add(key);
+      fresh.add(key);
       VersionDelta delta = VersionDelta.newBuilder().build();
       delta.setCrashedDevices(1);
+      delta.setCrashBucket(minute);
       delta.setFirstCrashTime(crash.getCrashTime().toEpochMilli());
       if (crash.getBugcheckCode() != null) {
         delta.setBugchecks(Map.of(crash.getBugcheckCode(), 1L));
@@ -125,8 +248,56 @@ public final class DeviceStateProcessor
       }
       send(record, key, delta);
     }
+    if (!fresh.isEmpty()) {
+      // a pair is counted once per device: when at least one of its versions is newly counted
+      for (String pair : PairKey.pairs(crash.getComponents())) {
+        if (fresh.contains(PairKey.first(pair)) || fresh.contains(PairKey.second(pair))) {
+          VersionDelta delta = VersionDelta.newBuilder().build();
+          delta.setCrashedDevices(1);
+          delta.setCrashBucket(minute);
+          send(record, pair, delta);
+        }
+      }
+    }
     if (crashedOn.size() != state.getCrashedOn().size()) {
       state.setCrashedOn(crashedOn);
+    }
+  }
+
+  private void sendPairs(
+      Record<String, SpecificRecord> record,
+      Map<String, String> before,
+      Map<String, String> after) {
+    Set<String> old = PairKey.pairs(before);
+    Set<String> now = PairKey.pairs(after);
+    for (String pair : old) {
+      if (!now.contains(pair)) {
+        send(record, pair, exposure(PairKey.RING, -1));
+      }
+    }
+    for (String pair : now) {
+      if (!old.contains(pair)) {
+        send(record, pair, exposure(PairKey.RING, +1));
+      }
+    }
+  }
+
+  private void learnVendor(SensorHeartbeat beat, Record<String, SpecificRecord> record) {
+    String vendor = beat.getVendor();
+    if (vendor == null || vendor.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, String> e : beat.getComponents().entrySet()) {
+      String key = VersionKey.of(e.getKey(), e.getValue());
+      if (!vendor.equals(vendorSent.get(key))) {
+        if (vendorSent.size() >= VENDOR_CACHE_MAX) {
+          vendorSent.clear();
+        }
+        vendorSent.put(key, vendor);
+        VersionDelta delta = VersionDelta.newBuilder().build();
+        delta.setVendor(vendor);
+        send(record, key, delta);
+      }
     }
   }
 

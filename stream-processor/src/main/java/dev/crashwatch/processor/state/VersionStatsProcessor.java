@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
@@ -18,31 +19,68 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds up the deltas of each component version (keyed by component@version, after the repartition)
- * and, on stream time, logs one summary line of the versions with crashes.
+ * and of each pair of versions ({@link PairKey}), and, on stream time, logs one summary line of the
+ * versions with crashes.
+ *
+ * <p>Every {@code forwardInterval} of stream time it forwards the figures of the keys that changed
+ * since (all keys after a restart) and one {@link DeviceStateProcessor#TICK}: aggregates, not
+ * events, go on to the single-partition detector input, at most once per key per interval.
  */
-public final class VersionStatsProcessor implements Processor<String, VersionDelta, Void, Void> {
+public final class VersionStatsProcessor
+    implements Processor<String, VersionDelta, String, VersionStats> {
 
   public static final String STORE = "version-stats";
   private static final Logger LOG = LoggerFactory.getLogger(VersionStatsProcessor.class);
   private static final int SUMMARY_VERSIONS = 5;
 
   private final Duration logInterval;
-  private ProcessorContext<Void, Void> context;
+  private final Duration forwardInterval;
+  private final long retentionMs;
+  private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
+  private boolean forwardAll = true;
+  private ProcessorContext<String, VersionStats> context;
   private KeyValueStore<String, VersionStats> store;
 
-  public VersionStatsProcessor(Duration logInterval) {
+  /**
+   * @param retention how long crash buckets are kept (the detection window plus its grace)
+   */
+  public VersionStatsProcessor(Duration logInterval, Duration forwardInterval, Duration retention) {
     this.logInterval = logInterval;
+    this.forwardInterval = forwardInterval;
+    this.retentionMs = retention.toMillis();
   }
 
   @Override
-  public void init(ProcessorContext<Void, Void> context) {
+  public void init(ProcessorContext<String, VersionStats> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(logInterval, PunctuationType.STREAM_TIME, this::logSummary);
+    context.schedule(forwardInterval, PunctuationType.STREAM_TIME, this::forwardChanged);
+  }
+
+  private void forwardChanged(long streamTime) {
+    if (forwardAll) {
+      forwardAll = false;
+      try (KeyValueIterator<String, VersionStats> all = store.all()) {
+        all.forEachRemaining(kv -> dirty.add(kv.key));
+      }
+    }
+    for (String key : dirty) {
+      VersionStats stats = store.get(key);
+      if (stats != null) {
+        context.forward(new Record<>(key, stats, streamTime));
+      }
+    }
+    dirty.clear();
+    context.forward(
+        new Record<>(DeviceStateProcessor.TICK, VersionStats.newBuilder().build(), streamTime));
   }
 
   @Override
   public void process(Record<String, VersionDelta> record) {
+    if (DeviceStateProcessor.TICK.equals(record.key())) {
+      return; // only moves stream time
+    }
     VersionStats stats = store.get(record.key());
     stats =
         stats == null ? VersionStats.newBuilder().build() : VersionStats.newBuilder(stats).build();
@@ -56,7 +94,28 @@ public final class VersionStatsProcessor implements Processor<String, VersionDel
     }
     stats.setBugchecks(add(stats.getBugchecks(), delta.getBugchecks()));
     stats.setModules(add(stats.getModules(), delta.getModules()));
+    if (delta.getCrashBucket() > 0 && delta.getCrashedDevices() != 0) {
+      Map<String, Long> buckets = new HashMap<>(stats.getCrashBuckets());
+      buckets.merge(Long.toString(delta.getCrashBucket()), delta.getCrashedDevices(), Long::sum);
+      long oldest = context.currentStreamTimeMs() - retentionMs;
+      buckets.keySet().removeIf(b -> Long.parseLong(b) < oldest);
+      stats.setCrashBuckets(buckets);
+    }
+    if (delta.getCrashBucket() > 0 && delta.getSilentDevices() != 0) {
+      Map<String, Long> buckets = new HashMap<>(stats.getSilentBuckets());
+      buckets.merge(Long.toString(delta.getCrashBucket()), delta.getSilentDevices(), Long::sum);
+      long oldest = context.currentStreamTimeMs() - retentionMs;
+      buckets.entrySet().removeIf(b -> b.getValue() == 0 || Long.parseLong(b.getKey()) < oldest);
+      stats.setSilentBuckets(buckets);
+    }
+    if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
+      stats.setFirstSeenTime(record.timestamp());
+    }
+    if (delta.getVendor() != null) {
+      stats.setVendor(delta.getVendor());
+    }
     store.put(record.key(), stats);
+    dirty.add(record.key());
   }
 
   private void logSummary(long streamTime) {
@@ -64,7 +123,7 @@ public final class VersionStatsProcessor implements Processor<String, VersionDel
     try (KeyValueIterator<String, VersionStats> all = store.all()) {
       all.forEachRemaining(
           kv -> {
-            if (kv.value.getCrashedDevices() > 0) {
+            if (kv.value.getCrashedDevices() > 0 && !PairKey.isPair(kv.key)) {
               crashing.add(kv);
             }
           });
@@ -91,6 +150,27 @@ public final class VersionStatsProcessor implements Processor<String, VersionDel
   /** Devices running the version, all rings together. */
   public static long exposed(VersionStats stats) {
     return stats.getExposedByRing().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Devices newly crashed in buckets after {@code from} up to {@code to} (event time, ms). */
+  public static long crashedBetween(VersionStats stats, long from, long to) {
+    return sumBetween(stats.getCrashBuckets(), from, to);
+  }
+
+  /** Devices counted silent in buckets after {@code from} up to {@code to}, still silent. */
+  public static long silentBetween(VersionStats stats, long from, long to) {
+    return sumBetween(stats.getSilentBuckets(), from, to);
+  }
+
+  private static long sumBetween(Map<String, Long> buckets, long from, long to) {
+    long sum = 0;
+    for (Map.Entry<String, Long> b : buckets.entrySet()) {
+      long minute = Long.parseLong(b.getKey());
+      if (minute > from && minute <= to) {
+        sum += b.getValue();
+      }
+    }
+    return Math.max(0, sum);
   }
 
   private static Map<String, Long> add(Map<String, Long> into, Map<String, Long> delta) {

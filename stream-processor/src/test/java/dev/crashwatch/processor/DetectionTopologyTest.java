@@ -1,0 +1,299 @@
+package dev.crashwatch.processor;
+
+import static dev.crashwatch.processor.TestEvents.boot;
+import static dev.crashwatch.processor.TestEvents.crash;
+import static dev.crashwatch.processor.TestEvents.heartbeat;
+import static dev.crashwatch.processor.TestEvents.t;
+import static dev.crashwatch.processor.TestEvents.versions;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crashwatch.events.CrashKind;
+import dev.crashwatch.events.RollbackSignal;
+import dev.crashwatch.events.ShutdownKind;
+import dev.crashwatch.events.SignalAction;
+import dev.crashwatch.events.SpikeAlert;
+import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.processor.state.VersionStats;
+import dev.crashwatch.processor.state.VersionStatsProcessor;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The detector in the topology: signals, alerts and health feeds, with explicit event times. */
+class DetectionTopologyTest {
+
+  private static final int DEVICES = 400;
+  private static final int CANARY = 40;
+  private static final String BUILD_A = "22631.3880";
+  private static final String BUILD_B = "19045.4651";
+
+  private TopologyFixture fx;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new TopologyFixture();
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  private static String device(int i) {
+    return "d" + i;
+  }
+
+  private static String ring(int i) {
+    return i < CANARY ? "canary" : "broad";
+  }
+
+  private static Map<String, String> on(String sensor, String content, String build) {
+    return versions("acme.sensor", sensor, "acme.sensor-content", content, "windows", build);
+  }
+
+  private static String build(int i) {
+    return i % 2 == 0 ? BUILD_A : BUILD_B;
+  }
+
+  /** Every device boots on content 290; the canary ring then takes content 291. */
+  private void fleetWithCanaryOn291() {
+    for (int i = 0; i < DEVICES; i++) {
+      fx.pipe(boot(device(i), ring(i), t(0), on("7.11.18110", "290", build(i))));
+    }
+    for (int i = 0; i < CANARY; i++) {
+      fx.pipe(heartbeat(device(i), ring(i), t(5), on("7.11.18110", "291", build(i))));
+    }
+  }
+
+  /** Moves stream time minute by minute with heartbeats of a quiet device. */
+  private void quietUntil(int fromMinute, int toMinute) {
+    for (int m = fromMinute; m <= toMinute; m++) {
+      fx.pipe(heartbeat(device(DEVICES - 1), "broad", t(m), on("7.11.18110", "290", BUILD_B)));
+    }
+  }
+
+  @Test
+  void aFaultyContentVersionRaisesEachStateOnceAndThenResolves() {
+    fleetWithCanaryOn291();
+    for (int i = 0; i < 30; i++) {
+      fx.pipe(
+          crash(
+              device(i),
+              t(10 + i * 0.1),
+              CrashKind.KERNEL_BUGCHECK,
+              "0x50",
+              "acmesensor.sys",
+              on("7.11.18110", "291", build(i))));
+    }
+    quietUntil(14, 18);
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    assertThat(signals).isNotEmpty();
+    assertThat(signals)
+        .allSatisfy(
+            s ->
+                assertThat(s.getComponent() + "@" + s.getVersion())
+                    .isEqualTo("acme.sensor-content@291"));
+    assertThat(signals.get(signals.size() - 1).getAction()).isEqualTo(SignalAction.ROLLBACK);
+    for (int i = 1; i < signals.size(); i++) {
+      assertThat(signals.get(i).getAction().ordinal())
+          .isGreaterThan(signals.get(i - 1).getAction().ordinal());
+    }
+    RollbackSignal last = signals.get(signals.size() - 1);
+    assertThat(last.getEvidence().getExposedDevices()).isEqualTo(CANARY);
+    assertThat(last.getEvidence().getTopModule()).isEqualTo("acmesensor.sys");
+    assertThat(last.getEvidence().getModuleBelongsToComponent()).isTrue();
+    assertThat(last.getEvidence().getRingsReached()).containsExactly("canary");
+    assertThat(last.getSignalId()).isEqualTo("acme.sensor-content@291/e1/ROLLBACK");
+    List<SpikeAlert> alerts = fx.alerts.readValuesToList();
+    assertThat(alerts)
+        .extracting(SpikeAlert::getAlertId)
+        .containsExactlyElementsOf(signals.stream().map(RollbackSignal::getSignalId).toList());
+    assertThat(alerts.get(alerts.size() - 1).getVendor()).isEqualTo("acme");
+
+    // more crashes of the same fault change nothing
+    for (int i = 30; i < CANARY; i++) {
+      fx.pipe(
+          crash(
+              device(i),
+              t(19 + i * 0.01),
+              CrashKind.KERNEL_BUGCHECK,
+              "0x50",
+              "acmesensor.sys",
+              on("7.11.18110", "291", build(i))));
+    }
+    quietUntil(20, 25);
+    assertThat(fx.signals.isEmpty()).isTrue();
+    assertThat(fx.alerts.isEmpty()).isTrue();
+
+    // the crashes stop: once the window has passed, three quiet evaluations resolve it
+    quietUntil(26, 56);
+    List<RollbackSignal> after = fx.signals.readValuesToList();
+    assertThat(after).extracting(RollbackSignal::getAction).containsExactly(SignalAction.RESOLVED);
+    assertThat(after.get(0).getPreviousAction()).isEqualTo(SignalAction.ROLLBACK);
+
+    List<VendorHealth> health = fx.acmeHealth.readValuesToList();
+    assertThat(health).isNotEmpty();
+    assertThat(health)
+        .anySatisfy(
+            h -> {
+              assertThat(h.getComponent()).isEqualTo("acme.sensor-content");
+              assertThat(h.getVersion()).isEqualTo("291");
+              assertThat(h.getSignal()).isEqualTo(SignalAction.ROLLBACK);
+            });
+  }
+
+  @Test
+  void crashesArrivingSlowlyEscalateWatchHaltRollbackOnceEach() {
+    fleetWithCanaryOn291();
+    for (int i = 0; i < 12; i++) {
+      fx.pipe(
+          crash(
+              device(i),
+              t(10 + i),
+              CrashKind.KERNEL_BUGCHECK,
+              "0x50",
+              "acmesensor.sys",
+              on("7.11.18110", "291", build(i))));
+    }
+    quietUntil(22, 24);
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    assertThat(signals)
+        .extracting(RollbackSignal::getAction)
+        .containsExactly(SignalAction.WATCH, SignalAction.HALT, SignalAction.ROLLBACK);
+    assertThat(signals)
+        .extracting(RollbackSignal::getPreviousAction)
+        .containsExactly(null, SignalAction.WATCH, SignalAction.HALT);
+    assertThat(signals).extracting(RollbackSignal::getEpisode).containsOnly(1);
+    assertThat(signals.get(0).getEvidence().getCrashedDevices()).isEqualTo(3);
+    assertThat(fx.alerts.readValuesToList())
+        .extracting(SpikeAlert::getSeverity)
+        .containsExactly(SignalAction.WATCH, SignalAction.HALT, SignalAction.ROLLBACK);
+  }
+
+  @Test
+  void devicesThatGoSilentAfterTakingAVersionCountAgainstIt() {
+    fleetWithCanaryOn291();
+    // 25 canary devices come back from a crash at t(7) (no crash report) and are never heard again
+    for (int i = 0; i < 25; i++) {
+      fx.pipe(
+          boot(device(i), ring(i), t(7), ShutdownKind.CRASH, on("7.11.18110", "291", build(i))));
+    }
+    // the rest of the fleet heartbeats every 30 minutes
+    for (int m : new int[] {35, 65}) {
+      for (int i = 25; i < DEVICES; i++) {
+        String content = i < CANARY ? "291" : "290";
+        fx.pipe(
+            heartbeat(device(i), ring(i), t(m + i * 0.001), on("7.11.18110", content, build(i))));
+      }
+    }
+    quietUntil(66, 70);
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    assertThat(signals).isNotEmpty();
+    assertThat(signals)
+        .allSatisfy(
+            sig -> {
+              assertThat(sig.getComponent()).isEqualTo("acme.sensor-content");
+              assertThat(sig.getVersion()).isEqualTo("291");
+            });
+    RollbackSignal last = signals.get(signals.size() - 1);
+    assertThat(last.getEvidence().getSilentDevices()).isEqualTo(25);
+    assertThat(last.getEvidence().getCrashedDevices()).isZero();
+  }
+
+  @Test
+  void aSilentDeviceCountsUntilItIsHeardAgain() {
+    KeyValueStore<String, VersionStats> stats =
+        fx.driver.getKeyValueStore(VersionStatsProcessor.STORE);
+    fx.pipe(boot("d1", "canary", t(0), on("7.11.18110", "290", BUILD_A)));
+    fx.pipe(heartbeat("d1", "canary", t(1), on("7.11.18110", "291", BUILD_A)));
+    quietUntil(2, 60);
+    assertThat(silent(stats.get("acme.sensor-content@291"))).isZero();
+    quietUntil(61, 63);
+    assertThat(silent(stats.get("acme.sensor-content@291"))).isEqualTo(1);
+    assertThat(silent(stats.get("acme.sensor-content@290"))).isZero();
+    fx.pipe(heartbeat("d1", "canary", t(64), on("7.11.18110", "291", BUILD_A)));
+    assertThat(silent(stats.get("acme.sensor-content@291"))).isZero();
+  }
+
+  private static long silent(VersionStats stats) {
+    return stats.getSilentBuckets().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  @Test
+  void aCrashWaveOnOneOsBuildBlamesTheBuildNotTheSensorRollingOut() {
+    // sensor 7.11 rolls out mostly on build B; build B crash-waves (every other B device)
+    for (int i = 0; i < DEVICES; i++) {
+      String sensor = i % 2 == 1 && i < 300 ? "7.11.18110" : "7.10.17706";
+      fx.pipe(boot(device(i), ring(i), t(0), on(sensor, "290", build(i))));
+    }
+    // the wave hits both sensor versions' devices on build B at the same time
+    List<Integer> wave = new java.util.ArrayList<>();
+    for (int i = 1; i < DEVICES; i += 4) {
+      wave.add(i);
+    }
+    wave.sort(java.util.Comparator.comparingInt(i -> (i * 37) % DEVICES));
+    for (int n = 0; n < wave.size(); n++) {
+      int i = wave.get(n);
+      String sensor = i < 300 ? "7.11.18110" : "7.10.17706";
+      fx.pipe(
+          crash(
+              device(i),
+              t(10 + n * 0.04),
+              CrashKind.KERNEL_BUGCHECK,
+              "0x1A",
+              "ntoskrnl.exe",
+              on(sensor, "290", BUILD_B)));
+    }
+    quietUntil(15, 20);
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    assertThat(signals).isNotEmpty();
+    assertThat(signals)
+        .allSatisfy(
+            s -> {
+              assertThat(s.getComponent()).isEqualTo("windows");
+              assertThat(s.getVersion()).isEqualTo(BUILD_B);
+            });
+  }
+
+  @Test
+  void aPowerOutageRaisesNothing() {
+    fleetWithCanaryOn291();
+    for (int i = 0; i < 200; i++) {
+      fx.pipe(
+          boot(
+              device(i),
+              ring(i),
+              t(10 + i * 0.01),
+              ShutdownKind.UNEXPECTED_POWER_LOSS,
+              on("7.11.18110", i < CANARY ? "291" : "290", build(i))));
+    }
+    quietUntil(13, 20);
+    assertThat(fx.signals.isEmpty()).isTrue();
+    assertThat(fx.alerts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aFewRandomCrashesRaiseNothing() {
+    fleetWithCanaryOn291();
+    for (int i : new int[] {3, 150, 277}) {
+      fx.pipe(
+          crash(
+              device(i),
+              t(10 + i * 0.01),
+              CrashKind.KERNEL_BUGCHECK,
+              "0x3B",
+              "somedriver.sys",
+              on("7.11.18110", i < CANARY ? "291" : "290", build(i))));
+    }
+    quietUntil(13, 20);
+    assertThat(fx.signals.isEmpty()).isTrue();
+    assertThat(fx.alerts.isEmpty()).isTrue();
+  }
+}
