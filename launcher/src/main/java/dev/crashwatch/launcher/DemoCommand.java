@@ -81,7 +81,14 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(
           "devices crashed by the faulty rollout, per ring: %s; by any cause: %,d%n",
           new TreeMap<>(result.crashedDevicesByRing()), result.crashedDevices());
-      out.printf("rollback signals: %s%n", pipeline.signals());
+      out.println("rollback signals, in the order the processor raised them:");
+      pipeline
+          .signals()
+          .forEach(
+              sig ->
+                  out.printf(
+                      "  %-8s %-32s at %s (simulated)%n",
+                      sig.action(), sig.target(), sig.simulatedTime()));
     }
     out.println("stopped the processor, broker and registry; removed " + dataDir);
     return 0;
