@@ -38,8 +38,7 @@ final class LocalStackCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (LocalStack stack = LocalStack.start(dataDir)) {
       Topics topics = Topics.defaults();
-      stack.createTopics(partitions, topics.boots(), topics.crashes(), topics.heartbeats());
-      stack.createTopics(1, topics.deadLetters(), topics.rollbackSignals(), topics.spikeAlerts());
+      EmbeddedTopics.create(stack, topics, partitions);
       System.out.printf(
           "--bootstrap-servers %s --schema-registry-url %s%n",
           stack.bootstrapServers(), stack.schemaRegistryUrl());

@@ -76,8 +76,7 @@ final class PipelineSession implements AutoCloseable {
     settings = new ProcessorSettings(raw);
     topics = settings.topics();
     if (stack != null) {
-      stack.createTopics(partitions, topics.boots(), topics.crashes(), topics.heartbeats());
-      stack.createTopics(1, topics.deadLetters(), topics.rollbackSignals(), topics.spikeAlerts());
+      EmbeddedTopics.create(stack, topics, partitions);
     }
     serdes = EventSerdes.connect(this.registryUrl);
     processor = new StreamProcessor(settings);
