@@ -28,7 +28,7 @@ public final class SimulatorBenchmark {
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args.length > 0 ? args[0] : "../scenarios/channel-file-291.json");
     int devices = args.length > 1 ? Integer.parseInt(args[1]) : 30_000;
-    Scenario scenario = resize(ScenarioLoader.load(file), devices);
+    Scenario scenario = ScenarioLoader.load(file).withDevices(devices);
     Path dir =
         Files.createDirectories(Path.of("target", "simulator-benchmark-" + UUID.randomUUID()));
     try (LocalStack stack = LocalStack.start(dir)) {
@@ -47,11 +47,11 @@ public final class SimulatorBenchmark {
 
       long simStart = System.nanoTime();
       SimulationResult result;
-      long bytes;
+      long sends;
       try (TelemetryEmitter emitter =
           new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of())) {
         result = new FleetSimulator(scenario, emitter, topics).run(scenario.duration(), at -> {});
-        bytes = emitter.sent();
+        sends = emitter.sent();
       }
       double simSeconds = (System.nanoTime() - simStart) / 1e9;
       double simRate = result.events() / simSeconds;
@@ -101,30 +101,9 @@ public final class SimulatorBenchmark {
           rawSeconds,
           simRate / rawRate,
           scenario.duration().toMillis() / 1000.0 / simSeconds);
-      if (bytes != result.events()) {
-        System.out.printf("  (emitter counted %,d sends)%n", bytes);
+      if (sends != result.events()) {
+        System.out.printf("  (emitter counted %,d sends)%n", sends);
       }
     }
-  }
-
-  private static Scenario resize(Scenario s, int devices) {
-    var f = s.fleet();
-    return new Scenario(
-        s.name(),
-        s.seed(),
-        s.start(),
-        s.duration(),
-        new dev.crashwatch.simulator.scenario.Fleet(
-            devices,
-            f.tenants(),
-            f.rings(),
-            f.heartbeatEvery(),
-            f.baselineCrashesPerDeviceDay(),
-            f.components()),
-        s.rollouts(),
-        s.incidents(),
-        s.telemetry(),
-        s.controller(),
-        s.expect());
   }
 }

@@ -67,7 +67,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scenario scenario = ScenarioFiles.withDevices(ScenarioLoader.load(scenarioFile), devices);
+    Scenario loaded = ScenarioLoader.load(scenarioFile);
+    Scenario scenario = devices == null ? loaded : loaded.withDevices(devices);
     out.printf(
         "crashwatch demo: scenario %s, %,d devices, %s of simulated time from %s%n",
         scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());

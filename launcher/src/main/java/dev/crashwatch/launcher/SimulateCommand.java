@@ -76,7 +76,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scenario scenario = ScenarioFiles.withDevices(ScenarioLoader.load(scenarioFile), devices);
+    Scenario loaded = ScenarioLoader.load(scenarioFile);
+    Scenario scenario = devices == null ? loaded : loaded.withDevices(devices);
     if (scenario.controller()) {
       out.println("note: \"controller\": true is not played yet; every wave runs as scheduled");
     }

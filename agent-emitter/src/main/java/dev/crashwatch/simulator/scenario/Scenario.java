@@ -81,6 +81,21 @@ public record Scenario(
     Objects.requireNonNull(expect, "expect");
   }
 
+  /** The same scenario with a fleet of {@code devices} devices, to try it bigger or smaller. */
+  public Scenario withDevices(int devices) {
+    Fleet f = fleet;
+    Fleet resized =
+        new Fleet(
+            devices,
+            f.tenants(),
+            f.rings(),
+            f.heartbeatEvery(),
+            f.baselineCrashesPerDeviceDay(),
+            f.components());
+    return new Scenario(
+        name, seed, start, duration, resized, rollouts, incidents, telemetry, controller, expect);
+  }
+
   public Instant end() {
     return start.plus(duration);
   }
