@@ -5,8 +5,10 @@ import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
 
 /**
- * Where telemetry goes: Kafka through {@link TelemetryEmitter} in production, a list in the
- * simulator's own tests. Each event is keyed by its device id and timestamped with its own time.
+ * Where telemetry goes: Kafka through the spool of {@link SpoolingEmitter} on an endpoint, Kafka
+ * directly through {@link TelemetryEmitter} in the simulator, a list in the simulator's own tests.
+ * Each event is keyed by its device id and timestamped with its own time. Raw bytes are only for
+ * {@link WireSink}s.
  */
 public interface EventSink {
 
@@ -15,9 +17,6 @@ public interface EventSink {
   void send(Crash crash);
 
   void send(SensorHeartbeat heartbeat);
-
-  /** Bytes as they are, for records that are garbage on the wire. */
-  void sendRaw(String topic, byte[] key, byte[] value, long timestamp);
 
   /** Waits until everything sent is delivered; throws if anything was not. */
   void flush();

@@ -99,11 +99,6 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
         heartbeat);
   }
 
-  @Override
-  public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
-    throw new UnsupportedOperationException("an endpoint emitter sends events, not raw bytes");
-  }
-
   /** Appends to the spool; once this returns, the event survives a crash of this process. */
   private void accept(String topic, String device, long timestamp, SpecificRecord event) {
     try {

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Sends are asynchronous; a failed send is counted and the first failure is rethrown by {@link
  * #flush()}, so a caller never mistakes a lost event for a delivered one.
  */
-public final class TelemetryEmitter implements EventSink, AutoCloseable {
+public final class TelemetryEmitter implements WireSink, AutoCloseable {
 
   private final Topics topics;
   private final KafkaProducer<String, SpecificRecord> producer;

@@ -1,6 +1,6 @@
 package dev.crashwatch.simulator;
 
-import dev.crashwatch.emitter.EventSink;
+import dev.crashwatch.emitter.WireSink;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
@@ -85,7 +85,7 @@ public final class FleetSimulator {
   }
 
   private final Scenario scenario;
-  private final EventSink sink;
+  private final WireSink sink;
   private final Topics topics;
   private final SplittableRandom random;
   private final PriorityQueue<Timer> timers = new PriorityQueue<>();
@@ -102,7 +102,7 @@ public final class FleetSimulator {
   private long duplicates;
   private long malformed;
 
-  public FleetSimulator(Scenario scenario, EventSink sink, Topics topics) {
+  public FleetSimulator(Scenario scenario, WireSink sink, Topics topics) {
     this.scenario = scenario;
     this.sink = sink;
     this.topics = topics;

@@ -1,6 +1,6 @@
 package dev.crashwatch.simulator;
 
-import dev.crashwatch.emitter.EventSink;
+import dev.crashwatch.emitter.WireSink;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 /** An in-memory sink that keeps everything in the order it was sent. */
-final class RecordingSink implements EventSink {
+final class RecordingSink implements WireSink {
 
   /** One sent record: an event, or raw garbage (event null). */
   record Sent(SpecificRecord event, String topic, byte[] raw, long timestamp) {}
