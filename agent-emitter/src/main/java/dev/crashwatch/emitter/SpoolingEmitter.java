@@ -87,7 +87,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
 
   @Override
   public void send(Crash crash) {
-    accept(topics.crashes(), crash.getDeviceId(), crash.getCrashTime().toEpochMilli(), crash);
+    accept(topics.crashes(), crash.getDeviceId(), crash.getUploadTime().toEpochMilli(), crash);
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes boot, crash and heartbeat events: keyed by device id (so a device's events share a
- * partition), timestamped with the event's own time (the processor's event time), through an
+ * partition), timestamped as {@link EventSink} says (the processor's stream time), through an
  * idempotent producer with {@code acks=all}, so a retry never writes a record twice.
  *
  * <p>Sends are asynchronous; a failed send is counted and the first failure is rethrown by {@link
@@ -83,7 +83,7 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
 
   @Override
   public void send(Crash crash) {
-    send(topics.crashes(), crash.getDeviceId(), crash.getCrashTime().toEpochMilli(), crash);
+    send(topics.crashes(), crash.getDeviceId(), crash.getUploadTime().toEpochMilli(), crash);
   }
 
   @Override

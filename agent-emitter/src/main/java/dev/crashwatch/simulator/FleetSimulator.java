@@ -9,6 +9,7 @@ import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.events.ShutdownKind;
 import dev.crashwatch.schema.Topics;
+import dev.crashwatch.simulator.report.ObservedSignal;
 import dev.crashwatch.simulator.scenario.Component;
 import dev.crashwatch.simulator.scenario.ComponentMode;
 import dev.crashwatch.simulator.scenario.CrashWave;
@@ -41,8 +42,11 @@ import java.util.function.Consumer;
  * crashes across the fleet, the benign incidents, and the telemetry noise of the scenario.
  *
  * <p>Events are produced in the order devices send them, as fast as the sink takes them, and the
- * same seed gives the same events. The rollout controller (halting waves on a signal) is not played
- * yet.
+ * same seed gives the same events. {@link #inLockStep} makes the run wait for the pipeline at every
+ * step of simulated time and, if asked, play the {@link RolloutController} in a closed loop: a
+ * halted rollout updates no more devices; a rolled-back version is replaced by the version each
+ * device ran before, at once on devices that are up and at the next boot on devices that are down
+ * (a boot-looping device takes the rollback before the faulty version loads again).
  */
 public final class FleetSimulator {
 
@@ -95,6 +99,11 @@ public final class FleetSimulator {
   private final Set<Integer> crashedByRollout = new HashSet<>();
   private final Set<Integer> crashedAtAll = new HashSet<>();
   private final Map<String, Instant> firstFaultyCrash = new LinkedHashMap<>();
+  private final List<SignalMoment> moments = new ArrayList<>();
+  private final Set<String> signalled = new HashSet<>();
+  private PipelineFeedback feedback;
+  private long stepMs;
+  private RolloutController controller;
   private long seq;
   private long events;
   private long crashes;
@@ -107,6 +116,21 @@ public final class FleetSimulator {
     this.sink = sink;
     this.topics = topics;
     this.random = new SplittableRandom(scenario.seed());
+  }
+
+  /**
+   * Makes {@link #run} wait for the pipeline before simulated time passes each {@code step}, and
+   * play the rollout controller on the signals when {@code playController}.
+   */
+  public FleetSimulator inLockStep(
+      PipelineFeedback feedback, Duration step, boolean playController) {
+    if (step.isNegative() || step.isZero()) {
+      throw new IllegalArgumentException("step must be positive, got " + step);
+    }
+    this.feedback = feedback;
+    this.stepMs = step.toMillis();
+    this.controller = playController ? new RolloutController(scenario.rollouts()) : null;
+    return this;
   }
 
   /**
@@ -123,7 +147,12 @@ public final class FleetSimulator {
     scheduleBaselineCrash(scenario.start().toEpochMilli());
     long end = scenario.end().toEpochMilli();
     long nextProgress = scenario.start().toEpochMilli() + progressEvery.toMillis();
+    long nextStep = scenario.start().toEpochMilli() + stepMs;
     while (!timers.isEmpty() && timers.peek().time() <= end) {
+      while (feedback != null && timers.peek().time() >= nextStep) {
+        awaitPipeline(nextStep);
+        nextStep += stepMs;
+      }
       Timer timer = timers.poll();
       while (timer.time() >= nextProgress) {
         progress.accept(Instant.ofEpochMilli(nextProgress));
@@ -135,6 +164,9 @@ public final class FleetSimulator {
     held.values().forEach(list -> list.forEach(Runnable::run));
     held.clear();
     sink.flush();
+    if (feedback != null) {
+      awaitPipeline(end);
+    }
     scenario.fleet().ringNames().forEach(r -> crashedByRing.putIfAbsent(r, 0L));
     return new SimulationResult(
         events,
@@ -145,7 +177,70 @@ public final class FleetSimulator {
         Map.copyOf(crashedByRing),
         crashedAtAll.size(),
         Map.copyOf(firstFaultyCrash),
+        List.copyOf(moments),
         Duration.ofNanos(System.nanoTime() - wallStart));
+  }
+
+  /** Hands everything sent to the pipeline, waits for it, and acts on what it signalled. */
+  private void awaitPipeline(long time) {
+    sink.flush();
+    List<ObservedSignal> signals;
+    try {
+      signals = feedback.awaitProcessed(Instant.ofEpochMilli(time));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the pipeline", e);
+    }
+    for (ObservedSignal s : signals) {
+      boolean severe = "HALT".equals(s.action()) || "ROLLBACK".equals(s.action());
+      if (severe && signalled.add(s.target())) {
+        moments.add(moment(s.target(), s.action(), time, false));
+      }
+    }
+    if (controller == null) {
+      return;
+    }
+    for (RolloutController.Decision decision : controller.decide(signals)) {
+      Rollout rollout = decision.rollout();
+      moments.add(moment(rollout.target().toString(), decision.because().action(), time, true));
+      if (decision.rollBack()) {
+        for (SimulatedDevice d : devices) {
+          if (d.up && rollout.version().equals(d.versions.get(rollout.component()))) {
+            revert(d, time);
+            heartbeats(d, time);
+            // A new life: the crash its faulty version had planned will not come, and a device
+            // that booted into that crash had no heartbeats scheduled; start them again.
+            d.life++;
+            schedule(
+                time + (long) (random.nextDouble() * scenario.fleet().heartbeatEvery().toMillis()),
+                Kind.HEARTBEAT,
+                d,
+                null);
+          }
+        }
+      }
+    }
+  }
+
+  private SignalMoment moment(String target, String action, long time, boolean byController) {
+    Map<String, Long> byRing = new LinkedHashMap<>();
+    scenario.fleet().ringNames().forEach(r -> byRing.put(r, crashedByRing.getOrDefault(r, 0L)));
+    return new SignalMoment(target, action, Instant.ofEpochMilli(time), byRing, byController);
+  }
+
+  /** Puts back the versions a rolled-back rollout replaced on this device. */
+  private void revert(SimulatedDevice d, long time) {
+    if (controller == null) {
+      return;
+    }
+    for (Map.Entry<String, String> e : List.copyOf(d.versions.entrySet())) {
+      String before = d.previous.get(e.getKey());
+      if (before != null && controller.rolledBack(e.getKey(), e.getValue())) {
+        d.versions.put(e.getKey(), before);
+        d.previous.remove(e.getKey());
+        d.looping = false;
+      }
+    }
   }
 
   private void createFleet() {
@@ -250,8 +345,10 @@ public final class FleetSimulator {
       }
       case UPDATE -> update(d, timer.time(), (Rollout) timer.payload());
       case CRASH -> {
-        if (!stale) {
-          crash(d, timer.time(), (Cause) timer.payload());
+        // a crash caused by a rollout needs the device to still run it (not rolled back)
+        Cause cause = (Cause) timer.payload();
+        if (!stale && (!cause.fromRollout() || activeFault(d) != null)) {
+          crash(d, timer.time(), cause);
         }
       }
       case UPLOAD -> {
@@ -260,7 +357,7 @@ public final class FleetSimulator {
             d,
             timer.time(),
             topics.crashes(),
-            report.getCrashTime().toEpochMilli(),
+            report.getUploadTime().toEpochMilli(),
             () -> sink.send(report));
       }
       case POWER_OFF -> powerOff(d, timer.time(), (PowerOutage) timer.payload());
@@ -283,6 +380,7 @@ public final class FleetSimulator {
 
   private void boot(SimulatedDevice d, long time, ShutdownKind previous) {
     d.up = true;
+    revert(d, time);
     d.bootId = uuid();
     Boot boot =
         Boot.newBuilder()
@@ -327,7 +425,8 @@ public final class FleetSimulator {
   }
 
   private void update(SimulatedDevice d, long time, Rollout rollout) {
-    if (rollout.version().equals(d.versions.get(rollout.component()))) {
+    if (rollout.version().equals(d.versions.get(rollout.component()))
+        || (controller != null && controller.halted(rollout))) {
       return;
     }
     if (!d.up || inNetworkOutage(d, time) != null) {
@@ -335,7 +434,7 @@ public final class FleetSimulator {
       schedule(time + REBOOT.toMillis(), Kind.UPDATE, d, rollout);
       return;
     }
-    d.versions.put(rollout.component(), rollout.version());
+    d.previous.put(rollout.component(), d.versions.put(rollout.component(), rollout.version()));
     heartbeats(d, time);
     rollout
         .faultIfAny()

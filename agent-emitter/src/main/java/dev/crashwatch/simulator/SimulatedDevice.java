@@ -1,5 +1,6 @@
 package dev.crashwatch.simulator;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,6 +12,9 @@ final class SimulatedDevice {
   final String ring;
   final Map<String, String> versions;
 
+  /** The version each rollout replaced, by component: what a rollback puts back. */
+  final Map<String, String> previous = new HashMap<>();
+
   /** How far this device's clock is off, fixed per device (telemetry.clockSkew). */
   final long clockSkewMs;
 
@@ -20,7 +24,10 @@ final class SimulatedDevice {
   /** A boot loop: every boot with the faulty version crashes again. */
   boolean looping;
 
-  /** Bumped whenever the device goes down, so timers of an earlier life are ignored. */
+  /**
+   * Bumped whenever the device goes down (or is rolled back while up), so timers of an earlier life
+   * are ignored.
+   */
   int life;
 
   String bootId;

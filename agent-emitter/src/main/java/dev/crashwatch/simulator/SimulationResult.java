@@ -1,6 +1,8 @@
 package dev.crashwatch.simulator;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,8 @@ import java.util.Map;
  * @param crashedDevices distinct devices crashed for any reason
  * @param firstFaultyCrash simulated time of the first crash caused by each faulty rollout, keyed
  *     component@version
+ * @param moments in a lock-step run, the first HALT or stronger signal seen for each version and
+ *     each decision of the rollout controller, with the devices crashed by then
  * @param wallTime how long the run took
  */
 public record SimulationResult(
@@ -26,5 +30,6 @@ public record SimulationResult(
     long malformed,
     Map<String, Long> crashedDevicesByRing,
     long crashedDevices,
-    Map<String, java.time.Instant> firstFaultyCrash,
+    Map<String, Instant> firstFaultyCrash,
+    List<SignalMoment> moments,
     Duration wallTime) {}

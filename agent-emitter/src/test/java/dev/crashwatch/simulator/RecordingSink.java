@@ -23,7 +23,7 @@ final class RecordingSink implements WireSink {
 
   @Override
   public void send(Crash crash) {
-    sent.add(new Sent(crash, "crashes", null, crash.getCrashTime().toEpochMilli()));
+    sent.add(new Sent(crash, "crashes", null, crash.getUploadTime().toEpochMilli()));
   }
 
   @Override

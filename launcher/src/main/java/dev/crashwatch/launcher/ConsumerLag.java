@@ -24,7 +24,10 @@ final class ConsumerLag {
   private final String bootstrapServers;
   private final String groupId;
   private final List<String> topics;
+  private static final long STEP_POLL_MS = 10;
+
   private String lastDetail = "";
+  private Set<TopicPartition> partitions;
 
   ConsumerLag(String bootstrapServers, String groupId, List<String> topics) {
     this.bootstrapServers = bootstrapServers;
@@ -32,21 +35,21 @@ final class ConsumerLag {
     this.topics = topics;
   }
 
-  /** Records not yet committed by the group, over all partitions of the topics. */
+  /**
+   * Records not yet committed by the group, over all partitions of the topics. The committed
+   * offsets are read before the end offsets: a transaction that commits between the two reads then
+   * shows as lag (its output is beyond the ends' old values only if the ends were read first), so
+   * zero means that everything written by the time of the second read was processed.
+   */
   long lag(Admin admin) throws Exception {
-    Set<TopicPartition> partitions =
-        admin.describeTopics(topics).allTopicNames().get().values().stream()
-            .flatMap(
-                d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-            .collect(Collectors.toSet());
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
-    var ends = admin.listOffsets(latest).all().get();
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions(admin).forEach(p -> latest.put(p, OffsetSpec.latest()));
+    var ends = admin.listOffsets(latest).all().get();
     long lag = 0;
     StringBuilder detail = new StringBuilder();
-    for (TopicPartition p : partitions) {
+    for (TopicPartition p : latest.keySet()) {
       OffsetAndMetadata c = committed.get(p);
       long behind = ends.get(p).offset() - (c == null ? 0 : c.offset());
       lag += behind;
@@ -58,23 +61,40 @@ final class ConsumerLag {
     return lag;
   }
 
+  private Set<TopicPartition> partitions(Admin admin) throws Exception {
+    if (partitions == null) {
+      partitions =
+          admin.describeTopics(topics).allTopicNames().get().values().stream()
+              .flatMap(
+                  d ->
+                      d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+              .collect(Collectors.toUnmodifiableSet());
+    }
+    return partitions;
+  }
+
   /** The end offset of each partition of {@code topic}. */
   static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic)
       throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get()
-          .get(topic)
-          .partitions()
-          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      Map<TopicPartition, Long> ends = new HashMap<>();
-      admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-      return ends;
+      return endOffsets(admin, topic);
     }
+  }
+
+  /** The end offset of each partition of {@code topic}, through an open admin client. */
+  static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get()
+        .get(topic)
+        .partitions()
+        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
   }
 
   /** Waits until the group has committed everything, reporting the lag every few seconds. */
@@ -102,6 +122,22 @@ final class ConsumerLag {
         Thread.sleep(200);
       }
       report.accept("processor has consumed every record");
+    }
+  }
+
+  /**
+   * Waits, polling briefly, until the group has committed everything: the lock-step wait of a
+   * simulation, called once per simulated step, so it stays quiet and quick.
+   */
+  void awaitCaughtUp(Admin admin, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long lag;
+    while ((lag = lag(admin)) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "processor still " + lag + " records behind after " + timeout + ":" + lastDetail);
+      }
+      Thread.sleep(STEP_POLL_MS);
     }
   }
 }

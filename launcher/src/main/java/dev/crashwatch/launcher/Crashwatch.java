@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       SimulateCommand.class,
+      SuiteCommand.class,
       EmitCommand.class,
       LocalStackCommand.class,
       ProcessCommand.class,

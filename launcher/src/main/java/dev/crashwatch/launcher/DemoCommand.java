@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());
     try (PipelineSession pipeline = new PipelineSession(null, null, dataDir, partitions, out)) {
       out.println("replaying the scenario...");
-      SimulationResult result = pipeline.replay(scenario);
+      SimulationResult result = pipeline.replay(scenario, scenario.controller());
       printVersions(pipeline.streams());
       out.printf(
           "dead letters (records the processor could not use), by reason: %s%n",

@@ -8,6 +8,7 @@ import dev.crashwatch.processor.StreamProcessor;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.simulator.FleetSimulator;
+import dev.crashwatch.simulator.SignalMoment;
 import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.report.ObservedSignal;
 import dev.crashwatch.simulator.scenario.Scenario;
@@ -68,6 +69,13 @@ final class PipelineSession implements AutoCloseable {
             .raw()
             .with("bootstrap.servers", this.bootstrapServers, "pipeline")
             .with("schema.registry.url", this.registryUrl, "pipeline");
+    // The simulator runs in lock-step with the processor (see replay): every step's records are
+    // in before the processor catches up, so a task need not idle for its other partitions (which
+    // would cost up to max.task.idle.ms per step), and a short commit interval makes each step's
+    // wait short, as every hop (input, version deltas, detector input) waits for a commit.
+    raw =
+        raw.with("kafka.max.task.idle.ms", "0", "pipeline")
+            .with("kafka.commit.interval.ms", "20", "pipeline");
     if (stack != null) {
       raw =
           raw.with("application.id", "crashwatch-demo", "pipeline")
@@ -89,14 +97,34 @@ final class PipelineSession implements AutoCloseable {
     out.println("stream processor running");
   }
 
-  /** Replays the scenario as fast as the pipeline takes it, then waits for the processor. */
-  SimulationResult replay(Scenario scenario) throws Exception {
+  /**
+   * Replays the scenario as fast as the pipeline takes it, in lock-step with the processor: at
+   * every detector interval of simulated time the simulator waits until the processor has seen
+   * everything sent, so that a replay sees the data in the order a live run would and the rollout
+   * controller (when played) acts only on what was signalled by then.
+   *
+   * @param playController play the rollout controller (FORMAT.md {@code controller})
+   */
+  SimulationResult replay(Scenario scenario, boolean playController) throws Exception {
     SimulationResult result;
+    Duration step = settings.detectorInterval();
+    out.printf(
+        "replaying %s in lock-step with the processor every %s of simulated time, controller %s%n",
+        scenario.name(), step, playController ? "on" : "off");
     try (TelemetryEmitter emitter =
-        new TelemetryEmitter(bootstrapServers, serdes, topics, Map.of())) {
+            new TelemetryEmitter(bootstrapServers, serdes, topics, Map.of());
+        LockStep lockStep =
+            new LockStep(
+                bootstrapServers,
+                settings.applicationId(),
+                topics.inputs(),
+                topics.rollbackSignals(),
+                signals,
+                CATCH_UP)) {
       long wallStart = System.nanoTime();
       result =
           new FleetSimulator(scenario, emitter, topics)
+              .inLockStep(lockStep, step, playController)
               .run(
                   Duration.ofMinutes(15),
                   at ->
@@ -107,11 +135,19 @@ final class PipelineSession implements AutoCloseable {
                           emitter.sent() / Math.max(1e-3, (System.nanoTime() - wallStart) / 1e9)));
     }
     out.printf(
-        "replay done: %,d events (%,d crashes) in %.1f s; waiting for the processor to catch up...%n",
+        "replay done: %,d events (%,d crashes) in %.1f s%n",
         result.events(), result.crashes(), result.wallTime().toMillis() / 1e3);
-    new ConsumerLag(bootstrapServers, settings.applicationId(), topics.inputs())
-        .awaitCaughtUp(CATCH_UP, line -> out.println("  " + line));
-    signals.awaitRead(ConsumerLag.endOffsets(bootstrapServers, topics.rollbackSignals()), CATCH_UP);
+    for (SignalMoment m : result.moments()) {
+      out.printf(
+          "  %s %s %s at %s; devices crashed by faulty rollouts by then: %s%n",
+          m.byController() ? "controller:" : "signal seen:",
+          m.byController()
+              ? ("ROLLBACK".equals(m.action()) ? "rolled back" : "halted")
+              : m.action(),
+          m.target(),
+          m.simulatedTime(),
+          m.crashedDevicesByRing());
+    }
     return result;
   }
 

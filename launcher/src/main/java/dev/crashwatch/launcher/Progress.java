@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 /** Waiting on a condition with a bound, for the command-line jobs. */
 final class Progress {
 
-  private static final long POLL_MS = 200;
+  private static final long POLL_MS = 20;
 
   private Progress() {}
 

@@ -54,7 +54,7 @@ final class SignalCollector implements AutoCloseable {
   private void poll() {
     try {
       while (running) {
-        for (var record : consumer.poll(Duration.ofMillis(200))) {
+        for (var record : consumer.poll(Duration.ofMillis(20))) {
           RollbackSignal s = record.value();
           ObservedSignal seen =
               new ObservedSignal(

@@ -1,11 +1,5 @@
 package dev.crashwatch.launcher;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.crashwatch.simulator.SimulationResult;
-import dev.crashwatch.simulator.report.ExpectationResult;
-import dev.crashwatch.simulator.report.ScenarioJudge;
 import dev.crashwatch.simulator.report.ScenarioReport;
 import dev.crashwatch.simulator.scenario.Scenario;
 import dev.crashwatch.simulator.scenario.ScenarioLoader;
@@ -13,7 +7,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs a scenario file through the real pipeline and judges the signals against its expectations
@@ -30,6 +27,8 @@ import picocli.CommandLine.Option;
       "Exit codes: 0 every expectation holds, 1 one does not, 2 the scenario file is invalid."
     })
 final class SimulateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--scenario",
@@ -72,38 +71,37 @@ final class SimulateCommand implements Callable<Integer> {
           "Partitions of each input topic on the embedded broker (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(
+      names = "--controller",
+      paramLabel = "on|off",
+      description =
+          "Play the rollout controller (halt waves on HALT, roll back on ROLLBACK) or not,"
+              + " whatever the file's \"controller\" says; to compare the two (default: as the"
+              + " file says).")
+  String controller;
+
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
     Scenario loaded = ScenarioLoader.load(scenarioFile);
     Scenario scenario = devices == null ? loaded : loaded.withDevices(devices);
-    if (scenario.controller()) {
-      out.println("note: \"controller\": true is not played yet; every wave runs as scheduled");
+    boolean playController;
+    try {
+      playController = ScenarioRun.controller(controller, scenario);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    ScenarioReport report;
-    try (PipelineSession pipeline =
-        new PipelineSession(bootstrapServers, schemaRegistryUrl, dataDir, partitions, out)) {
-      SimulationResult result = pipeline.replay(scenario);
-      report = ScenarioJudge.judge(scenario, result, pipeline.signals());
-    }
-    for (ExpectationResult e : report.expectations()) {
-      out.printf("%s  %s: %s%n", e.passed() ? "PASS" : "FAIL", e.expectation(), e.measured());
-    }
-    out.printf(
-        "devices crashed per ring: %s (faulty rollouts), %,d in total; %,d events in %.1f s%n",
-        report.devicesCrashedPerRing(),
-        report.devicesCrashedTotal(),
-        report.events(),
-        report.wallSeconds());
-    if (reportFile != null) {
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(reportFile.toFile(), report);
-      out.println("report written to " + reportFile);
-    }
+    ScenarioReport report =
+        ScenarioRun.run(
+            scenario,
+            bootstrapServers,
+            schemaRegistryUrl,
+            dataDir,
+            partitions,
+            playController,
+            reportFile,
+            out);
     return report.passed() ? 0 : 1;
   }
 }

@@ -16,6 +16,7 @@ import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.InternalAvroSerde;
 import dev.crashwatch.processor.state.SignalStateRecord;
+import dev.crashwatch.processor.state.SourceWatermark;
 import dev.crashwatch.processor.state.VersionDelta;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
@@ -115,7 +116,11 @@ public final class CrashwatchTopology {
             serdes,
             Crash.class,
             Crash::getDeviceId,
-            Crash::getCrashTime);
+            // A crash report's record time is when it arrived (uploaded), not when the machine
+            // crashed: stream time must mean "what had arrived by then", or a replay that reads
+            // ahead would count late reports earlier than a live run could. The crash time
+            // still places the crash in its window (DeviceStateProcessor).
+            Crash::getUploadTime);
     KStream<String, Decoded> heartbeats =
         decode(
             builder,
@@ -302,7 +307,7 @@ public final class CrashwatchTopology {
   static final class TicksToEveryPartition<V> implements StreamPartitioner<String, V> {
     @Override
     public Optional<Set<Integer>> partitions(String topic, String key, V value, int partitions) {
-      if (DeviceStateProcessor.TICK.equals(key)) {
+      if (SourceWatermark.isTick(key)) {
         return Optional.of(
             IntStream.range(0, partitions).boxed().collect(Collectors.toUnmodifiableSet()));
       }

@@ -10,7 +10,9 @@ import dev.crashwatch.simulator.scenario.Wave;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Judges a run against the scenario's expectations, as FORMAT.md defines them. */
@@ -41,6 +43,15 @@ public final class ScenarioJudge {
               falseAlarms.isEmpty(),
               falseAlarms.isEmpty() ? "none" : "false alarms: " + String.join("; ", falseAlarms)));
     }
+    Map<String, Duration> timeToDetect = new LinkedHashMap<>();
+    for (MustSignal must : scenario.expect().must()) {
+      String target = must.target().toString();
+      Instant firstCrash = result.firstFaultyCrash().get(target);
+      firstSignal(signals, must)
+          .filter(s -> firstCrash != null)
+          .ifPresent(
+              s -> timeToDetect.put(target, Duration.between(firstCrash, s.simulatedTime())));
+    }
     long byRollouts =
         result.crashedDevicesByRing().values().stream().mapToLong(Long::longValue).sum();
     return new ScenarioReport(
@@ -48,7 +59,9 @@ public final class ScenarioJudge {
         results.stream().allMatch(ExpectationResult::passed),
         List.copyOf(signals),
         results,
+        timeToDetect,
         result.crashedDevicesByRing(),
+        result.moments(),
         byRollouts,
         result.crashedDevices(),
         result.events(),
@@ -67,11 +80,7 @@ public final class ScenarioJudge {
             + must.within()
             + (must.before() == null ? "" : " before " + must.before());
     Instant firstCrash = result.firstFaultyCrash().get(target);
-    Optional<ObservedSignal> signal =
-        signals.stream()
-            .filter(s -> s.target().equals(target))
-            .filter(s -> action(s).map(a -> a.atLeast(must.action())).orElse(false))
-            .findFirst();
+    Optional<ObservedSignal> signal = firstSignal(signals, must);
     if (signal.isEmpty()) {
       return new ExpectationResult(
           expectation, false, "no " + must.action() + " or stronger signal");
@@ -96,6 +105,16 @@ public final class ScenarioJudge {
               : ", after " + must.before() + " started at " + waveStart;
     }
     return new ExpectationResult(expectation, inTime && beforeRing, measured);
+  }
+
+  /** The first signal for the must's version at its action or stronger. */
+  private static Optional<ObservedSignal> firstSignal(
+      List<ObservedSignal> signals, MustSignal must) {
+    String target = must.target().toString();
+    return signals.stream()
+        .filter(s -> s.target().equals(target))
+        .filter(s -> action(s).map(a -> a.atLeast(must.action())).orElse(false))
+        .findFirst();
   }
 
   private static Instant waveStart(Scenario scenario, String target, String ring) {

@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * <ol>
  *   <li><b>A is explained by B</b> when, restricted to the devices <em>not</em> running B, A no
  *       longer passes even WATCH against the rest of its component's fleet restricted the same way
- *       (a stratified comparison: A minus B against A's sibling versions minus B, from the {@link
- *       Overlaps} cross counts).
+ *       (a stratified comparison: A on B's sibling versions against A's siblings on B's siblings,
+ *       from the {@link Overlaps} cross counts).
  *   <li>If A is explained by B and B is not explained by A, A is not blamed: B is the cause.
  *   <li>If each explains the other, the failures sit on the devices running both: an interaction
  *       (e.g. content 291 crashes only sensor build 7.11). Counts cannot tell the two apart, so the
@@ -193,26 +193,53 @@ public final class BlameResolver {
                     && s.exposedDevices() > 0);
   }
 
-  /** A on devices not running B, against A's sibling versions on devices not running B. */
+  /**
+   * A on devices not running B, against A's sibling versions on devices not running B. "Not running
+   * B" is "running another version of B's component": each count is a sum of pair cross counts
+   * {@code (A, B')} over B's siblings B', never a difference such as {@code A - (A, B)}. The
+   * figures of different keys come from different tasks at slightly different moments, and a
+   * difference of two large counts taken a minute apart can be a false excess of dozens; a sum of
+   * small counts cannot. Devices that do not report B's component at all are left out of both
+   * sides, which keeps the comparison within one stratum.
+   */
   private TestResult restricted(
       VersionFigures a, VersionFigures b, Map<String, VersionFigures> figures, Overlaps overlaps) {
-    Overlaps.Counts ab = overlaps.get(a.key(), b.key());
-    VersionFigures aWithoutB =
-        a.withCounts(
-            Math.max(0, a.exposedDevices() - ab.exposedBoth()),
-            Math.max(0, a.failedDevices() - ab.failedBoth()));
+    List<VersionFigures> others = siblings(b, figures);
+    long[] without = without(a, others, overlaps);
+    VersionFigures aWithoutB = a.withCounts(without[1], without[0]);
     long failed = 0;
     long exposed = 0;
+    for (VersionFigures s : siblings(a, figures)) {
+      long[] sWithout = without(s, others, overlaps);
+      failed += sWithout[0];
+      exposed += sWithout[1];
+    }
+    Baseline rest = new Baseline(Baseline.REST_OF_FLEET, failed, 0, exposed);
+    return test.test(aWithoutB, rest);
+  }
+
+  /** Failing and exposed devices running {@code v} and one of {@code others}. */
+  private static long[] without(VersionFigures v, List<VersionFigures> others, Overlaps overlaps) {
+    long failed = 0;
+    long exposed = 0;
+    for (VersionFigures o : others) {
+      Overlaps.Counts c = overlaps.get(v.key(), o.key());
+      failed += c.failedBoth();
+      exposed += c.exposedBoth();
+    }
+    return new long[] {failed, exposed};
+  }
+
+  /** The other versions of v's component. */
+  private static List<VersionFigures> siblings(
+      VersionFigures v, Map<String, VersionFigures> figures) {
+    List<VersionFigures> out = new ArrayList<>();
     for (VersionFigures s : figures.values()) {
-      if (s.component().equals(a.component()) && !s.version().equals(a.version())) {
-        Overlaps.Counts sb = overlaps.get(s.key(), b.key());
-        failed += Math.max(0, s.failedDevices() - sb.failedBoth());
-        exposed += Math.max(0, s.exposedDevices() - sb.exposedBoth());
+      if (s.component().equals(v.component()) && !s.version().equals(v.version())) {
+        out.add(s);
       }
     }
-    // inconsistent cross counts (from different moments) are clamped rather than thrown on
-    Baseline rest = new Baseline(Baseline.REST_OF_FLEET, Math.min(failed, exposed), 0, exposed);
-    return test.test(aWithoutB, rest);
+    return out;
   }
 
   /** The one to blame when a and b explain each other. */

@@ -8,10 +8,10 @@ import java.util.Map;
  * of versions A and B of different components, the failing (crashed or silent, as in {@link
  * VersionFigures#failedDevices()}) and exposed devices that run both, in the same window.
  *
- * <p>The resolver needs, for every candidate B, the pair (V, B) for every version V of the other
- * components that have candidates (the candidate A itself and the other versions of A's component,
- * for the stratified baseline). A pair that was never put counts as zero: no device runs both.
- * Lookups are symmetric.
+ * <p>The resolver needs, for every candidate B, the pairs (V, B') for every sibling version B' of B
+ * and every version V of the components that have candidates (the candidate A itself and the other
+ * versions of A's component, for the stratified baseline). A pair that was never put counts as
+ * zero: no device runs both. Lookups are symmetric.
  */
 public final class Overlaps {
 

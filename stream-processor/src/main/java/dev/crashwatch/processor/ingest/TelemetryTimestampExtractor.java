@@ -8,7 +8,7 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Event time of a telemetry record: the Kafka record timestamp, which emitters set to the event's
- * own time (boot, crash or heartbeat time).
+ * own time (boot or heartbeat time, a crash report's upload time).
  *
  * <p>A device with a clock far in the future must not drag stream time with it, or every honest
  * record after it would be dropped as late. A timestamp is held back to the time already reached

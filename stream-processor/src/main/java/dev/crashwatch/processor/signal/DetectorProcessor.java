@@ -19,6 +19,7 @@ import dev.crashwatch.processor.detect.VersionFigures;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.SignalStateRecord;
+import dev.crashwatch.processor.state.SourceWatermark;
 import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
@@ -52,12 +53,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A version without sibling versions of its component (no rest of fleet) is tested against the
  * whole fleet (all devices, all crashed devices in the window): it cannot be told apart from a
- * fleet-wide crash wave, so it is not signalled unless it stands out from the fleet.
+ * fleet-wide crash wave, so it is not signalled unless it stands out from the fleet; once signalled
+ * it holds its state while it has no comparison group (a rollout that went on regardless of the
+ * signal must not resolve it just by replacing every other version).
  *
  * <p>Crashed devices are those newly crashed in the last {@code window} of event time (per-minute
- * buckets). Silent devices (see {@link DeviceStateProcessor#SILENCE_STORE}) count like crashes, by
- * the minute they were found silent, in the same window, while they stay silent; pair cross counts
- * include crashes only.
+ * buckets). Exposed devices are those running the version now, or, if more, those that failed on it
+ * in the window (a rolled-back version keeps the devices it crashed until they leave the window).
+ * Silent devices (see {@link DeviceStateProcessor#SILENCE_STORE}) count like crashes, by the minute
+ * they were found silent, in the same window, while they stay silent, in the pair cross counts too.
  *
  * <p>A faulting module belongs to a component when {@code componentModules} says so (component →
  * module names), or else when the module's name contains the component's vendor name (learned from
@@ -80,6 +84,10 @@ public final class DetectorProcessor
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, VersionStats> figuresStore;
   private KeyValueStore<String, SignalStateRecord> statesStore;
+
+  /** The time every upstream version-stats task has reached (and through them every input). */
+  private final SourceWatermark watermark = new SourceWatermark();
+
   private long nextEvaluation;
   private long nextSnapshot;
 
@@ -108,15 +116,19 @@ public final class DetectorProcessor
   /**
    * Figures are stored as they come; evaluations run on a tick, which each upstream task sends
    * after its batch of changed figures, so that a batch is evaluated whole (a stream-time
-   * punctuation would fire in the middle of a batch, on a half-updated view).
+   * punctuation would fire in the middle of a batch, on a half-updated view), and only up to the
+   * time that every upstream task has reached ({@link SourceWatermark}).
    */
   @Override
   public void process(Record<String, VersionStats> record) {
-    if (!DeviceStateProcessor.TICK.equals(record.key())) {
+    if (!SourceWatermark.isTick(record.key())) {
       figuresStore.put(record.key(), record.value());
       return;
     }
-    long now = record.timestamp();
+    long now = watermark.advance(record.key(), record.timestamp());
+    if (now < 0) {
+      return;
+    }
     if (now >= nextEvaluation) {
       nextEvaluation = next(now, interval);
       evaluate(now);
@@ -144,11 +156,10 @@ public final class DetectorProcessor
       while (all.hasNext()) {
         KeyValue<String, VersionStats> kv = all.next();
         if (PairKey.isPair(kv.key)) {
-          long exposed = VersionStatsProcessor.exposed(kv.value);
-          long crashed = crashed(kv.value, now);
+          long crashed = crashed(kv.value, now) + silent(kv.value, now);
+          long exposed = Math.max(VersionStatsProcessor.exposed(kv.value), crashed);
           if (exposed > 0) {
-            overlaps.put(
-                PairKey.first(kv.key), PairKey.second(kv.key), Math.min(crashed, exposed), exposed);
+            overlaps.put(PairKey.first(kv.key), PairKey.second(kv.key), crashed, exposed);
           }
         } else if (kv.key.indexOf('@') > 0) {
           versions.put(kv.key, kv.value);
@@ -168,6 +179,10 @@ public final class DetectorProcessor
     return VersionStatsProcessor.crashedBetween(stats, now - windowMs, now);
   }
 
+  private long silent(VersionStats stats, long now) {
+    return VersionStatsProcessor.silentBetween(stats, now - windowMs, now);
+  }
+
   private VersionFigures figures(
       VersionKey key, VersionStats stats, long now, Map<String, String> vendors) {
     Map<String, Long> rings = new TreeMap<>();
@@ -179,7 +194,13 @@ public final class DetectorProcessor
                 rings.put(r, n);
               }
             });
-    long exposed = rings.values().stream().mapToLong(Long::longValue).sum();
+    long crashed = crashed(stats, now);
+    long silent = silent(stats, now);
+    // Devices that failed on the version in the window ran it in the window, even if they run
+    // another version now (rolled back, or updated again): without them a rolled-back version's
+    // late crash reports would have no denominator, and blame could not subtract them.
+    long exposed =
+        Math.max(rings.values().stream().mapToLong(Long::longValue).sum(), crashed + silent);
     Map.Entry<String, Long> bugcheck = top(stats.getBugchecks());
     Map.Entry<String, Long> module = top(stats.getModules());
     String topModule = module == null ? null : module.getKey();
@@ -188,8 +209,8 @@ public final class DetectorProcessor
         key.version(),
         exposed,
         rings,
-        crashed(stats, now),
-        VersionStatsProcessor.silentBetween(stats, now - windowMs, now),
+        crashed,
+        silent,
         stats.getFirstCrashTime() > 0 ? Instant.ofEpochMilli(stats.getFirstCrashTime()) : null,
         stats.getFirstSeenTime() > 0 ? Instant.ofEpochMilli(stats.getFirstSeenTime()) : null,
         bugcheck == null ? null : bugcheck.getKey(),
@@ -235,9 +256,11 @@ public final class DetectorProcessor
     long fleetCrashed = perComponent.values().stream().mapToLong(a -> a[0]).max().orElse(0);
     long fleetExposed = perComponent.values().stream().mapToLong(a -> a[1]).max().orElse(0);
     Map<String, TestResult> results = new TreeMap<>();
+    TreeSet<String> alone = new TreeSet<>();
     for (VersionFigures f : view.figures().values()) {
       Baseline baseline = Baseline.restOfFleet(f, view.figures().values());
       if (baseline.exposedDevices() == 0) {
+        alone.add(f.key());
         baseline =
             new Baseline(
                 Baseline.REST_OF_FLEET, Math.min(fleetCrashed, fleetExposed), 0, fleetExposed);
@@ -259,6 +282,12 @@ public final class DetectorProcessor
           blame != null && blame.blamed() ? blame.result().level() : DetectorAction.NONE;
       if (state.equals(SignalState.INITIAL) && level == DetectorAction.NONE) {
         continue;
+      }
+      if (alone.contains(key) && state.action().isActive()) {
+        // A signalled version that now runs on every device of its component (a rollout that went
+        // on regardless) has nothing left to be compared with: no evidence that it recovered, so it
+        // holds its state until no device runs it or a comparison group comes back.
+        level = state.action();
       }
       VersionKey vk = VersionKey.parse(key);
       SignalStateMachine.Step step =

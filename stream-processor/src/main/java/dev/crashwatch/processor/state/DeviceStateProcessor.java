@@ -41,8 +41,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
  * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
  * silenceAfter} later; any later event takes it off. At each tick the devices past their deadline
- * count as silent (+1) on every version they run, until they are heard again (-1). Only devices on
- * the watch list cost anything: an ordinary heartbeat does not touch that store.
+ * count as silent (+1) on every version they run and have not crashed on, and on the pairs of those
+ * versions, until they are heard again (-1). Only devices on the watch list cost anything: an
+ * ordinary heartbeat does not touch that store.
  */
 public final class DeviceStateProcessor
     implements Processor<String, SpecificRecord, String, VersionDelta> {
@@ -56,7 +57,7 @@ public final class DeviceStateProcessor
    */
   public static final String SILENCE_STORE = "silence-watch";
 
-  /** Key of the tick records: not a component@version (no {@code @}). */
+  /** Prefix of the tick records' keys: not a component@version (no {@code @}). */
   public static final String TICK = "tick";
 
   private static final int VENDOR_CACHE_MAX = 100_000;
@@ -86,8 +87,19 @@ public final class DeviceStateProcessor
         PunctuationType.STREAM_TIME,
         time -> {
           countSilent(time);
-          context.forward(new Record<>(TICK, VersionDelta.newBuilder().build(), time));
+          context.forward(
+              new Record<>(
+                  tickKey(context.taskId().partition()), VersionDelta.newBuilder().build(), time));
         });
+  }
+
+  /**
+   * The key of a tick from the task of {@code partition}, {@code tick#<partition>}: downstream
+   * waits for every partition's tick before it treats a moment as reached (see {@link
+   * SourceWatermark}).
+   */
+  public static String tickKey(int partition) {
+    return TICK + SourceWatermark.SEPARATOR + partition;
   }
 
   private static String watchKey(long deadline, String device) {
@@ -109,8 +121,7 @@ public final class DeviceStateProcessor
       if (state == null || state.getSuspectSince() == 0) {
         continue;
       }
-      List<String> keys = new ArrayList<>();
-      state.getVersions().forEach((c, v) -> keys.add(VersionKey.of(c, v)));
+      List<String> keys = silentKeys(state);
       for (String k : keys) {
         context.forward(new Record<>(k, silent(+1, minute), now));
       }
@@ -119,6 +130,33 @@ public final class DeviceStateProcessor
       state.setSilentBucket(minute);
       store.put(device, state);
     }
+  }
+
+  /**
+   * What a silent device counts against: every version it runs that it has not already been counted
+   * crashed on (a device fails once per version, crashed or silent), and every pair of its versions
+   * with at least one such version, as for a crash. The pairs matter: blame subtracts the devices
+   * running both of two versions, and a crash-looping device that uploads nothing must be
+   * subtracted like one that uploads its crashes.
+   */
+  private static List<String> silentKeys(DeviceState state) {
+    Set<String> fresh = new TreeSet<>();
+    state
+        .getVersions()
+        .forEach(
+            (c, v) -> {
+              String key = VersionKey.of(c, v);
+              if (!state.getCrashedOn().contains(key)) {
+                fresh.add(key);
+              }
+            });
+    List<String> keys = new ArrayList<>(fresh);
+    for (String pair : PairKey.pairs(state.getVersions())) {
+      if (fresh.contains(PairKey.first(pair)) || fresh.contains(PairKey.second(pair))) {
+        keys.add(pair);
+      }
+    }
+    return keys;
   }
 
   private static VersionDelta silent(long change, long minute) {

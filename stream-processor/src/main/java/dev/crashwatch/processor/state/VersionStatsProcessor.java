@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * versions with crashes.
  *
  * <p>Every {@code forwardInterval} of stream time it forwards the figures of the keys that changed
- * since (all keys after a restart) and one {@link DeviceStateProcessor#TICK}: aggregates, not
- * events, go on to the single-partition detector input, at most once per key per interval.
+ * since (all keys after a restart) and one tick with its partition and the time every device-state
+ * task has reached ({@link SourceWatermark}): aggregates, not events, go on to the single-partition
+ * detector input, at most once per key per interval.
  */
 public final class VersionStatsProcessor
     implements Processor<String, VersionDelta, String, VersionStats> {
@@ -37,6 +38,7 @@ public final class VersionStatsProcessor
   private final Duration forwardInterval;
   private final long retentionMs;
   private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
+  private final SourceWatermark watermark = new SourceWatermark();
   private boolean forwardAll = true;
   private ProcessorContext<String, VersionStats> context;
   private KeyValueStore<String, VersionStats> store;
@@ -72,14 +74,23 @@ public final class VersionStatsProcessor
       }
     }
     dirty.clear();
-    context.forward(
-        new Record<>(DeviceStateProcessor.TICK, VersionStats.newBuilder().build(), streamTime));
+    // The tick carries the time every device-state task has reached, not this task's own stream
+    // time (which the fastest of them drives): the detector evaluates no later than that.
+    long reached = watermark.current();
+    if (reached >= 0) {
+      context.forward(
+          new Record<>(
+              DeviceStateProcessor.tickKey(context.taskId().partition()),
+              VersionStats.newBuilder().build(),
+              reached));
+    }
   }
 
   @Override
   public void process(Record<String, VersionDelta> record) {
-    if (DeviceStateProcessor.TICK.equals(record.key())) {
-      return; // only moves stream time
+    if (SourceWatermark.isTick(record.key())) {
+      watermark.advance(record.key(), record.timestamp());
+      return; // moves stream time and the watermark, nothing else
     }
     VersionStats stats = store.get(record.key());
     stats =
@@ -97,14 +108,14 @@ public final class VersionStatsProcessor
     if (delta.getCrashBucket() > 0 && delta.getCrashedDevices() != 0) {
       Map<String, Long> buckets = new HashMap<>(stats.getCrashBuckets());
       buckets.merge(Long.toString(delta.getCrashBucket()), delta.getCrashedDevices(), Long::sum);
-      long oldest = context.currentStreamTimeMs() - retentionMs;
+      long oldest = pruneBefore();
       buckets.keySet().removeIf(b -> Long.parseLong(b) < oldest);
       stats.setCrashBuckets(buckets);
     }
     if (delta.getCrashBucket() > 0 && delta.getSilentDevices() != 0) {
       Map<String, Long> buckets = new HashMap<>(stats.getSilentBuckets());
       buckets.merge(Long.toString(delta.getCrashBucket()), delta.getSilentDevices(), Long::sum);
-      long oldest = context.currentStreamTimeMs() - retentionMs;
+      long oldest = pruneBefore();
       buckets.entrySet().removeIf(b -> b.getValue() == 0 || Long.parseLong(b.getKey()) < oldest);
       stats.setSilentBuckets(buckets);
     }
@@ -116,6 +127,16 @@ public final class VersionStatsProcessor
     }
     store.put(record.key(), stats);
     dirty.add(record.key());
+  }
+
+  /**
+   * Buckets older than this are dropped: the retention before the time every device-state task has
+   * reached, not before this task's stream time, which the fastest of them drives; a slower task's
+   * crashes would otherwise be dropped on arrival.
+   */
+  private long pruneBefore() {
+    long reached = watermark.current();
+    return (reached >= 0 ? reached : context.currentStreamTimeMs()) - retentionMs;
   }
 
   private void logSummary(long streamTime) {

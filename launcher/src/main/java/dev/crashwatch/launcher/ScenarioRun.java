@@ -1,0 +1,83 @@
+package dev.crashwatch.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.crashwatch.simulator.SimulationResult;
+import dev.crashwatch.simulator.report.ExpectationResult;
+import dev.crashwatch.simulator.report.ScenarioJudge;
+import dev.crashwatch.simulator.report.ScenarioReport;
+import dev.crashwatch.simulator.scenario.Scenario;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * One scenario through the real pipeline, judged: what {@code simulate} does once and {@code suite}
+ * does per file. The pipeline (embedded or yours) lives only for the run.
+ */
+final class ScenarioRun {
+
+  private ScenarioRun() {}
+
+  /**
+   * @param bootstrapServers your Kafka, or null for the embedded local stack in {@code dataDir}
+   * @param registryUrl your schema registry, or null for the embedded one
+   * @param playController play the rollout controller
+   * @param reportFile where to write the JSON report, or null
+   */
+  static ScenarioReport run(
+      Scenario scenario,
+      String bootstrapServers,
+      String registryUrl,
+      Path dataDir,
+      int partitions,
+      boolean playController,
+      Path reportFile,
+      PrintStream out)
+      throws Exception {
+    ScenarioReport report;
+    try (PipelineSession pipeline =
+        new PipelineSession(bootstrapServers, registryUrl, dataDir, partitions, out)) {
+      SimulationResult result = pipeline.replay(scenario, playController);
+      report = ScenarioJudge.judge(scenario, result, pipeline.signals());
+    }
+    for (ExpectationResult e : report.expectations()) {
+      out.printf("%s  %s: %s%n", e.passed() ? "PASS" : "FAIL", e.expectation(), e.measured());
+    }
+    out.printf(
+        "devices crashed per ring: %s (faulty rollouts), %,d in total; %,d events in %.1f s%n",
+        report.devicesCrashedPerRing(),
+        report.devicesCrashedTotal(),
+        report.events(),
+        report.wallSeconds());
+    if (reportFile != null) {
+      write(report, reportFile);
+      out.println("report written to " + reportFile);
+    }
+    return report;
+  }
+
+  static void write(Object report, Path file) throws IOException {
+    new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), report);
+  }
+
+  /** {@code on}, {@code off}, or null for what the scenario says. */
+  static boolean controller(String option, Scenario scenario) {
+    if (option == null) {
+      return scenario.controller();
+    }
+    return switch (option) {
+      case "on" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--controller: expected on or off, got '" + option + "'");
+    };
+  }
+}
