@@ -45,6 +45,9 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
   private static final int BATCH = 500;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /** How long the producer tries one send before the sender gives up on the batch and resends. */
+  static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
+
   private final Spool spool;
   private final Topics topics;
   private final KafkaProducer<String, SpecificRecord> producer;
@@ -67,7 +70,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     // Fail a send in seconds, not the default two minutes: the spool holds the event meanwhile.
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

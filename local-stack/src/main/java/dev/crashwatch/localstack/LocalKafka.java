@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * listening on 127.0.0.1 only.
  *
  * <p>The data directory belongs to the broker: it is wiped and formatted at start and deleted by
- * {@link #close()}. Topics are not auto-created; create them explicitly.
+ * {@link #close()}. In between, {@link #stop()} and {@link #restart()} take the same broker down
+ * and up again on the same ports and data, as a broker restart does. Topics are not auto-created;
+ * create them explicitly.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -40,14 +42,22 @@ public final class LocalKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
 
   private final Path dataDir;
-  private final KafkaRaftServer server;
+  // Kept for restart(): the same listeners (client and controller port) and the same log dirs.
+  private final Map<String, Object> properties;
   private final String bootstrapServers;
   private final long startMillis;
+  // A KafkaRaftServer cannot start again once shut down: restart() builds a new one.
+  private KafkaRaftServer server;
   private boolean closed;
 
   private LocalKafka(
-      Path dataDir, KafkaRaftServer server, String bootstrapServers, long startMillis) {
+      Path dataDir,
+      Map<String, Object> properties,
+      KafkaRaftServer server,
+      String bootstrapServers,
+      long startMillis) {
     this.dataDir = dataDir;
+    this.properties = properties;
     this.server = server;
     this.bootstrapServers = bootstrapServers;
     this.startMillis = startMillis;
@@ -118,7 +128,7 @@ public final class LocalKafka implements AutoCloseable {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     log.debug("Kafka ready at {} in {} ms", bootstrap, millis);
-    return new LocalKafka(dataDir, server, bootstrap, millis);
+    return new LocalKafka(dataDir, Map.copyOf(props), server, bootstrap, millis);
   }
 
   private static Map<String, Object> brokerProperties(Path dataDir, int port, int controllerPort) {
@@ -244,7 +254,58 @@ public final class LocalKafka implements AutoCloseable {
     return dataDir;
   }
 
-  /** Stops the broker and deletes its data directory. Idempotent. */
+  /** Whether the broker is up: started and neither {@link #stop() stopped} nor closed. */
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /**
+   * Stops the broker, keeping its data directory, its topics and their records, so that {@link
+   * #restart()} brings the same broker back. Clients see what they see of a broker that went down.
+   * Does nothing if it is already stopped.
+   */
+  public synchronized void stop() {
+    ensureOpen();
+    if (server == null) {
+      return;
+    }
+    KafkaRaftServer running = server;
+    server = null;
+    running.shutdown();
+    running.awaitShutdown();
+  }
+
+  /**
+   * Starts the {@link #stop() stopped} broker again on the same ports and data directory, without
+   * formatting it, and returns once it answers an admin request.
+   *
+   * @throws IllegalStateException if it is running, closed, or cannot start (another process took
+   *     one of its ports meanwhile, say: a restart does not move to other ports)
+   */
+  public synchronized void restart() {
+    ensureOpen();
+    if (server != null) {
+      throw new IllegalStateException("Kafka at " + bootstrapServers + " is running");
+    }
+    KafkaRaftServer restarted =
+        new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+    try {
+      restarted.startup();
+      awaitReady(bootstrapServers);
+    } catch (RuntimeException | Error e) {
+      stopQuietly(restarted);
+      throw e;
+    }
+    server = restarted;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("Kafka at " + bootstrapServers + " is closed");
+    }
+  }
+
+  /** Stops the broker (if running) and deletes its data directory. Idempotent. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -252,8 +313,11 @@ public final class LocalKafka implements AutoCloseable {
     }
     closed = true;
     try {
-      server.shutdown();
-      server.awaitShutdown();
+      if (server != null) {
+        server.shutdown();
+        server.awaitShutdown();
+        server = null;
+      }
     } finally {
       Support.deleteRecursively(dataDir);
     }

@@ -62,10 +62,19 @@ public final class LocalSchemaRegistry implements AutoCloseable {
    *     ready within 60 s; the message includes the tail of its log
    */
   public static LocalSchemaRegistry start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * Starts a registry listening on {@code port} (0 for any free port): for tests that make a
+   * registry appear at a URL where clients have been trying to reach one. Its storage is in memory,
+   * so a registry started again on the same port is a new, empty one.
+   */
+  public static LocalSchemaRegistry start(Path dataDir, int port) {
     Path runnerJar = ApicurioDistribution.runnerJar();
     RuntimeException lastBindFailure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      LocalSchemaRegistry registry = launch(dataDir, runnerJar);
+      LocalSchemaRegistry registry = launch(dataDir, runnerJar, port);
       try {
         registry.awaitReady();
         return registry;
@@ -87,9 +96,9 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         lastBindFailure);
   }
 
-  private static LocalSchemaRegistry launch(Path dir, Path runnerJar) {
+  private static LocalSchemaRegistry launch(Path dir, Path runnerJar, int fixedPort) {
     Path dataDir = Support.freshDirectory(dir);
-    int port = Support.freeLoopbackPorts(1)[0];
+    int port = fixedPort != 0 ? fixedPort : Support.freeLoopbackPorts(1)[0];
     try {
       Path tmp = Files.createDirectories(dataDir.resolve("tmp"));
       Path guardClasses = copyOrphanGuard(dataDir.resolve("guard"));
