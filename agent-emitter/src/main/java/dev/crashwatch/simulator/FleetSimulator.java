@@ -104,6 +104,8 @@ public final class FleetSimulator {
   private PipelineFeedback feedback;
   private long stepMs;
   private RolloutController controller;
+  private double speed;
+  private long paceStartNanos;
   private long seq;
   private long events;
   private long crashes;
@@ -134,6 +136,19 @@ public final class FleetSimulator {
   }
 
   /**
+   * Paces a lock-step run to {@code factor} times real time (1 for a live demo), instead of as fast
+   * as the pipeline takes it; the pipeline still bounds it. At most once per step, so the pace is
+   * kept to a step.
+   */
+  public FleetSimulator atSpeed(double factor) {
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("speed must be positive, got " + factor);
+    }
+    this.speed = factor;
+    return this;
+  }
+
+  /**
    * Runs the whole scenario.
    *
    * @param progressEvery simulated time between calls of {@code progress}
@@ -148,6 +163,7 @@ public final class FleetSimulator {
     long end = scenario.end().toEpochMilli();
     long nextProgress = scenario.start().toEpochMilli() + progressEvery.toMillis();
     long nextStep = scenario.start().toEpochMilli() + stepMs;
+    paceStartNanos = System.nanoTime();
     while (!timers.isEmpty() && timers.peek().time() <= end) {
       while (feedback != null && timers.peek().time() >= nextStep) {
         awaitPipeline(nextStep);
@@ -184,6 +200,7 @@ public final class FleetSimulator {
   /** Hands everything sent to the pipeline, waits for it, and acts on what it signalled. */
   private void awaitPipeline(long time) {
     sink.flush();
+    pace(time);
     List<ObservedSignal> signals;
     try {
       signals = feedback.awaitProcessed(Instant.ofEpochMilli(time));
@@ -218,6 +235,24 @@ public final class FleetSimulator {
                 null);
           }
         }
+      }
+    }
+  }
+
+  /** Waits until wall time has caught up with {@code time} at the chosen speed, if one is set. */
+  private void pace(long time) {
+    if (speed <= 0) {
+      return;
+    }
+    long simulatedMs = time - scenario.start().toEpochMilli();
+    long dueNanos = paceStartNanos + (long) (simulatedMs * 1e6 / speed);
+    long waitNanos = dueNanos - System.nanoTime();
+    if (waitNanos > 0) {
+      try {
+        Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while pacing the simulation", e);
       }
     }
   }

@@ -18,8 +18,11 @@ final class SimulatedDevice {
   /** How far this device's clock is off, fixed per device (telemetry.clockSkew). */
   final long clockSkewMs;
 
-  /** False while the device is down (crashed or without power), until it boots again. */
-  boolean up = true;
+  /**
+   * False until the device first boots (boots are spread over the first heartbeat interval) and
+   * while it is down (crashed or without power), until it boots again.
+   */
+  boolean up;
 
   /** A boot loop: every boot with the faulty version crashes again. */
   boolean looping;

@@ -101,6 +101,29 @@ class FleetSimulatorTest {
   }
 
   @Test
+  void baselineCrashesHitOnlyDevicesThatHaveBooted() {
+    // boots spread over the first 30 minutes; 50 crashes per device-day hit some devices before
+    String json =
+        scenario("[]", "[]", "{}")
+            .replace("\"baselineCrashesPerDeviceDay\": 0", "\"baselineCrashesPerDeviceDay\": 50")
+            .replace("\"heartbeatEvery\": \"PT10M\"", "\"heartbeatEvery\": \"PT30M\"");
+    RecordingSink sink = run(json);
+    Set<String> boots = new HashSet<>();
+    List<Crash> crashes = new java.util.ArrayList<>();
+    for (RecordingSink.Sent sent : sink.sent) {
+      if (sent.event() instanceof Boot b) {
+        boots.add(b.getBootId());
+      } else if (sent.event() instanceof Crash c) {
+        crashes.add(c);
+      }
+    }
+    assertThat(crashes).hasSizeGreaterThan(100);
+    // a crash report is uploaded after the next boot, so its boot was announced before it
+    assertThat(crashes).allSatisfy(c -> assertThat(boots).contains(c.getBootId()));
+    assertThat(crashes.get(0).getCrashTime()).isAfter(START);
+  }
+
+  @Test
   void lostCrashUploadsAreNeverSent() {
     RecordingSink sink = run(scenario(FAULTY_ROLLOUT, "[]", "{\"crashUploadLoss\": 1.0}"));
     assertThat(sink.events(Crash.class)).isEmpty();

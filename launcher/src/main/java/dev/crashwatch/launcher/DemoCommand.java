@@ -63,6 +63,14 @@ final class DemoCommand implements Callable<Integer> {
       description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(
+      names = "--speed",
+      paramLabel = "FACTOR",
+      description =
+          "Pace simulated time at FACTOR times real time (1 for a live demo); default: as fast as"
+              + " the pipeline takes it.")
+  Double speed;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -74,7 +82,8 @@ final class DemoCommand implements Callable<Integer> {
         scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());
     try (PipelineSession pipeline = new PipelineSession(null, null, dataDir, partitions, out)) {
       out.println("replaying the scenario...");
-      SimulationResult result = pipeline.replay(scenario, scenario.controller());
+      SimulationResult result =
+          pipeline.replay(scenario, scenario.controller(), speed == null ? 0 : speed);
       printVersions(pipeline.streams());
       out.printf(
           "dead letters (records the processor could not use), by reason: %s%n",

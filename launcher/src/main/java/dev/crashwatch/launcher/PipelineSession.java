@@ -104,8 +104,10 @@ final class PipelineSession implements AutoCloseable {
    * controller (when played) acts only on what was signalled by then.
    *
    * @param playController play the rollout controller (FORMAT.md {@code controller})
+   * @param speed times real time to pace the run at, or 0 for as fast as the pipeline takes it
    */
-  SimulationResult replay(Scenario scenario, boolean playController) throws Exception {
+  SimulationResult replay(Scenario scenario, boolean playController, double speed)
+      throws Exception {
     SimulationResult result;
     Duration step = settings.detectorInterval();
     out.printf(
@@ -122,17 +124,20 @@ final class PipelineSession implements AutoCloseable {
                 signals,
                 CATCH_UP)) {
       long wallStart = System.nanoTime();
+      FleetSimulator simulator =
+          new FleetSimulator(scenario, emitter, topics).inLockStep(lockStep, step, playController);
+      if (speed != 0) {
+        simulator.atSpeed(speed); // refuses a negative factor
+      }
       result =
-          new FleetSimulator(scenario, emitter, topics)
-              .inLockStep(lockStep, step, playController)
-              .run(
-                  Duration.ofMinutes(15),
-                  at ->
-                      out.printf(
-                          "  simulated %s  %,d events sent (%,.0f/s)%n",
-                          at,
-                          emitter.sent(),
-                          emitter.sent() / Math.max(1e-3, (System.nanoTime() - wallStart) / 1e9)));
+          simulator.run(
+              Duration.ofMinutes(15),
+              at ->
+                  out.printf(
+                      "  simulated %s  %,d events sent (%,.0f/s)%n",
+                      at,
+                      emitter.sent(),
+                      emitter.sent() / Math.max(1e-3, (System.nanoTime() - wallStart) / 1e9)));
     }
     out.printf(
         "replay done: %,d events (%,d crashes) in %.1f s%n",

@@ -24,6 +24,7 @@ final class ScenarioRun {
    * @param bootstrapServers your Kafka, or null for the embedded local stack in {@code dataDir}
    * @param registryUrl your schema registry, or null for the embedded one
    * @param playController play the rollout controller
+   * @param speed times real time, or 0 for as fast as the pipeline takes it
    * @param reportFile where to write the JSON report, or null
    */
   static ScenarioReport run(
@@ -33,13 +34,14 @@ final class ScenarioRun {
       Path dataDir,
       int partitions,
       boolean playController,
+      double speed,
       Path reportFile,
       PrintStream out)
       throws Exception {
     ScenarioReport report;
     try (PipelineSession pipeline =
         new PipelineSession(bootstrapServers, registryUrl, dataDir, partitions, out)) {
-      SimulationResult result = pipeline.replay(scenario, playController);
+      SimulationResult result = pipeline.replay(scenario, playController, speed);
       report = ScenarioJudge.judge(scenario, result, pipeline.signals());
     }
     for (ExpectationResult e : report.expectations()) {

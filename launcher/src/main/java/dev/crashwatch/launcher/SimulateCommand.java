@@ -80,6 +80,14 @@ final class SimulateCommand implements Callable<Integer> {
               + " file says).")
   String controller;
 
+  @Option(
+      names = "--speed",
+      paramLabel = "FACTOR",
+      description =
+          "Pace simulated time at FACTOR times real time (1 for a live demo); default: as fast as"
+              + " the pipeline takes it.")
+  Double speed;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -100,6 +108,7 @@ final class SimulateCommand implements Callable<Integer> {
             dataDir,
             partitions,
             playController,
+            speed == null ? 0 : speed,
             reportFile,
             out);
     return report.passed() ? 0 : 1;

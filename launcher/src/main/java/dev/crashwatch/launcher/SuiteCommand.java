@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,6 +138,7 @@ final class SuiteCommand implements Callable<Integer> {
               dataDir.resolve(s.name()),
               partitions,
               playController,
+              0,
               reports.resolve(s.name() + ".json"),
               out);
       Map<String, Map<String, Long>> atHalt = new LinkedHashMap<>();
@@ -161,14 +163,22 @@ final class SuiteCommand implements Callable<Integer> {
     out.println("scenario suite (" + reports.resolve("suite.json") + "):");
     for (Line l : lines) {
       out.printf(
-          "  %-7s %-40s %,10d devices  %6.0f s  detect %s  crashed at first HALT %s  in all %s%n",
-          l.result(),
-          l.scenario(),
-          l.devices(),
-          l.wallSeconds(),
-          l.timeToDetect().isEmpty() ? "-" : l.timeToDetect(),
-          l.crashedPerRingAtFirstHalt().isEmpty() ? "-" : l.crashedPerRingAtFirstHalt(),
-          l.crashedPerRing().isEmpty() ? "-" : l.crashedPerRing());
+          "  %-7s %-38s %,9d devices %5.0f s%n",
+          l.result(), l.scenario(), l.devices(), l.wallSeconds());
+      l.timeToDetect()
+          .forEach(
+              (target, d) ->
+                  out.printf(
+                      "          detected %s %s after its first faulty crash%n",
+                      target, d.truncatedTo(ChronoUnit.SECONDS)));
+      l.crashedPerRingAtFirstHalt()
+          .forEach(
+              (target, rings) ->
+                  out.printf(
+                      "          first HALT of %s with crashed per ring %s%n", target, rings));
+      if (!l.result().equals("SKIPPED")) {
+        out.printf("          crashed per ring by faulty rollouts in all %s%n", l.crashedPerRing());
+      }
     }
     return lines.stream().anyMatch(l -> l.result().equals("FAIL")) ? 1 : 0;
   }

@@ -192,7 +192,8 @@ public final class CrashwatchTopology {
                     new DeviceStateProcessor(
                         settings.lastSeenBucket(),
                         settings.detectorInterval(),
-                        settings.silenceAfter()),
+                        settings.silenceAfter(),
+                        timestamps::highWater),
                 Named.as("device-state-processor"),
                 DeviceStateProcessor.STORE,
                 DeviceStateProcessor.SILENCE_STORE)

@@ -13,6 +13,7 @@ import dev.crashwatch.events.ShutdownKind;
 import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import java.util.List;
@@ -207,6 +208,81 @@ class DetectionTopologyTest {
   }
 
   @Test
+  void aSilentBootLoopIsBlamedOnTheContentNotOnTheSensorBuildItNeeds() {
+    // 70% run sensor 7.11; content 291 reaches the canary ring and boot-loops only the 7.11
+    // devices there, which never upload anything: the failures are silence, not crashes
+    for (int i = 0; i < DEVICES; i++) {
+      fx.pipe(boot(device(i), ring(i), t(0), on(sensor(i), "290", build(i))));
+    }
+    for (int i = 0; i < CANARY; i++) {
+      fx.pipe(heartbeat(device(i), ring(i), t(5), on(sensor(i), "291", build(i))));
+      if (sensor(i).equals("7.11.18110")) {
+        fx.pipe(boot(device(i), ring(i), t(7), ShutdownKind.CRASH, on(sensor(i), "291", build(i))));
+      }
+    }
+    for (int m : new int[] {35, 65}) {
+      for (int i = 0; i < DEVICES; i++) {
+        if (i >= CANARY || !sensor(i).equals("7.11.18110")) {
+          String content = i < CANARY ? "291" : "290";
+          fx.pipe(
+              heartbeat(device(i), ring(i), t(m + i * 0.001), on(sensor(i), content, build(i))));
+        }
+      }
+    }
+    quietUntil(66, 70);
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    // 7.11 is elevated on its own (all the silent devices run it), but the devices running it
+    // and not 291 are as quiet as the rest: the silence is subtracted with 291's pair counts
+    assertThat(signals).isNotEmpty();
+    assertThat(signals)
+        .extracting(sig -> sig.getComponent() + "@" + sig.getVersion())
+        .containsOnly("acme.sensor-content@291");
+    assertThat(signals.get(signals.size() - 1).getEvidence().getSilentDevices()).isEqualTo(28);
+  }
+
+  @Test
+  void aSignalledVersionThatGoesOnToTheWholeFleetHoldsAndStillExplainsTheBuildItNeeds() {
+    for (int i = 0; i < DEVICES; i++) {
+      fx.pipe(boot(device(i), ring(i), t(0), on(sensor(i), "290", build(i))));
+    }
+    // the canary ring takes 291 at t(5), everyone else at t(20) (no controller stops it); 291
+    // crashes the 7.11 devices three minutes after they take it
+    for (int[] wave : new int[][] {{0, CANARY, 5}, {CANARY, DEVICES, 20}}) {
+      for (int i = wave[0]; i < wave[1]; i++) {
+        fx.pipe(
+            heartbeat(device(i), ring(i), t(wave[2] + i * 0.001), on(sensor(i), "291", build(i))));
+      }
+      for (int i = wave[0]; i < wave[1]; i++) {
+        if (sensor(i).equals("7.11.18110")) {
+          fx.pipe(
+              crash(
+                  device(i),
+                  t(wave[2] + 3 + i * 0.001),
+                  CrashKind.KERNEL_BUGCHECK,
+                  "0x50",
+                  "acmesensor.sys",
+                  on(sensor(i), "291", build(i))));
+        }
+      }
+      quietUntil(wave[2] + 4, wave[2] + 14);
+    }
+    quietUntil(35, 40);
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    assertThat(signals)
+        .extracting(sig -> sig.getComponent() + "@" + sig.getVersion())
+        .containsOnly("acme.sensor-content@291");
+    // once 291 runs everywhere there is nothing left to compare it with: it holds, never resolves
+    assertThat(signals).extracting(RollbackSignal::getAction).doesNotContain(SignalAction.RESOLVED);
+    assertThat(signals.get(signals.size() - 1).getAction()).isEqualTo(SignalAction.ROLLBACK);
+  }
+
+  private static String sensor(int i) {
+    return i % 10 < 7 ? "7.11.18110" : "7.10.17706";
+  }
+
+  @Test
   void aSilentDeviceCountsUntilItIsHeardAgain() {
     KeyValueStore<String, VersionStats> stats =
         fx.driver.getKeyValueStore(VersionStatsProcessor.STORE);
@@ -217,8 +293,12 @@ class DetectionTopologyTest {
     quietUntil(61, 63);
     assertThat(silent(stats.get("acme.sensor-content@291"))).isEqualTo(1);
     assertThat(silent(stats.get("acme.sensor-content@290"))).isZero();
+    // the pairs of its versions too: blame subtracts silent devices like crashed ones
+    String pair = PairKey.of("acme.sensor-content@291", "acme.sensor@7.11.18110");
+    assertThat(silent(stats.get(pair))).isEqualTo(1);
     fx.pipe(heartbeat("d1", "canary", t(64), on("7.11.18110", "291", BUILD_A)));
     assertThat(silent(stats.get("acme.sensor-content@291"))).isZero();
+    assertThat(silent(stats.get(pair))).isZero();
   }
 
   private static long silent(VersionStats stats) {

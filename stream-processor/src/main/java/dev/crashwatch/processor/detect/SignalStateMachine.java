@@ -13,8 +13,8 @@ import java.util.Optional;
  *   <li>Never de-escalate: an evaluation at or below the current level (but at least WATCH) holds
  *       the state. HALT and ROLLBACK never step back to WATCH.
  *   <li>Resolve only after {@code resolveAfter} consecutive evaluations that fail even WATCH, or at
- *       once when no device runs the version any more. A pass in between restarts the count, so
- *       alternating pass/fail never flaps.
+ *       once when no device has run the version within the window. A pass in between restarts the
+ *       count, so alternating pass/fail never flaps.
  *   <li>After RESOLVED (or from NONE) a passing evaluation starts a new episode; the episode
  *       counter increments.
  *   <li>A {@link Transition} is emitted only when the state changes, never once per evaluation.

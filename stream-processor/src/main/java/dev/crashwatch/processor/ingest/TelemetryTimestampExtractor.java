@@ -36,6 +36,11 @@ public final class TelemetryTimestampExtractor implements TimestampExtractor {
     this.wallClock = wallClock;
   }
 
+  /** The newest event time this instance has read on any input partition, -1 before any. */
+  public long highWater() {
+    return highWater.get();
+  }
+
   @Override
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     long timestamp = record.timestamp();

@@ -9,6 +9,7 @@ import dev.crashwatch.processor.detect.Blame;
 import dev.crashwatch.processor.detect.BlameResolver;
 import dev.crashwatch.processor.detect.DetectorAction;
 import dev.crashwatch.processor.detect.DetectorThresholds;
+import dev.crashwatch.processor.detect.Gate;
 import dev.crashwatch.processor.detect.Overlaps;
 import dev.crashwatch.processor.detect.SignalState;
 import dev.crashwatch.processor.detect.SignalStateMachine;
@@ -55,13 +56,15 @@ import org.slf4j.LoggerFactory;
  * whole fleet (all devices, all crashed devices in the window): it cannot be told apart from a
  * fleet-wide crash wave, so it is not signalled unless it stands out from the fleet; once signalled
  * it holds its state while it has no comparison group (a rollout that went on regardless of the
- * signal must not resolve it just by replacing every other version).
+ * signal must not resolve it just by replacing every other version), and stays a blame candidate at
+ * that level. A version whose siblings have fewer than 1% of its devices counts as without any.
  *
  * <p>Crashed devices are those newly crashed in the last {@code window} of event time (per-minute
- * buckets). Exposed devices are those running the version now, or, if more, those that failed on it
- * in the window (a rolled-back version keeps the devices it crashed until they leave the window).
- * Silent devices (see {@link DeviceStateProcessor#SILENCE_STORE}) count like crashes, by the minute
- * they were found silent, in the same window, while they stay silent, in the pair cross counts too.
+ * buckets). Exposed devices are those that ran the version in the window: running it now, or having
+ * left it within the window (a rolled-back version keeps the devices it crashed, and a replaced
+ * version the devices it had, until they leave the window). Silent devices (see {@link
+ * DeviceStateProcessor#SILENCE_STORE}) count like crashes, by the minute they were found silent, in
+ * the same window, while they stay silent, in the pair cross counts too.
  *
  * <p>A faulting module belongs to a component when {@code componentModules} says so (component →
  * module names), or else when the module's name contains the component's vendor name (learned from
@@ -73,6 +76,16 @@ public final class DetectorProcessor
   public static final String FIGURES_STORE = "detector-figures";
   public static final String STATES_STORE = "signal-states";
   private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
+
+  /**
+   * A version whose rest of fleet has fewer than 1/ALONE_RATIO of its devices is alone: a handful
+   * of stragglers (devices offline while the rest updated) cannot refute a signal, and their
+   * smoothed rate is no baseline.
+   */
+  private static final long ALONE_RATIO = 100;
+
+  /** Baseline kind of a held verdict. */
+  static final String HELD = "held: no comparison group";
 
   private final Duration interval;
   private final Duration healthInterval;
@@ -157,7 +170,9 @@ public final class DetectorProcessor
         KeyValue<String, VersionStats> kv = all.next();
         if (PairKey.isPair(kv.key)) {
           long crashed = crashed(kv.value, now) + silent(kv.value, now);
-          long exposed = Math.max(VersionStatsProcessor.exposed(kv.value), crashed);
+          long exposed =
+              Math.max(
+                  VersionStatsProcessor.exposedBetween(kv.value, now - windowMs, now), crashed);
           if (exposed > 0) {
             overlaps.put(PairKey.first(kv.key), PairKey.second(kv.key), crashed, exposed);
           }
@@ -196,11 +211,12 @@ public final class DetectorProcessor
             });
     long crashed = crashed(stats, now);
     long silent = silent(stats, now);
-    // Devices that failed on the version in the window ran it in the window, even if they run
-    // another version now (rolled back, or updated again): without them a rolled-back version's
-    // late crash reports would have no denominator, and blame could not subtract them.
+    // The devices that ran the version in the window, not only those running it now: a
+    // rolled-back version keeps the devices it crashed (and their late reports) in its rate, and
+    // the version a rollout replaced keeps the devices it had, until they leave the window.
     long exposed =
-        Math.max(rings.values().stream().mapToLong(Long::longValue).sum(), crashed + silent);
+        Math.max(
+            VersionStatsProcessor.exposedBetween(stats, now - windowMs, now), crashed + silent);
     Map.Entry<String, Long> bugcheck = top(stats.getBugchecks());
     Map.Entry<String, Long> module = top(stats.getModules());
     String topModule = module == null ? null : module.getKey();
@@ -259,13 +275,21 @@ public final class DetectorProcessor
     TreeSet<String> alone = new TreeSet<>();
     for (VersionFigures f : view.figures().values()) {
       Baseline baseline = Baseline.restOfFleet(f, view.figures().values());
-      if (baseline.exposedDevices() == 0) {
+      if (baseline.exposedDevices() * ALONE_RATIO < f.exposedDevices()
+          || baseline.exposedDevices() == 0) {
         alone.add(f.key());
         baseline =
             new Baseline(
                 Baseline.REST_OF_FLEET, Math.min(fleetCrashed, fleetExposed), 0, fleetExposed);
       }
-      results.put(f.key(), spikeTest.test(f, baseline));
+      TestResult result = spikeTest.test(f, baseline);
+      SignalStateRecord stored = alone.contains(f.key()) ? statesStore.get(f.key()) : null;
+      if (stored != null && fromRecord(stored).action().isActive() && f.exposedDevices() > 0) {
+        // held (see the class comment): it stays a candidate at its level, so that it still
+        // explains the versions it makes crash (the sensor build content 291 needs)
+        result = held(result, fromRecord(stored).action());
+      }
+      results.put(f.key(), result);
     }
     Map<String, Blame> blames = resolver.resolve(view.figures(), results, view.overlaps());
 
@@ -304,6 +328,23 @@ public final class DetectorProcessor
     }
   }
 
+  /** A version's result with nothing to compare it with: passing at the level it holds. */
+  private static TestResult held(TestResult r, DetectorAction level) {
+    return new TestResult(
+        r.failedDevices(),
+        r.exposedDevices(),
+        r.rate(),
+        r.baselineRate(),
+        HELD,
+        r.rateRatio(),
+        r.pValue(),
+        r.logPValue(),
+        r.z(),
+        true,
+        Gate.NONE,
+        level);
+  }
+
   private void publish(
       String key,
       Transition t,
@@ -320,7 +361,7 @@ public final class DetectorProcessor
     if (t.action() == DetectorAction.RESOLVED) {
       reason =
           exposed == 0
-              ? "resolved: no device runs the version any more"
+              ? "resolved: no device has run the version within the window"
               : String.format(
                   Locale.ROOT,
                   "resolved: %d of %d devices crashed in the window (rate %.4g against %.4g),"
@@ -411,7 +452,8 @@ public final class DetectorProcessor
               .setComponent(f.component())
               .setVersion(f.version())
               .setSnapshotTime(Instant.ofEpochMilli(now))
-              .setExposedDevices(f.exposedDevices())
+              .setExposedDevices(
+                  f.exposedByRing().values().stream().mapToLong(Long::longValue).sum())
               .setExposedByRing(f.exposedByRing())
               .setCrashedDevices(f.crashedDevices())
               .setSilentDevices(f.silentDevices())

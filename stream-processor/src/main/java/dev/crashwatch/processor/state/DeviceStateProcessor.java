@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -62,19 +63,33 @@ public final class DeviceStateProcessor
 
   private static final int VENDOR_CACHE_MAX = 100_000;
 
+  /** Wall time without progress after which a task counts as idle (see {@link #tickIfIdle}). */
+  static final Duration IDLE_AFTER = Duration.ofSeconds(2);
+
   private final long bucketMs;
   private final Duration tickInterval;
   private final Map<String, String> vendorSent = new HashMap<>();
   private ProcessorContext<String, VersionDelta> context;
   private final long silenceMs;
+  private final LongSupplier readUpTo;
+  private long lastTick = -1;
+  private long streamTimeAtLastCheck = -1;
   private KeyValueStore<String, DeviceState> store;
   private KeyValueStore<String, String> silence;
 
+  /**
+   * @param readUpTo the newest event time the application instance has read on any input (the
+   *     timestamp extractor's high-water mark): an idle task ticks at it
+   */
   public DeviceStateProcessor(
-      Duration lastSeenBucket, Duration tickInterval, Duration silenceAfter) {
+      Duration lastSeenBucket,
+      Duration tickInterval,
+      Duration silenceAfter,
+      LongSupplier readUpTo) {
     this.bucketMs = Math.max(1, lastSeenBucket.toMillis());
     this.tickInterval = tickInterval;
     this.silenceMs = silenceAfter.toMillis();
+    this.readUpTo = readUpTo;
   }
 
   @Override
@@ -87,10 +102,33 @@ public final class DeviceStateProcessor
         PunctuationType.STREAM_TIME,
         time -> {
           countSilent(time);
-          context.forward(
-              new Record<>(
-                  tickKey(context.taskId().partition()), VersionDelta.newBuilder().build(), time));
+          tick(time);
         });
+    context.schedule(IDLE_AFTER, PunctuationType.WALL_CLOCK_TIME, wall -> tickIfIdle());
+  }
+
+  private void tick(long time) {
+    lastTick = time;
+    context.forward(
+        new Record<>(
+            tickKey(context.taskId().partition()), VersionDelta.newBuilder().build(), time));
+  }
+
+  /**
+   * A task whose partitions bring nothing new (a quiet partition of a small fleet, the end of a
+   * replay) would hold the downstream watermark back for ever. If its stream time has not moved for
+   * {@link #IDLE_AFTER} of wall time while the instance has read further on other partitions, it
+   * has nothing older left to process: it ticks at what the instance has read. A task that is
+   * behind (a backlog) keeps moving, and keeps the watermark where it is.
+   */
+  private void tickIfIdle() {
+    long streamTime = context.currentStreamTimeMs();
+    boolean idle = streamTime == streamTimeAtLastCheck;
+    streamTimeAtLastCheck = streamTime;
+    long reached = readUpTo.getAsLong();
+    if (idle && reached > lastTick && reached > streamTime) {
+      tick(reached);
+    }
   }
 
   /**

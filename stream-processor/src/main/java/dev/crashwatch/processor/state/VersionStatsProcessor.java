@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * and of each pair of versions ({@link PairKey}), and, on stream time, logs one summary line of the
  * versions with crashes.
  *
- * <p>Every {@code forwardInterval} of stream time it forwards the figures of the keys that changed
- * since (all keys after a restart) and one tick with its partition and the time every device-state
- * task has reached ({@link SourceWatermark}): aggregates, not events, go on to the single-partition
- * detector input, at most once per key per interval.
+ * <p>Every {@code forwardInterval} of the time every device-state task has reached (their ticks,
+ * {@link SourceWatermark}) it forwards the figures of the keys that changed since (all keys after a
+ * restart) and one tick with its partition and that time: aggregates, not events, go on to the
+ * single-partition detector input, at most once per key per interval.
  */
 public final class VersionStatsProcessor
     implements Processor<String, VersionDelta, String, VersionStats> {
@@ -40,6 +40,7 @@ public final class VersionStatsProcessor
   private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
   private final SourceWatermark watermark = new SourceWatermark();
   private boolean forwardAll = true;
+  private long nextForward;
   private ProcessorContext<String, VersionStats> context;
   private KeyValueStore<String, VersionStats> store;
 
@@ -57,10 +58,15 @@ public final class VersionStatsProcessor
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(logInterval, PunctuationType.STREAM_TIME, this::logSummary);
-    context.schedule(forwardInterval, PunctuationType.STREAM_TIME, this::forwardChanged);
   }
 
-  private void forwardChanged(long streamTime) {
+  /**
+   * Forwards the changed figures and a tick at {@code reached}, the time every device-state task
+   * has reached: driven by the watermark, not by this task's stream time (which the fastest
+   * device-state task drives, and which stops moving once it has, although slower tasks still catch
+   * up).
+   */
+  private void forwardChanged(long reached) {
     if (forwardAll) {
       forwardAll = false;
       try (KeyValueIterator<String, VersionStats> all = store.all()) {
@@ -70,27 +76,27 @@ public final class VersionStatsProcessor
     for (String key : dirty) {
       VersionStats stats = store.get(key);
       if (stats != null) {
-        context.forward(new Record<>(key, stats, streamTime));
+        context.forward(new Record<>(key, stats, reached));
       }
     }
     dirty.clear();
-    // The tick carries the time every device-state task has reached, not this task's own stream
-    // time (which the fastest of them drives): the detector evaluates no later than that.
-    long reached = watermark.current();
-    if (reached >= 0) {
-      context.forward(
-          new Record<>(
-              DeviceStateProcessor.tickKey(context.taskId().partition()),
-              VersionStats.newBuilder().build(),
-              reached));
-    }
+    context.forward(
+        new Record<>(
+            DeviceStateProcessor.tickKey(context.taskId().partition()),
+            VersionStats.newBuilder().build(),
+            reached));
   }
 
   @Override
   public void process(Record<String, VersionDelta> record) {
     if (SourceWatermark.isTick(record.key())) {
-      watermark.advance(record.key(), record.timestamp());
-      return; // moves stream time and the watermark, nothing else
+      long reached = watermark.advance(record.key(), record.timestamp());
+      if (reached >= nextForward) {
+        long every = Math.max(1, forwardInterval.toMillis());
+        nextForward = Math.floorDiv(reached, every) * every + every;
+        forwardChanged(reached);
+      }
+      return;
     }
     VersionStats stats = store.get(record.key());
     stats =
@@ -118,6 +124,15 @@ public final class VersionStatsProcessor
       long oldest = pruneBefore();
       buckets.entrySet().removeIf(b -> b.getValue() == 0 || Long.parseLong(b.getKey()) < oldest);
       stats.setSilentBuckets(buckets);
+    }
+    long net = delta.getExposedByRing().values().stream().mapToLong(Long::longValue).sum();
+    if (net < 0) {
+      Map<String, Long> buckets = new HashMap<>(stats.getLeftBuckets());
+      long minute = Math.floorDiv(record.timestamp(), 60_000L) * 60_000L;
+      buckets.merge(Long.toString(minute), -net, Long::sum);
+      long oldest = pruneBefore();
+      buckets.keySet().removeIf(b -> Long.parseLong(b) < oldest);
+      stats.setLeftBuckets(buckets);
     }
     if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
       stats.setFirstSeenTime(record.timestamp());
@@ -171,6 +186,14 @@ public final class VersionStatsProcessor
   /** Devices running the version, all rings together. */
   public static long exposed(VersionStats stats) {
     return stats.getExposedByRing().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * Devices that ran the version at some time after {@code from} up to {@code to}: those running it
+   * now and those that left it in that span (a device that left and came back counts twice).
+   */
+  public static long exposedBetween(VersionStats stats, long from, long to) {
+    return exposed(stats) + sumBetween(stats.getLeftBuckets(), from, to);
   }
 
   /** Devices newly crashed in buckets after {@code from} up to {@code to} (event time, ms). */
