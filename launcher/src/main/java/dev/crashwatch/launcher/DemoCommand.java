@@ -18,6 +18,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,13 +64,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(
-      names = "--speed",
-      paramLabel = "FACTOR",
-      description =
-          "Pace simulated time at FACTOR times real time (1 for a live demo); default: as fast as"
-              + " the pipeline takes it.")
-  Double speed;
+  @Mixin SpeedOption speed;
 
   private final PrintStream out = System.out;
 
@@ -82,8 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());
     try (PipelineSession pipeline = new PipelineSession(null, null, dataDir, partitions, out)) {
       out.println("replaying the scenario...");
-      SimulationResult result =
-          pipeline.replay(scenario, scenario.controller(), speed == null ? 0 : speed);
+      SimulationResult result = pipeline.replay(scenario, scenario.controller(), speed.factor());
       printVersions(pipeline.streams());
       out.printf(
           "dead letters (records the processor could not use), by reason: %s%n",

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -80,13 +81,7 @@ final class SimulateCommand implements Callable<Integer> {
               + " file says).")
   String controller;
 
-  @Option(
-      names = "--speed",
-      paramLabel = "FACTOR",
-      description =
-          "Pace simulated time at FACTOR times real time (1 for a live demo); default: as fast as"
-              + " the pipeline takes it.")
-  Double speed;
+  @Mixin SpeedOption speed;
 
   private final PrintStream out = System.out;
 
@@ -108,7 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
             dataDir,
             partitions,
             playController,
-            speed == null ? 0 : speed,
+            speed.factor(),
             reportFile,
             out);
     return report.passed() ? 0 : 1;
