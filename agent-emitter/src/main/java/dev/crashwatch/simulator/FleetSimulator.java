@@ -228,11 +228,7 @@ public final class FleetSimulator {
             // A new life: the crash its faulty version had planned will not come, and a device
             // that booted into that crash had no heartbeats scheduled; start them again.
             d.life++;
-            schedule(
-                time + (long) (random.nextDouble() * scenario.fleet().heartbeatEvery().toMillis()),
-                Kind.HEARTBEAT,
-                d,
-                null);
+            scheduleFirstHeartbeat(d, time);
           }
         }
       }
@@ -437,9 +433,14 @@ public final class FleetSimulator {
       schedule(time + fault.after().sample(random).toMillis(), Kind.CRASH, d, cause(faulty));
     } else {
       d.looping = false;
-      long beat = scenario.fleet().heartbeatEvery().toMillis();
-      schedule(time + (long) (random.nextDouble() * beat), Kind.HEARTBEAT, d, null);
+      scheduleFirstHeartbeat(d, time);
     }
+  }
+
+  /** The first heartbeat of a device's life, at a random point of the heartbeat interval. */
+  private void scheduleFirstHeartbeat(SimulatedDevice d, long time) {
+    long beat = scenario.fleet().heartbeatEvery().toMillis();
+    schedule(time + (long) (random.nextDouble() * beat), Kind.HEARTBEAT, d, null);
   }
 
   /** The faulty rollout whose version the device runs, if its other versions make it apply. */

@@ -4,30 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crashwatch.emitter.spool.SpoolConfig;
-import dev.crashwatch.events.SensorHealth;
-import dev.crashwatch.events.SensorHeartbeat;
-import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.localstack.LocalKafka;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,25 +33,22 @@ class BrokerOutageIT {
   @Test
   void eventsEmittedWhileTheBrokerIsDownAllArriveOnceItIsUp() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Topics topics =
-        new Topics(
-            "boots-" + run,
-            "crashes-" + run,
-            "heartbeats-" + run,
-            "signals-" + run,
-            "alerts-" + run,
-            "vendor-health-" + run + ".",
-            "dead-" + run);
-    int port = freePort();
+    String prefix = "outage-" + run;
+    Topics topics = TestEvents.topics(prefix);
+    int port = FreePort.pick();
     Path work = Files.createDirectories(Path.of("target", "outage-" + run));
-    EventSerdes serdes = EventSerdes.connect(LocalStack.shared().schemaRegistryUrl());
-    List<String> emitted = new ArrayList<>();
+    String registry = LocalStack.shared().schemaRegistryUrl();
+    Map<String, SpecificRecord> emitted = new LinkedHashMap<>();
     long maxPending;
     try (SpoolingEmitter emitter =
         new SpoolingEmitter(
-            work.resolve("spool"), SpoolConfig.defaults(), "127.0.0.1:" + port, serdes, topics)) {
-      for (int i = 0; i < BEFORE; i++) {
-        emitted.add(emit(emitter, i));
+            work.resolve("spool"),
+            SpoolConfig.defaults(),
+            "127.0.0.1:" + port,
+            EventSerdes.connect(registry),
+            topics)) {
+      for (int n = 0; n < BEFORE; n++) {
+        TestEvents.emit(emitter, prefix, n, emitted);
       }
       // Nothing can be delivered: there is no broker.
       assertThat(emitter.delivered()).isZero();
@@ -70,78 +57,31 @@ class BrokerOutageIT {
 
       try (LocalKafka broker = LocalKafka.start(work.resolve("kafka"), Map.of(), port)) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-          admin.createTopics(List.of(new NewTopic(topics.heartbeats(), 3, (short) 1))).all().get();
+          admin
+              .createTopics(
+                  topics.inputs().stream().map(t -> new NewTopic(t, 3, (short) 1)).toList())
+              .all()
+              .get();
         }
-        for (int i = BEFORE; i < BEFORE + AFTER; i++) {
-          emitted.add(emit(emitter, i));
+        for (int n = BEFORE; n < BEFORE + AFTER; n++) {
+          TestEvents.emit(emitter, prefix, n, emitted);
         }
         await("spool drained").atMost(Duration.ofSeconds(90)).until(() -> emitter.pending() == 0);
 
-        List<String> received =
-            readIds(broker.bootstrapServers(), topics.heartbeats(), emitted.size());
-        Set<String> distinct = new HashSet<>(received);
-        assertThat(distinct).containsExactlyInAnyOrderElementsOf(emitted);
+        List<TopicContents.Delivered> delivered =
+            TopicContents.readAll(broker.bootstrapServers(), registry, topics);
+        ExactlyOnce.Figures figures =
+            ExactlyOnce.assertExactlyOnceAfterDedup(emitted, delivered, topics);
+        assertThat(figures.distinct()).isEqualTo(BEFORE + AFTER);
         System.out.printf(
-            "outage figures: emitted %d, spooled while down %d, delivered %d records (%d distinct), lost %d%n",
+            "outage figures: emitted %d, spooled while down %d, delivered %d records (%d distinct),"
+                + " lost %d%n",
             emitted.size(),
             maxPending,
-            received.size(),
-            distinct.size(),
-            emitted.size() - distinct.size());
+            figures.records(),
+            figures.distinct(),
+            emitted.size() - figures.distinct());
       }
-    }
-  }
-
-  private static String emit(SpoolingEmitter emitter, int i) {
-    String id = UUID.randomUUID().toString();
-    emitter.send(
-        SensorHeartbeat.newBuilder()
-            .setEventId(id)
-            .setDeviceId("dev-" + (i % 50))
-            .setTenantId("t")
-            .setRing("canary")
-            .setVendor("acme")
-            .setProduct("acme.sensor")
-            .setAgentVersion("7.11")
-            .setMode(SensorMode.KERNEL)
-            .setHealth(SensorHealth.OK)
-            .setTime(Instant.parse("2024-07-19T03:30:00Z").plusSeconds(i))
-            .setComponents(Map.of("acme.sensor", "7.11"))
-            .build());
-    return id;
-  }
-
-  private static List<String> readIds(String bootstrap, String topic, int atLeast) {
-    EventSerdes serdes = EventSerdes.connect(LocalStack.shared().schemaRegistryUrl());
-    List<String> ids = new ArrayList<>();
-    try (KafkaConsumer<String, SensorHeartbeat> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "outage-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            serdes.value(SensorHeartbeat.class).deserializer())) {
-      consumer.subscribe(List.of(topic));
-      await("all events read")
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> ids.add(r.value().getEventId()));
-                return ids.size() >= atLeast;
-              });
-      // Anything sent twice by a retried batch is there too: read what is left.
-      consumer.poll(Duration.ofSeconds(1)).forEach(r -> ids.add(r.value().getEventId()));
-    }
-    return ids;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -61,7 +61,7 @@ class BrokerRestartIT {
       }
 
       for (int n = 0; n < BEFORE; n++) {
-        emit(emitter, prefix, n, emitted);
+        TestEvents.emit(emitter, prefix, n, emitted);
       }
       await("events emitted while the broker is up delivered")
           .atMost(Duration.ofSeconds(60))
@@ -71,7 +71,7 @@ class BrokerRestartIT {
 
       broker.stop();
       for (int n = BEFORE; n < BEFORE + DURING; n++) {
-        emit(emitter, prefix, n, emitted);
+        TestEvents.emit(emitter, prefix, n, emitted);
       }
       // The sender keeps trying all along; nothing it tries may count as delivered, and nothing
       // may leave the spool, for as long as the broker is down. The outage outlasts the producer's
@@ -108,12 +108,5 @@ class BrokerRestartIT {
           emitted.size() - figures.distinct(),
           (System.nanoTime() - started) / 1e9);
     }
-  }
-
-  private static void emit(
-      SpoolingEmitter emitter, String prefix, long n, Map<String, SpecificRecord> emitted) {
-    SpecificRecord event = TestEvents.event(prefix, n);
-    TestEvents.send(emitter, event);
-    emitted.put(TestEvents.eventId(event), event);
   }
 }

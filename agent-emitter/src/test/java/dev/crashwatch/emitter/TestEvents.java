@@ -100,6 +100,13 @@ final class TestEvents {
     };
   }
 
+  /** Sends event {@code n} of {@code prefix} to {@code sink} and records it under its id. */
+  static void emit(EventSink sink, String prefix, long n, Map<String, SpecificRecord> emitted) {
+    SpecificRecord event = event(prefix, n);
+    send(sink, event);
+    emitted.put(eventId(event), event);
+  }
+
   /** Hands {@code event} to the sink method of its type, as the emitter's callers do. */
   static void send(EventSink sink, SpecificRecord event) {
     if (event instanceof Boot b) {

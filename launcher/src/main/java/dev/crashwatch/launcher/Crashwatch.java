@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 public final class Crashwatch {
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new Crashwatch());
+    // --controller on|off: option words in lower case, enum constants in upper
+    CommandLine cli = new CommandLine(new Crashwatch()).setCaseInsensitiveEnumValuesAllowed(true);
     // A bad option or config value is the user's to fix: print the message, not a stack trace.
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {

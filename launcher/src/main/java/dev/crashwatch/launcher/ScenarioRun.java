@@ -68,18 +68,4 @@ final class ScenarioRun {
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(file.toFile(), report);
   }
-
-  /** {@code on}, {@code off}, or null for what the scenario says. */
-  static boolean controller(String option, Scenario scenario) {
-    if (option == null) {
-      return scenario.controller();
-    }
-    return switch (option) {
-      case "on" -> true;
-      case "off" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "--controller: expected on or off, got '" + option + "'");
-    };
-  }
 }

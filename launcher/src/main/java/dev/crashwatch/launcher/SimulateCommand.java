@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Runs a scenario file through the real pipeline and judges the signals against its expectations
@@ -28,8 +25,6 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 every expectation holds, 1 one does not, 2 the scenario file is invalid."
     })
 final class SimulateCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--scenario",
@@ -72,14 +67,7 @@ final class SimulateCommand implements Callable<Integer> {
           "Partitions of each input topic on the embedded broker (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(
-      names = "--controller",
-      paramLabel = "on|off",
-      description =
-          "Play the rollout controller (halt waves on HALT, roll back on ROLLBACK) or not,"
-              + " whatever the file's \"controller\" says; to compare the two (default: as the"
-              + " file says).")
-  String controller;
+  @Mixin ControllerOption controller;
 
   @Mixin SpeedOption speed;
 
@@ -89,12 +77,6 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Scenario loaded = ScenarioLoader.load(scenarioFile);
     Scenario scenario = devices == null ? loaded : loaded.withDevices(devices);
-    boolean playController;
-    try {
-      playController = ScenarioRun.controller(controller, scenario);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
     ScenarioReport report =
         ScenarioRun.run(
             scenario,
@@ -102,7 +84,7 @@ final class SimulateCommand implements Callable<Integer> {
             schemaRegistryUrl,
             dataDir,
             partitions,
-            playController,
+            controller.play(scenario),
             speed.factor(),
             reportFile,
             out);

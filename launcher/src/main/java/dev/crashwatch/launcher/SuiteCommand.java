@@ -17,11 +17,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * Runs every scenario file given (or every {@code *.json} in the directories given), one after the
@@ -39,8 +37,6 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 every scenario passed, 1 one failed, 2 a file is not a valid scenario."
     })
 final class SuiteCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
 
   @Parameters(
       paramLabel = "FILE|DIR",
@@ -65,11 +61,7 @@ final class SuiteCommand implements Callable<Integer> {
               + " performance suite (default: ${DEFAULT-VALUE}).")
   long maxDevices;
 
-  @Option(
-      names = "--controller",
-      paramLabel = "on|off",
-      description = "Play the rollout controller or not, whatever each file says.")
-  String controller;
+  @Mixin ControllerOption controller;
 
   @Option(
       names = "--data-dir",
@@ -123,12 +115,6 @@ final class SuiteCommand implements Callable<Integer> {
                 0));
         continue;
       }
-      boolean playController;
-      try {
-        playController = ScenarioRun.controller(controller, s);
-      } catch (IllegalArgumentException bad) {
-        throw new ParameterException(spec.commandLine(), bad.getMessage());
-      }
       out.printf("=== %s (%s, %,d devices)%n", s.name(), e.getKey(), s.fleet().devices());
       ScenarioReport report =
           ScenarioRun.run(
@@ -137,7 +123,7 @@ final class SuiteCommand implements Callable<Integer> {
               null,
               dataDir.resolve(s.name()),
               partitions,
-              playController,
+              controller.play(s),
               0,
               reports.resolve(s.name() + ".json"),
               out);

@@ -112,27 +112,17 @@ public final class VersionStatsProcessor
     stats.setBugchecks(add(stats.getBugchecks(), delta.getBugchecks()));
     stats.setModules(add(stats.getModules(), delta.getModules()));
     if (delta.getCrashBucket() > 0 && delta.getCrashedDevices() != 0) {
-      Map<String, Long> buckets = new HashMap<>(stats.getCrashBuckets());
-      buckets.merge(Long.toString(delta.getCrashBucket()), delta.getCrashedDevices(), Long::sum);
-      long oldest = pruneBefore();
-      buckets.keySet().removeIf(b -> Long.parseLong(b) < oldest);
-      stats.setCrashBuckets(buckets);
+      stats.setCrashBuckets(
+          count(stats.getCrashBuckets(), delta.getCrashBucket(), delta.getCrashedDevices()));
     }
     if (delta.getCrashBucket() > 0 && delta.getSilentDevices() != 0) {
-      Map<String, Long> buckets = new HashMap<>(stats.getSilentBuckets());
-      buckets.merge(Long.toString(delta.getCrashBucket()), delta.getSilentDevices(), Long::sum);
-      long oldest = pruneBefore();
-      buckets.entrySet().removeIf(b -> b.getValue() == 0 || Long.parseLong(b.getKey()) < oldest);
-      stats.setSilentBuckets(buckets);
+      stats.setSilentBuckets(
+          count(stats.getSilentBuckets(), delta.getCrashBucket(), delta.getSilentDevices()));
     }
     long net = delta.getExposedByRing().values().stream().mapToLong(Long::longValue).sum();
     if (net < 0) {
-      Map<String, Long> buckets = new HashMap<>(stats.getLeftBuckets());
       long minute = Math.floorDiv(record.timestamp(), 60_000L) * 60_000L;
-      buckets.merge(Long.toString(minute), -net, Long::sum);
-      long oldest = pruneBefore();
-      buckets.keySet().removeIf(b -> Long.parseLong(b) < oldest);
-      stats.setLeftBuckets(buckets);
+      stats.setLeftBuckets(count(stats.getLeftBuckets(), minute, -net));
     }
     if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
       stats.setFirstSeenTime(record.timestamp());
@@ -142,6 +132,18 @@ public final class VersionStatsProcessor
     }
     store.put(record.key(), stats);
     dirty.add(record.key());
+  }
+
+  /**
+   * Per-minute buckets with {@code change} added to the one of {@code minute}, without empty
+   * buckets and without those older than the retention (see {@link #pruneBefore}).
+   */
+  private Map<String, Long> count(Map<String, Long> buckets, long minute, long change) {
+    Map<String, Long> out = new HashMap<>(buckets);
+    out.merge(Long.toString(minute), change, Long::sum);
+    long oldest = pruneBefore();
+    out.entrySet().removeIf(b -> b.getValue() == 0 || Long.parseLong(b.getKey()) < oldest);
+    return out;
   }
 
   /**
