@@ -34,7 +34,9 @@ final class TestEvents {
         "signals-" + run,
         "alerts-" + run,
         "vendor-health-" + run + ".",
-        "dead-" + run);
+        "dead-" + run,
+        "version-health-" + run,
+        "catalogue-" + run);
   }
 
   static String id(String prefix, long n) {

@@ -41,7 +41,9 @@ public final class SimulatorBenchmark {
               "s-" + run,
               "a-" + run,
               "v-" + run + ".",
-              "d-" + run);
+              "d-" + run,
+              "vh-" + run,
+              "cat-" + run);
       stack.createTopics(3, topics.boots(), topics.crashes(), topics.heartbeats());
       EventSerdes serdes = EventSerdes.connect(stack.schemaRegistryUrl());
 

@@ -17,6 +17,9 @@ import java.util.List;
  * @param vendorHealthPrefix prefix of the per-vendor {@code VendorHealth} feeds; the vendor name
  *     follows it, so an ACL on {@code vendor-health.<vendor>} isolates one vendor
  * @param deadLetters {@code DeadLetter} envelopes of records that could not be used
+ * @param versionHealth {@code VersionHealth} snapshots, compacted, keyed by component@version
+ * @param catalogue the operator's component catalogue: {@code CatalogueEntry}s, compacted, keyed by
+ *     component id, written by the ops principal only
  */
 public record Topics(
     String boots,
@@ -25,7 +28,9 @@ public record Topics(
     String rollbackSignals,
     String spikeAlerts,
     String vendorHealthPrefix,
-    String deadLetters) {
+    String deadLetters,
+    String versionHealth,
+    String catalogue) {
 
   public static final List<Setting> SETTINGS =
       List.of(
@@ -46,7 +51,15 @@ public record Topics(
           new Setting(
               "topic.dead.letters",
               "telemetry-dead-letters",
-              "Dead-letter topic of unusable records."));
+              "Dead-letter topic of unusable records."),
+          new Setting(
+              "topic.version.health",
+              "version-health",
+              "Compacted output topic of per-version VersionHealth snapshots."),
+          new Setting(
+              "topic.catalogue",
+              "component-catalogue",
+              "Compacted topic of the operator's component catalogue (component id to vendor)."));
 
   /** The default names. */
   public static Topics defaults() {
@@ -61,7 +74,9 @@ public record Topics(
         settings.getString("topic.rollback.signals"),
         settings.getString("topic.spike.alerts"),
         settings.getString("topic.vendor.health.prefix"),
-        settings.getString("topic.dead.letters"));
+        settings.getString("topic.dead.letters"),
+        settings.getString("topic.version.health"),
+        settings.getString("topic.catalogue"));
   }
 
   /** The health feed of one vendor. */
