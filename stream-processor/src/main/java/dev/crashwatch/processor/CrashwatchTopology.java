@@ -7,6 +7,7 @@ import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.processor.ingest.Decoded;
 import dev.crashwatch.processor.ingest.TelemetryDecoder;
 import dev.crashwatch.processor.ingest.TelemetryTimestampExtractor;
@@ -64,6 +65,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                        detector (detector-figures, signal-states)
  *                                          ├─▶ rollback-signals   (one per state change)
  *                                          ├─▶ spike-alerts       (one per state change)
+ *                                          ├─▶ version-health     (per version, once a minute)
  *                                          └─▶ vendor-health.&lt;vendor&gt; (periodic snapshots)
  * </pre>
  *
@@ -233,26 +235,22 @@ public final class CrashwatchTopology {
         .split(Named.as("detector-"))
         .branch(
             (key, value) -> value instanceof RollbackSignal,
-            Branched.withConsumer(
-                signals ->
-                    signals
-                        .mapValues(v -> (RollbackSignal) v, Named.as("as-rollback-signal"))
-                        .to(
-                            topics.rollbackSignals(),
-                            Produced.with(Serdes.String(), serdes.value(RollbackSignal.class))
-                                .withName("rollback-signals-sink")),
-                "signals"))
+            toTopic(
+                RollbackSignal.class,
+                topics.rollbackSignals(),
+                "as-rollback-signal",
+                "rollback-signals-sink",
+                "signals",
+                serdes))
         .branch(
             (key, value) -> value instanceof SpikeAlert,
-            Branched.withConsumer(
-                alerts ->
-                    alerts
-                        .mapValues(v -> (SpikeAlert) v, Named.as("as-spike-alert"))
-                        .to(
-                            topics.spikeAlerts(),
-                            Produced.with(Serdes.String(), serdes.value(SpikeAlert.class))
-                                .withName("spike-alerts-sink")),
-                "alerts"))
+            toTopic(
+                SpikeAlert.class,
+                topics.spikeAlerts(),
+                "as-spike-alert",
+                "spike-alerts-sink",
+                "alerts",
+                serdes))
         .branch(
             (key, value) -> value instanceof VendorHealth,
             Branched.withConsumer(
@@ -269,9 +267,34 @@ public final class CrashwatchTopology {
                             Produced.with(Serdes.String(), serdes.value(VendorHealth.class))
                                 .withName("vendor-health-sink")),
                 "health"))
+        .branch(
+            (key, value) -> value instanceof VersionHealth,
+            toTopic(
+                VersionHealth.class,
+                topics.versionHealth(),
+                "as-version-health",
+                "version-health-sink",
+                "version-health",
+                serdes))
         .noDefaultBranch();
 
     return builder.build();
+  }
+
+  /** A detector branch that writes its records of {@code type} to one output topic. */
+  private static <V extends SpecificRecord> Branched<String, SpecificRecord> toTopic(
+      Class<V> type,
+      String topic,
+      String castName,
+      String sinkName,
+      String branchName,
+      EventSerdes serdes) {
+    return Branched.withConsumer(
+        records ->
+            records
+                .mapValues(type::cast, Named.as(castName))
+                .to(topic, Produced.with(Serdes.String(), serdes.value(type)).withName(sinkName)),
+        branchName);
   }
 
   private static <T extends SpecificRecord> KStream<String, Decoded> decode(

@@ -64,7 +64,8 @@ class CrashwatchTopologyDescribeTest {
             "sensor-heartbeats",
             "spike-alerts",
             "telemetry-dead-letters",
-            "version-deltas-repartition");
+            "version-deltas-repartition",
+            "version-health");
   }
 
   @Test
@@ -86,7 +87,8 @@ class CrashwatchTopologyDescribeTest {
             "detector-processor",
             "rollback-signals-sink",
             "spike-alerts-sink",
-            "vendor-health-sink");
+            "vendor-health-sink",
+            "version-health-sink");
   }
 
   private static Iterable<TopologyDescription.Node> nodes() {

@@ -8,6 +8,7 @@ import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
@@ -52,6 +53,7 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, RollbackSignal> signals;
   final TestOutputTopic<String, SpikeAlert> alerts;
   final TestOutputTopic<String, VendorHealth> acmeHealth;
+  final TestOutputTopic<String, VersionHealth> versionHealth;
 
   TopologyFixture(Map<String, String> overrides) throws Exception {
     Settings raw =
@@ -97,6 +99,9 @@ final class TopologyFixture implements AutoCloseable {
             topics.vendorHealth("acme"),
             keyReader,
             serdes.value(VendorHealth.class).deserializer());
+    versionHealth =
+        driver.createOutputTopic(
+            topics.versionHealth(), keyReader, serdes.value(VersionHealth.class).deserializer());
   }
 
   TopologyFixture() throws Exception {

@@ -4,6 +4,7 @@ import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SignalEvidence;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.processor.detect.Baseline;
 import dev.crashwatch.processor.detect.Blame;
 import dev.crashwatch.processor.detect.BlameResolver;
@@ -84,6 +85,12 @@ public final class DetectorProcessor
    */
   private static final long ALONE_RATIO = 100;
 
+  /**
+   * Version health snapshots go out at most this often per version (in stream time): a dashboard
+   * needs minutes, not every evaluation, and the compacted topic keeps only the last anyway.
+   */
+  static final Duration VERSION_HEALTH_EVERY = Duration.ofMinutes(1);
+
   /** Baseline kind of a held verdict. */
   static final String HELD = "held: no comparison group";
 
@@ -103,6 +110,7 @@ public final class DetectorProcessor
 
   private long nextEvaluation;
   private long nextSnapshot;
+  private long nextVersionHealth;
 
   public DetectorProcessor(
       DetectorThresholds thresholds,
@@ -157,9 +165,15 @@ public final class DetectorProcessor
     return Math.floorDiv(now, ms) * ms + ms;
   }
 
-  /** Figures of every version and the pair cross counts, at {@code now}. */
+  /**
+   * Figures of every version and the pair cross counts, at {@code now}, and each version's crashed
+   * devices per ring in the window (for the health snapshots only).
+   */
   private record View(
-      Map<String, VersionFigures> figures, Overlaps overlaps, Map<String, String> vendors) {}
+      Map<String, VersionFigures> figures,
+      Overlaps overlaps,
+      Map<String, String> vendors,
+      Map<String, Map<String, Long>> crashedByRing) {}
 
   private View view(long now) {
     Map<String, VersionStats> versions = new TreeMap<>();
@@ -185,9 +199,14 @@ public final class DetectorProcessor
       }
     }
     Map<String, VersionFigures> figures = new TreeMap<>();
+    Map<String, Map<String, Long>> crashedByRing = new HashMap<>();
     versions.forEach(
-        (key, stats) -> figures.put(key, figures(VersionKey.parse(key), stats, now, vendors)));
-    return new View(figures, overlaps, vendors);
+        (key, stats) -> {
+          figures.put(key, figures(VersionKey.parse(key), stats, now, vendors));
+          crashedByRing.put(
+              key, VersionStatsProcessor.crashedByRingBetween(stats, now - windowMs, now));
+        });
+    return new View(figures, overlaps, vendors, crashedByRing);
   }
 
   private long crashed(VersionStats stats, long now) {
@@ -326,6 +345,55 @@ public final class DetectorProcessor
         publish(key, t, f, result, blame, view.vendors().get(vk.component()), now);
       }
     }
+    if (now >= nextVersionHealth) {
+      nextVersionHealth = next(now, VERSION_HEALTH_EVERY);
+      publishVersionHealth(view, results, now);
+    }
+  }
+
+  /**
+   * One {@link VersionHealth} per version that ran on a device in the window or holds a signal: the
+   * detector's own figures and test result, so a dashboard shows exactly what was decided on.
+   */
+  private void publishVersionHealth(View view, Map<String, TestResult> results, long now) {
+    double haltThreshold = statistic(Math.log(spikeTest.thresholds().haltMaxPValue()));
+    for (VersionFigures f : view.figures().values()) {
+      SignalStateRecord stored = statesStore.get(f.key());
+      DetectorAction action =
+          stored == null ? DetectorAction.NONE : DetectorAction.valueOf(stored.getAction());
+      if (f.exposedDevices() == 0 && !action.isActive()) {
+        continue;
+      }
+      TestResult result = results.get(f.key());
+      VersionHealth health =
+          VersionHealth.newBuilder()
+              .setComponent(f.component())
+              .setVersion(f.version())
+              .setVendor(view.vendors().get(f.component()))
+              .setSnapshotTime(Instant.ofEpochMilli(now))
+              .setExposedDevices(f.exposedDevices())
+              .setExposedByRing(f.exposedByRing())
+              .setCrashedDevices(f.crashedDevices())
+              .setCrashedByRing(view.crashedByRing().getOrDefault(f.key(), Map.of()))
+              .setSilentDevices(f.silentDevices())
+              .setCrashRate(f.failureRate())
+              .setBaselineRate(result == null ? 0 : result.baselineRate())
+              .setBaseline(result == null ? Baseline.REST_OF_FLEET : result.baselineKind())
+              .setRateRatio(result == null || f.failedDevices() == 0 ? 0 : result.rateRatio())
+              .setStatistic(result == null ? 0 : statistic(result.logPValue()))
+              .setThreshold(haltThreshold)
+              .setState(action == DetectorAction.NONE ? null : action.toSignalAction())
+              .build();
+      context.forward(new Record<>(f.key(), health, now));
+    }
+  }
+
+  /**
+   * The snapshot's statistic: {@code -log10(p)} of the test's p-value, so higher is stronger
+   * evidence, and readable where the p-value itself underflows (from its logarithm).
+   */
+  static double statistic(double logPValue) {
+    return logPValue >= 0 ? 0 : -logPValue / Math.log(10);
   }
 
   /** A version's result with nothing to compare it with: passing at the level it holds. */

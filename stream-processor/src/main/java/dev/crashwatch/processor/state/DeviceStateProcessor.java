@@ -315,6 +315,7 @@ public final class DeviceStateProcessor
       VersionDelta delta = VersionDelta.newBuilder().build();
       delta.setCrashedDevices(1);
       delta.setCrashBucket(minute);
+      delta.setRing(state.getRing());
       delta.setFirstCrashTime(crash.getCrashTime().toEpochMilli());
       if (crash.getBugcheckCode() != null) {
         delta.setBugchecks(Map.of(crash.getBugcheckCode(), 1L));

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -114,6 +115,15 @@ public final class VersionStatsProcessor
     if (delta.getCrashBucket() > 0 && delta.getCrashedDevices() != 0) {
       stats.setCrashBuckets(
           count(stats.getCrashBuckets(), delta.getCrashBucket(), delta.getCrashedDevices()));
+      Map<String, Map<String, Long>> byRing = new HashMap<>(stats.getCrashBucketsByRing());
+      byRing.put(
+          delta.getRing(),
+          count(
+              byRing.getOrDefault(delta.getRing(), Map.of()),
+              delta.getCrashBucket(),
+              delta.getCrashedDevices()));
+      byRing.values().removeIf(Map::isEmpty);
+      stats.setCrashBucketsByRing(byRing);
     }
     if (delta.getCrashBucket() > 0 && delta.getSilentDevices() != 0) {
       stats.setSilentBuckets(
@@ -201,6 +211,21 @@ public final class VersionStatsProcessor
   /** Devices newly crashed in buckets after {@code from} up to {@code to} (event time, ms). */
   public static long crashedBetween(VersionStats stats, long from, long to) {
     return sumBetween(stats.getCrashBuckets(), from, to);
+  }
+
+  /** {@link #crashedBetween} per ring of the crashed devices, rings without crashes left out. */
+  public static Map<String, Long> crashedByRingBetween(VersionStats stats, long from, long to) {
+    Map<String, Long> rings = new TreeMap<>();
+    stats
+        .getCrashBucketsByRing()
+        .forEach(
+            (ring, buckets) -> {
+              long n = sumBetween(buckets, from, to);
+              if (n > 0) {
+                rings.put(ring, n);
+              }
+            });
+    return rings;
   }
 
   /** Devices counted silent in buckets after {@code from} up to {@code to}, still silent. */
