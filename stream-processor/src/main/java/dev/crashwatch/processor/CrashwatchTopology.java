@@ -9,6 +9,8 @@ import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.processor.ingest.Decoded;
+import dev.crashwatch.processor.ingest.DeviceInput;
+import dev.crashwatch.processor.ingest.TelemetryAdmission;
 import dev.crashwatch.processor.ingest.TelemetryDecoder;
 import dev.crashwatch.processor.ingest.TelemetryTimestampExtractor;
 import dev.crashwatch.processor.signal.DetectorProcessor;
@@ -16,8 +18,10 @@ import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.InternalAvroSerde;
+import dev.crashwatch.processor.state.KnownVersions;
 import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.SourceWatermark;
+import dev.crashwatch.processor.state.StatsKey;
 import dev.crashwatch.processor.state.VersionDelta;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
@@ -55,8 +59,8 @@ import org.apache.kafka.streams.state.Stores;
  *  device-crashes ┼ decode ─┼─▶ dead letters ─▶ telemetry-dead-letters
  *  heartbeats ────┘ decode ─┘
  *                           └─▶ events ─▶ device-state, silence-watch (per device, RocksDB)
- *                                          │ deltas, only on change, keyed component@version
- *                                          │ + pair deltas (a|b), silent devices, vendors,
+ *                                          │ deltas, only on change, typed keys (StatsKey):
+ *                                          │ versions, pairs, silent devices, vendors,
  *                                          │   ticks (to every partition)
  *                                          ▼ repartition "version-deltas"
  *                                        version-stats (per version and pair) ─▶ summary lines
@@ -92,6 +96,46 @@ public final class CrashwatchTopology {
       ProcessorSettings settings, EventSerdes serdes, Clock clock, VendorFeeds vendorFeeds) {
     Topics topics = settings.topics();
     StreamsBuilder builder = new StreamsBuilder();
+    // Internal keys are typed (StatsKey): no device string can pass for a tick or a pair.
+    InternalAvroSerde<StatsKey> statsKeys =
+        new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
+                Serdes.String(),
+                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
+            // A million device keys rarely hit the record cache; it costs more than it saves
+            // (DESIGN.md, cost model), and state is written only on change anyway.
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TelemetryAdmission.STORE),
+                Serdes.String(),
+                new InternalAvroSerde<>(KnownVersions.class, KnownVersions.getClassSchema()))
+            // read on every record: the processor keeps its own copy in memory
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
+                Serdes.Bytes(),
+                Serdes.String())
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
+            statsKeys,
+            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),
+            statsKeys,
+            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
+            statsKeys,
+            new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
+
     TelemetryTimestampExtractor timestamps =
         new TelemetryTimestampExtractor(settings.maxClockSkew(), settings.maxTimeJump(), clock);
 
@@ -140,6 +184,16 @@ public final class CrashwatchTopology {
         boots
             .merge(crashes, Named.as("merge-boots-crashes"))
             .merge(heartbeats, Named.as("merge-telemetry"))
+            .process(
+                () ->
+                    new TelemetryAdmission(
+                        settings.ingestLimits(),
+                        DeviceStateProcessor.STORE,
+                        clock,
+                        settings.applicationId()),
+                Named.as("admit-telemetry"),
+                DeviceStateProcessor.STORE,
+                TelemetryAdmission.STORE)
             .split(Named.as("telemetry-"))
             .branch((device, decoded) -> decoded.isDeadLetter(), Branched.as("dead"))
             .defaultBranch(Branched.as("valid"));
@@ -155,40 +209,10 @@ public final class CrashwatchTopology {
             Produced.with(Serdes.ByteArray(), serdes.value(DeadLetter.class))
                 .withName("dead-letters-sink"));
 
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
-                Serdes.String(),
-                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
-            // A million device keys rarely hit the record cache; it costs more than it saves
-            // (DESIGN.md, cost model), and state is written only on change anyway.
-            .withCachingDisabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
-                Serdes.String(),
-                Serdes.String())
-            .withCachingDisabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
-            Serdes.String(),
-            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),
-            Serdes.String(),
-            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
-            Serdes.String(),
-            new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
-
     KStream<String, SpecificRecord> detected =
         branches
             .get("telemetry-valid")
-            .mapValues(Decoded::event, Named.as("telemetry-event"))
+            .mapValues((Decoded d) -> d.event(), Named.as("telemetry-event"))
             .process(
                 () ->
                     new DeviceStateProcessor(
@@ -200,8 +224,8 @@ public final class CrashwatchTopology {
                 DeviceStateProcessor.STORE,
                 DeviceStateProcessor.SILENCE_STORE)
             .repartition(
-                Repartitioned.<String, VersionDelta>as(VERSION_DELTAS)
-                    .withKeySerde(Serdes.String())
+                Repartitioned.<StatsKey, VersionDelta>as(VERSION_DELTAS)
+                    .withKeySerde(statsKeys)
                     .withValueSerde(
                         new InternalAvroSerde<>(VersionDelta.class, VersionDelta.getClassSchema()))
                     .withStreamPartitioner(new TicksToEveryPartition<>()))
@@ -214,8 +238,8 @@ public final class CrashwatchTopology {
                 Named.as("version-stats-processor"),
                 VersionStatsProcessor.STORE)
             .repartition(
-                Repartitioned.<String, VersionStats>as(DETECTOR_INPUT)
-                    .withKeySerde(Serdes.String())
+                Repartitioned.<StatsKey, VersionStats>as(DETECTOR_INPUT)
+                    .withKeySerde(statsKeys)
                     .withValueSerde(
                         new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()))
                     .withNumberOfPartitions(1))
@@ -323,14 +347,15 @@ public final class CrashwatchTopology {
                     settings.maxClockSkew(),
                     settings.maxTimeJump(),
                     clock,
-                    settings.applicationId()),
+                    settings.applicationId(),
+                    new DeviceInput(settings.ingestLimits().componentsPerDevice())),
             Named.as("decode-" + name));
   }
 
   /** Ticks go to every partition (so stream time moves everywhere), the rest by key. */
-  static final class TicksToEveryPartition<V> implements StreamPartitioner<String, V> {
+  static final class TicksToEveryPartition<V> implements StreamPartitioner<StatsKey, V> {
     @Override
-    public Optional<Set<Integer>> partitions(String topic, String key, V value, int partitions) {
+    public Optional<Set<Integer>> partitions(String topic, StatsKey key, V value, int partitions) {
       if (SourceWatermark.isTick(key)) {
         return Optional.of(
             IntStream.range(0, partitions).boxed().collect(Collectors.toUnmodifiableSet()));

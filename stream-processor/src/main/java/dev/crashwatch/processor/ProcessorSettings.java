@@ -3,6 +3,7 @@ package dev.crashwatch.processor;
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.processor.detect.DetectorThresholds;
+import dev.crashwatch.processor.ingest.IngestLimits;
 import dev.crashwatch.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +52,30 @@ public final class ProcessorSettings {
             "How far ahead of the newest event time already read an event time may be before the"
                 + " event is dead-lettered as FROM_THE_FUTURE (catches wrong clocks in replays,"
                 + " where the wall clock is no guide)."));
+    all.add(
+        new Setting(
+            "ingest.max.components.per.device",
+            "64",
+            "Components one device may run at once; a record that would take a device beyond it"
+                + " is dead-lettered as TOO_MANY_COMPONENTS."));
+    all.add(
+        new Setting(
+            "ingest.max.versions.per.component",
+            "500",
+            "Versions of one component in use at once (per input partition); a record with one"
+                + " more is dead-lettered as TOO_MANY_VERSIONS."));
+    all.add(
+        new Setting(
+            "ingest.max.components",
+            "5000",
+            "Distinct components in the fleet (per input partition); a record with one more is"
+                + " dead-lettered as TOO_MANY_FLEET_COMPONENTS."));
+    all.add(
+        new Setting(
+            "ingest.version.retention",
+            "P7D",
+            "A version no device has reported for this long no longer counts against"
+                + " ingest.max.versions.per.component and ingest.max.components."));
     all.add(
         new Setting(
             "device.last.seen.bucket",
@@ -204,6 +229,15 @@ public final class ProcessorSettings {
 
   public Duration maxTimeJump() {
     return settings.getDuration("ingest.max.time.jump");
+  }
+
+  /** The ingest bounds; a bound below 1 stops the processor with a message naming its key. */
+  public IngestLimits ingestLimits() {
+    return new IngestLimits(
+        settings.getInt("ingest.max.components.per.device"),
+        settings.getInt("ingest.max.versions.per.component"),
+        settings.getInt("ingest.max.components"),
+        settings.getDuration("ingest.version.retention"));
   }
 
   public Duration lastSeenBucket() {

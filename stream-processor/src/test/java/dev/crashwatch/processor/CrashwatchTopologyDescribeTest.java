@@ -39,7 +39,12 @@ class CrashwatchTopologyDescribeTest {
             });
     assertThat(stores)
         .containsExactly(
-            "detector-figures", "device-state", "signal-states", "silence-watch", "version-stats");
+            "detector-figures",
+            "device-state",
+            "fleet-versions",
+            "signal-states",
+            "silence-watch",
+            "version-stats");
   }
 
   @Test
@@ -81,6 +86,7 @@ class CrashwatchTopologyDescribeTest {
             "decode-boots",
             "decode-crashes",
             "decode-heartbeats",
+            "admit-telemetry",
             "dead-letters-sink",
             "device-state-processor",
             "version-stats-processor",

@@ -16,6 +16,8 @@ import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.processor.state.PairKey;
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import java.util.HashMap;
@@ -339,20 +341,23 @@ class DetectionTopologyTest {
 
   @Test
   void aSilentDeviceCountsUntilItIsHeardAgain() {
-    KeyValueStore<String, VersionStats> stats =
+    KeyValueStore<StatsKey, VersionStats> stats =
         fx.driver.getKeyValueStore(VersionStatsProcessor.STORE);
     fx.pipe(boot("d1", "canary", t(0), on("7.11.18110", "290", BUILD_A)));
     fx.pipe(heartbeat("d1", "canary", t(1), on("7.11.18110", "291", BUILD_A)));
     quietUntil(2, 60);
-    assertThat(silent(stats.get("acme.sensor-content@291"))).isZero();
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "291")))).isZero();
     quietUntil(61, 63);
-    assertThat(silent(stats.get("acme.sensor-content@291"))).isEqualTo(1);
-    assertThat(silent(stats.get("acme.sensor-content@290"))).isZero();
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "291")))).isEqualTo(1);
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "290")))).isZero();
     // the pairs of its versions too: blame subtracts silent devices like crashed ones
-    String pair = PairKey.of("acme.sensor-content@291", "acme.sensor@7.11.18110");
+    StatsKey pair =
+        PairKey.of(
+            new VersionKey("acme.sensor-content", "291"),
+            new VersionKey("acme.sensor", "7.11.18110"));
     assertThat(silent(stats.get(pair))).isEqualTo(1);
     fx.pipe(heartbeat("d1", "canary", t(64), on("7.11.18110", "291", BUILD_A)));
-    assertThat(silent(stats.get("acme.sensor-content@291"))).isZero();
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "291")))).isZero();
     assertThat(silent(stats.get(pair))).isZero();
   }
 

@@ -18,6 +18,8 @@ import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import dev.crashwatch.schema.EventSerdes;
@@ -148,11 +150,11 @@ class TelemetryPipelineIT {
         .ignoreException(InvalidStateStoreException.class)
         .untilAsserted(
             () -> {
-              VersionStats content291 = stats().get("acme.sensor-content@291");
+              VersionStats content291 = stats().get(VersionKey.of("acme.sensor-content", "291"));
               assertThat(content291).isNotNull();
               assertThat(VersionStatsProcessor.exposed(content291)).isEqualTo(DEVICES / 3);
               assertThat(content291.getCrashedDevices()).isEqualTo(DEVICES / 3);
-              VersionStats content290 = stats().get("acme.sensor-content@290");
+              VersionStats content290 = stats().get(VersionKey.of("acme.sensor-content", "290"));
               assertThat(VersionStatsProcessor.exposed(content290))
                   .isEqualTo(DEVICES - DEVICES / 3);
             });
@@ -253,7 +255,7 @@ class TelemetryPipelineIT {
     return values;
   }
 
-  private ReadOnlyKeyValueStore<String, VersionStats> stats() {
+  private ReadOnlyKeyValueStore<StatsKey, VersionStats> stats() {
     KafkaStreams streams = processor.streams();
     return streams.store(
         StoreQueryParameters.fromNameAndType(

@@ -22,6 +22,8 @@ import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.SourceWatermark;
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.StatsKeyKind;
 import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
@@ -72,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * heartbeats), e.g. {@code acmesensor.sys} for the components of vendor {@code acme}.
  */
 public final class DetectorProcessor
-    implements Processor<String, VersionStats, String, SpecificRecord> {
+    implements Processor<StatsKey, VersionStats, String, SpecificRecord> {
 
   public static final String FIGURES_STORE = "detector-figures";
   public static final String STATES_STORE = "signal-states";
@@ -102,8 +104,8 @@ public final class DetectorProcessor
   private final BlameResolver resolver;
   private final SignalStateMachine machine;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, VersionStats> figuresStore;
-  private KeyValueStore<String, SignalStateRecord> statesStore;
+  private KeyValueStore<StatsKey, VersionStats> figuresStore;
+  private KeyValueStore<StatsKey, SignalStateRecord> statesStore;
 
   /** The time every upstream version-stats task has reached (and through them every input). */
   private final SourceWatermark watermark = new SourceWatermark();
@@ -141,7 +143,7 @@ public final class DetectorProcessor
    * time that every upstream task has reached ({@link SourceWatermark}).
    */
   @Override
-  public void process(Record<String, VersionStats> record) {
+  public void process(Record<StatsKey, VersionStats> record) {
     if (!SourceWatermark.isTick(record.key())) {
       figuresStore.put(record.key(), record.value());
       return;
@@ -176,24 +178,28 @@ public final class DetectorProcessor
       Map<String, Map<String, Long>> crashedByRing) {}
 
   private View view(long now) {
-    Map<String, VersionStats> versions = new TreeMap<>();
+    Map<VersionKey, VersionStats> versions = new HashMap<>();
     Map<String, String> vendors = new HashMap<>();
     Overlaps overlaps = new Overlaps();
-    try (KeyValueIterator<String, VersionStats> all = figuresStore.all()) {
+    try (KeyValueIterator<StatsKey, VersionStats> all = figuresStore.all()) {
       while (all.hasNext()) {
-        KeyValue<String, VersionStats> kv = all.next();
+        KeyValue<StatsKey, VersionStats> kv = all.next();
         if (PairKey.isPair(kv.key)) {
           long crashed = crashed(kv.value, now) + silent(kv.value, now);
           long exposed =
               Math.max(
                   VersionStatsProcessor.exposedBetween(kv.value, now - windowMs, now), crashed);
           if (exposed > 0) {
-            overlaps.put(PairKey.first(kv.key), PairKey.second(kv.key), crashed, exposed);
+            overlaps.put(
+                PairKey.first(kv.key).toString(),
+                PairKey.second(kv.key).toString(),
+                crashed,
+                exposed);
           }
-        } else if (kv.key.indexOf('@') > 0) {
-          versions.put(kv.key, kv.value);
+        } else if (kv.key.getKind() == StatsKeyKind.VERSION) {
+          versions.put(VersionKey.from(kv.key), kv.value);
           if (kv.value.getVendor() != null) {
-            vendors.put(VersionKey.parse(kv.key).component(), kv.value.getVendor());
+            vendors.put(kv.key.getComponent(), kv.value.getVendor());
           }
         }
       }
@@ -202,9 +208,10 @@ public final class DetectorProcessor
     Map<String, Map<String, Long>> crashedByRing = new HashMap<>();
     versions.forEach(
         (key, stats) -> {
-          figures.put(key, figures(VersionKey.parse(key), stats, now, vendors));
+          figures.put(key.toString(), figures(key, stats, now, vendors));
           crashedByRing.put(
-              key, VersionStatsProcessor.crashedByRingBetween(stats, now - windowMs, now));
+              key.toString(),
+              VersionStatsProcessor.crashedByRingBetween(stats, now - windowMs, now));
         });
     return new View(figures, overlaps, vendors, crashedByRing);
   }
@@ -302,7 +309,10 @@ public final class DetectorProcessor
                 Baseline.REST_OF_FLEET, Math.min(fleetCrashed, fleetExposed), 0, fleetExposed);
       }
       TestResult result = spikeTest.test(f, baseline);
-      SignalStateRecord stored = alone.contains(f.key()) ? statesStore.get(f.key()) : null;
+      SignalStateRecord stored =
+          alone.contains(f.key())
+              ? statesStore.get(VersionKey.of(f.component(), f.version()))
+              : null;
       if (stored != null && fromRecord(stored).action().isActive() && f.exposedDevices() > 0) {
         // held (see the class comment): it stays a candidate at its level, so that it still
         // explains the versions it makes crash (the sensor build content 291 needs)
@@ -312,12 +322,22 @@ public final class DetectorProcessor
     }
     Map<String, Blame> blames = resolver.resolve(view.figures(), results, view.overlaps());
 
-    TreeSet<String> keys = new TreeSet<>(view.figures().keySet());
-    try (KeyValueIterator<String, SignalStateRecord> all = statesStore.all()) {
-      all.forEachRemaining(kv -> keys.add(kv.key));
+    // every version with figures or a state, by its output key (component@version)
+    Map<String, VersionKey> keys = new TreeMap<>();
+    view.figures()
+        .values()
+        .forEach(f -> keys.put(f.key(), new VersionKey(f.component(), f.version())));
+    try (KeyValueIterator<StatsKey, SignalStateRecord> all = statesStore.all()) {
+      all.forEachRemaining(
+          kv -> {
+            VersionKey vk = VersionKey.from(kv.key);
+            keys.put(vk.toString(), vk);
+          });
     }
-    for (String key : keys) {
-      SignalStateRecord stored = statesStore.get(key);
+    for (Map.Entry<String, VersionKey> entry : keys.entrySet()) {
+      String key = entry.getKey();
+      VersionKey vk = entry.getValue();
+      SignalStateRecord stored = statesStore.get(vk.toKey());
       SignalState state = stored == null ? SignalState.INITIAL : fromRecord(stored);
       VersionFigures f = view.figures().get(key);
       Blame blame = blames.get(key);
@@ -332,12 +352,11 @@ public final class DetectorProcessor
         // holds its state until no device runs it or a comparison group comes back.
         level = state.action();
       }
-      VersionKey vk = VersionKey.parse(key);
       SignalStateMachine.Step step =
           machine.step(
               state, vk.component(), vk.version(), level, f == null ? 0 : f.exposedDevices());
       if (!step.state().equals(state)) {
-        statesStore.put(key, toRecord(step.state()));
+        statesStore.put(vk.toKey(), toRecord(step.state()));
       }
       if (step.transition().isPresent()) {
         Transition t = step.transition().get();
@@ -358,7 +377,7 @@ public final class DetectorProcessor
   private void publishVersionHealth(View view, Map<String, TestResult> results, long now) {
     double haltThreshold = statistic(Math.log(spikeTest.thresholds().haltMaxPValue()));
     for (VersionFigures f : view.figures().values()) {
-      SignalStateRecord stored = statesStore.get(f.key());
+      SignalStateRecord stored = statesStore.get(VersionKey.of(f.component(), f.version()));
       DetectorAction action =
           stored == null ? DetectorAction.NONE : DetectorAction.valueOf(stored.getAction());
       if (f.exposedDevices() == 0 && !action.isActive()) {
@@ -511,7 +530,7 @@ public final class DetectorProcessor
       if (vendor == null || (f.exposedDevices() == 0 && f.crashedDevices() == 0)) {
         continue;
       }
-      SignalStateRecord stored = statesStore.get(f.key());
+      SignalStateRecord stored = statesStore.get(VersionKey.of(f.component(), f.version()));
       DetectorAction action =
           stored == null ? DetectorAction.NONE : DetectorAction.valueOf(stored.getAction());
       VendorHealth health =

@@ -5,6 +5,8 @@ import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.ShutdownKind;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,12 +35,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * however often it crash-loops or its report is duplicated.
  *
  * <p>Besides the per-version deltas it sends, on the same repartition: pair deltas keyed {@link
- * PairKey} ({@code a|b}) for the cross counts of blame (devices running both of two versions, only
- * when a device's versions change or it is first counted crashed), the vendor of a version the
- * first time this task sees a heartbeat report it (an in-memory cache, so at most once per version
- * per task life), and on stream time every {@code tickInterval} a {@link #TICK} record that the
- * repartition sends to every partition, so that stream time moves downstream although heartbeats
- * change nothing.
+ * PairKey} for the cross counts of blame (devices running both of two versions, only when a
+ * device's versions change or it is first counted crashed), the vendor of a version the first time
+ * this task sees a heartbeat report it (an in-memory cache, so at most once per version per task
+ * life), and on stream time every {@code tickInterval} a tick ({@link SourceWatermark#tick}) that
+ * the repartition sends to every partition, so that stream time moves downstream although
+ * heartbeats change nothing.
  *
  * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
  * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
@@ -47,19 +50,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ordinary heartbeat does not touch that store.
  */
 public final class DeviceStateProcessor
-    implements Processor<String, SpecificRecord, String, VersionDelta> {
+    implements Processor<String, SpecificRecord, StatsKey, VersionDelta> {
 
   public static final String STORE = "device-state";
 
   /**
-   * Devices that may go silent, keyed {@code <deadline, 13 digits>|<device>}: a device whose last
-   * event was a boot after a crash or a version update, and that is not heard from again before the
-   * deadline, counts as silent on its versions (crash-looping devices often cannot upload).
+   * Devices that may go silent, keyed by deadline (8 bytes, big-endian, so keys sort by time) and
+   * device id, with the device id as the value (nothing is parsed from the key): a device whose
+   * last event was a boot after a crash or a version update, and that is not heard from again
+   * before the deadline, counts as silent on its versions (crash-looping devices often cannot
+   * upload).
    */
   public static final String SILENCE_STORE = "silence-watch";
-
-  /** Prefix of the tick records' keys: not a component@version (no {@code @}). */
-  public static final String TICK = "tick";
 
   private static final int VENDOR_CACHE_MAX = 100_000;
 
@@ -68,14 +70,14 @@ public final class DeviceStateProcessor
 
   private final long bucketMs;
   private final Duration tickInterval;
-  private final Map<String, String> vendorSent = new HashMap<>();
-  private ProcessorContext<String, VersionDelta> context;
+  private final Map<StatsKey, String> vendorSent = new HashMap<>();
+  private ProcessorContext<StatsKey, VersionDelta> context;
   private final long silenceMs;
   private final LongSupplier readUpTo;
   private long lastTick = -1;
   private long streamTimeAtLastCheck = -1;
   private KeyValueStore<String, DeviceState> store;
-  private KeyValueStore<String, String> silence;
+  private KeyValueStore<Bytes, String> silence;
 
   /**
    * @param readUpTo the newest event time the application instance has read on any input (the
@@ -93,7 +95,7 @@ public final class DeviceStateProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, VersionDelta> context) {
+  public void init(ProcessorContext<StatsKey, VersionDelta> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.silence = context.getStateStore(SILENCE_STORE);
@@ -111,7 +113,9 @@ public final class DeviceStateProcessor
     lastTick = time;
     context.forward(
         new Record<>(
-            tickKey(context.taskId().partition()), VersionDelta.newBuilder().build(), time));
+            SourceWatermark.tick(context.taskId().partition()),
+            VersionDelta.newBuilder().build(),
+            time));
   }
 
   /**
@@ -131,40 +135,36 @@ public final class DeviceStateProcessor
     }
   }
 
-  /**
-   * The key of a tick from the task of {@code partition}, {@code tick#<partition>}: downstream
-   * waits for every partition's tick before it treats a moment as reached (see {@link
-   * SourceWatermark}).
-   */
-  public static String tickKey(int partition) {
-    return TICK + SourceWatermark.SEPARATOR + partition;
-  }
-
-  private static String watchKey(long deadline, String device) {
-    return String.format("%013d|%s", deadline, device);
+  private static Bytes watchKey(long deadline, String device) {
+    byte[] id = device.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(
+        ByteBuffer.allocate(Long.BYTES + id.length).putLong(deadline).put(id).array());
   }
 
   /** Devices past their deadline count as silent on the versions they run. */
   private void countSilent(long now) {
-    List<String> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it =
-        silence.range(watchKey(0, ""), watchKey(now, "\uffff"))) {
-      it.forEachRemaining(kv -> due.add(kv.key));
+    List<KeyValue<Bytes, String>> due = new ArrayList<>();
+    // every deadline up to now: keys of deadline now + 1 with a device id sort after the bound
+    try (KeyValueIterator<Bytes, String> it =
+        silence.range(watchKey(0, ""), watchKey(now + 1, ""))) {
+      it.forEachRemaining(due::add);
     }
     long minute = Math.floorDiv(now, 60_000L) * 60_000L;
-    for (String key : due) {
-      silence.delete(key);
-      String device = key.substring(key.indexOf('|') + 1);
+    for (KeyValue<Bytes, String> watched : due) {
+      silence.delete(watched.key);
+      String device = watched.value;
       DeviceState state = store.get(device);
       if (state == null || state.getSuspectSince() == 0) {
         continue;
       }
-      List<String> keys = silentKeys(state);
-      for (String k : keys) {
+      Map<String, String> fresh = new HashMap<>(state.getVersions());
+      fresh.entrySet().removeIf(e -> crashedOn(state, e.getKey(), e.getValue()));
+      for (StatsKey k : silentKeys(state.getVersions(), fresh)) {
         context.forward(new Record<>(k, silent(+1, minute), now));
       }
       state.setSuspectSince(0);
-      state.setSilentOn(keys);
+      state.setSilentOn(fresh);
+      state.setSilentAmong(state.getVersions());
       state.setSilentBucket(minute);
       store.put(device, state);
     }
@@ -172,29 +172,36 @@ public final class DeviceStateProcessor
 
   /**
    * What a silent device counts against: every version it runs that it has not already been counted
-   * crashed on (a device fails once per version, crashed or silent), and every pair of its versions
-   * with at least one such version, as for a crash. The pairs matter: blame subtracts the devices
-   * running both of two versions, and a crash-looping device that uploads nothing must be
-   * subtracted like one that uploads its crashes.
+   * crashed on ({@code fresh}: a device fails once per version, crashed or silent), and every pair
+   * of its versions ({@code among}) with at least one such version, as for a crash. The pairs
+   * matter: blame subtracts the devices running both of two versions, and a crash-looping device
+   * that uploads nothing must be subtracted like one that uploads its crashes.
    */
-  private static List<String> silentKeys(DeviceState state) {
-    Set<String> fresh = new TreeSet<>();
-    state
-        .getVersions()
-        .forEach(
-            (c, v) -> {
-              String key = VersionKey.of(c, v);
-              if (!state.getCrashedOn().contains(key)) {
-                fresh.add(key);
-              }
-            });
-    List<String> keys = new ArrayList<>(fresh);
-    for (String pair : PairKey.pairs(state.getVersions())) {
-      if (fresh.contains(PairKey.first(pair)) || fresh.contains(PairKey.second(pair))) {
-        keys.add(pair);
+  private static List<StatsKey> silentKeys(Map<String, String> among, Map<String, String> fresh) {
+    List<StatsKey> keys = new ArrayList<>();
+    fresh.forEach((c, v) -> keys.add(VersionKey.of(c, v)));
+    keys.addAll(pairsWithOneOf(among, fresh));
+    return keys;
+  }
+
+  /** The pairs of {@code versions} with at least one of their two versions in {@code some}. */
+  private static List<StatsKey> pairsWithOneOf(
+      Map<String, String> versions, Map<String, String> some) {
+    List<StatsKey> out = new ArrayList<>();
+    for (StatsKey pair : PairKey.pairs(versions)) {
+      VersionKey a = PairKey.first(pair);
+      VersionKey b = PairKey.second(pair);
+      if (a.version().equals(some.get(a.component()))
+          || b.version().equals(some.get(b.component()))) {
+        out.add(pair);
       }
     }
-    return keys;
+    return out;
+  }
+
+  private static boolean crashedOn(DeviceState state, String component, String version) {
+    List<String> versions = state.getCrashedOn().get(component);
+    return versions != null && versions.contains(version);
   }
 
   private static VersionDelta silent(long change, long minute) {
@@ -212,16 +219,17 @@ public final class DeviceStateProcessor
       after.setSuspectSince(0);
     }
     if (!after.getSilentOn().isEmpty()) {
-      for (String k : after.getSilentOn()) {
+      for (StatsKey k : silentKeys(after.getSilentAmong(), after.getSilentOn())) {
         send(record, k, silent(-1, after.getSilentBucket()));
       }
-      after.setSilentOn(List.of());
+      after.setSilentOn(Map.of());
+      after.setSilentAmong(Map.of());
       after.setSilentBucket(0);
     }
     if (suspect) {
       long since = record.timestamp();
       after.setSuspectSince(since);
-      silence.put(watchKey(since + silenceMs, device), "");
+      silence.put(watchKey(since + silenceMs, device), device);
     }
   }
 
@@ -302,16 +310,14 @@ public final class DeviceStateProcessor
     if (crash.getKind() != CrashKind.KERNEL_BUGCHECK) {
       return;
     }
-    List<String> crashedOn = new ArrayList<>(state.getCrashedOn());
     long minute = Math.floorDiv(crash.getCrashTime().toEpochMilli(), 60_000L) * 60_000L;
-    Set<String> fresh = new TreeSet<>();
+    Map<String, String> fresh = new HashMap<>();
     for (Map.Entry<String, String> e : crash.getComponents().entrySet()) {
-      String key = VersionKey.of(e.getKey(), e.getValue());
-      if (crashedOn.contains(key)) {
+      if (crashedOn(state, e.getKey(), e.getValue())) {
         continue;
       }
-      crashedOn.add(key);
-      fresh.add(key);
+      fresh.put(e.getKey(), e.getValue());
+      StatsKey key = VersionKey.of(e.getKey(), e.getValue());
       VersionDelta delta = VersionDelta.newBuilder().build();
       delta.setCrashedDevices(1);
       delta.setCrashBucket(minute);
@@ -327,16 +333,19 @@ public final class DeviceStateProcessor
     }
     if (!fresh.isEmpty()) {
       // a pair is counted once per device: when at least one of its versions is newly counted
-      for (String pair : PairKey.pairs(crash.getComponents())) {
-        if (fresh.contains(PairKey.first(pair)) || fresh.contains(PairKey.second(pair))) {
-          VersionDelta delta = VersionDelta.newBuilder().build();
-          delta.setCrashedDevices(1);
-          delta.setCrashBucket(minute);
-          send(record, pair, delta);
-        }
+      for (StatsKey pair : pairsWithOneOf(crash.getComponents(), fresh)) {
+        VersionDelta delta = VersionDelta.newBuilder().build();
+        delta.setCrashedDevices(1);
+        delta.setCrashBucket(minute);
+        send(record, pair, delta);
       }
-    }
-    if (crashedOn.size() != state.getCrashedOn().size()) {
+      Map<String, List<String>> crashedOn = new HashMap<>(state.getCrashedOn());
+      fresh.forEach(
+          (c, v) -> {
+            List<String> versions = new ArrayList<>(crashedOn.getOrDefault(c, List.of()));
+            versions.add(v);
+            crashedOn.put(c, versions);
+          });
       state.setCrashedOn(crashedOn);
     }
   }
@@ -345,14 +354,14 @@ public final class DeviceStateProcessor
       Record<String, SpecificRecord> record,
       Map<String, String> before,
       Map<String, String> after) {
-    Set<String> old = PairKey.pairs(before);
-    Set<String> now = PairKey.pairs(after);
-    for (String pair : old) {
+    Set<StatsKey> old = PairKey.pairs(before);
+    Set<StatsKey> now = PairKey.pairs(after);
+    for (StatsKey pair : old) {
       if (!now.contains(pair)) {
         send(record, pair, exposure(PairKey.RING, -1));
       }
     }
-    for (String pair : now) {
+    for (StatsKey pair : now) {
       if (!old.contains(pair)) {
         send(record, pair, exposure(PairKey.RING, +1));
       }
@@ -365,7 +374,7 @@ public final class DeviceStateProcessor
       return;
     }
     for (Map.Entry<String, String> e : beat.getComponents().entrySet()) {
-      String key = VersionKey.of(e.getKey(), e.getValue());
+      StatsKey key = VersionKey.of(e.getKey(), e.getValue());
       if (!vendor.equals(vendorSent.get(key))) {
         if (vendorSent.size() >= VENDOR_CACHE_MAX) {
           vendorSent.clear();
@@ -384,7 +393,8 @@ public final class DeviceStateProcessor
     return delta;
   }
 
-  private void send(Record<String, SpecificRecord> record, String versionKey, VersionDelta delta) {
+  private void send(
+      Record<String, SpecificRecord> record, StatsKey versionKey, VersionDelta delta) {
     context.forward(record.withKey(versionKey).withValue(delta));
   }
 }

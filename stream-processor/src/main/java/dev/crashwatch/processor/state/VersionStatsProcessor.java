@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds up the deltas of each component version (keyed by component@version, after the repartition)
+ * Adds up the deltas of each component version (keyed by {@link VersionKey}, after the repartition)
  * and of each pair of versions ({@link PairKey}), and, on stream time, logs one summary line of the
  * versions with crashes.
  *
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * single-partition detector input, at most once per key per interval.
  */
 public final class VersionStatsProcessor
-    implements Processor<String, VersionDelta, String, VersionStats> {
+    implements Processor<StatsKey, VersionDelta, StatsKey, VersionStats> {
 
   public static final String STORE = "version-stats";
   private static final Logger LOG = LoggerFactory.getLogger(VersionStatsProcessor.class);
@@ -38,12 +38,12 @@ public final class VersionStatsProcessor
   private final Duration logInterval;
   private final Duration forwardInterval;
   private final long retentionMs;
-  private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
+  private final LinkedHashSet<StatsKey> dirty = new LinkedHashSet<>();
   private final SourceWatermark watermark = new SourceWatermark();
   private boolean forwardAll = true;
   private long nextForward;
-  private ProcessorContext<String, VersionStats> context;
-  private KeyValueStore<String, VersionStats> store;
+  private ProcessorContext<StatsKey, VersionStats> context;
+  private KeyValueStore<StatsKey, VersionStats> store;
 
   /**
    * @param retention how long crash buckets are kept (the detection window plus its grace)
@@ -55,7 +55,7 @@ public final class VersionStatsProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, VersionStats> context) {
+  public void init(ProcessorContext<StatsKey, VersionStats> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(logInterval, PunctuationType.STREAM_TIME, this::logSummary);
@@ -70,11 +70,11 @@ public final class VersionStatsProcessor
   private void forwardChanged(long reached) {
     if (forwardAll) {
       forwardAll = false;
-      try (KeyValueIterator<String, VersionStats> all = store.all()) {
+      try (KeyValueIterator<StatsKey, VersionStats> all = store.all()) {
         all.forEachRemaining(kv -> dirty.add(kv.key));
       }
     }
-    for (String key : dirty) {
+    for (StatsKey key : dirty) {
       VersionStats stats = store.get(key);
       if (stats != null) {
         context.forward(new Record<>(key, stats, reached));
@@ -83,13 +83,13 @@ public final class VersionStatsProcessor
     dirty.clear();
     context.forward(
         new Record<>(
-            DeviceStateProcessor.tickKey(context.taskId().partition()),
+            SourceWatermark.tick(context.taskId().partition()),
             VersionStats.newBuilder().build(),
             reached));
   }
 
   @Override
-  public void process(Record<String, VersionDelta> record) {
+  public void process(Record<StatsKey, VersionDelta> record) {
     if (SourceWatermark.isTick(record.key())) {
       long reached = watermark.advance(record.key(), record.timestamp());
       if (reached >= nextForward) {
@@ -167,11 +167,11 @@ public final class VersionStatsProcessor
   }
 
   private void logSummary(long streamTime) {
-    List<KeyValue<String, VersionStats>> crashing = new ArrayList<>();
-    try (KeyValueIterator<String, VersionStats> all = store.all()) {
+    List<KeyValue<StatsKey, VersionStats>> crashing = new ArrayList<>();
+    try (KeyValueIterator<StatsKey, VersionStats> all = store.all()) {
       all.forEachRemaining(
           kv -> {
-            if (kv.value.getCrashedDevices() > 0 && !PairKey.isPair(kv.key)) {
+            if (kv.value.getCrashedDevices() > 0 && kv.key.getKind() == StatsKeyKind.VERSION) {
               crashing.add(kv);
             }
           });
@@ -181,13 +181,13 @@ public final class VersionStatsProcessor
     }
     crashing.sort((a, b) -> Long.compare(b.value.getCrashedDevices(), a.value.getCrashedDevices()));
     StringBuilder line = new StringBuilder();
-    for (KeyValue<String, VersionStats> kv :
+    for (KeyValue<StatsKey, VersionStats> kv :
         crashing.subList(0, Math.min(SUMMARY_VERSIONS, crashing.size()))) {
       long exposed = exposed(kv.value);
       line.append(
           String.format(
               " %s %d/%d crashed (%.2f%%);",
-              kv.key,
+              VersionKey.from(kv.key),
               kv.value.getCrashedDevices(),
               exposed,
               exposed == 0 ? 0.0 : 100.0 * kv.value.getCrashedDevices() / exposed));
