@@ -1,6 +1,7 @@
 package dev.crashwatch.processor;
 
 import dev.crashwatch.events.Boot;
+import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.RollbackSignal;
@@ -8,6 +9,7 @@ import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.events.VersionHealth;
+import dev.crashwatch.processor.catalogue.ComponentCatalogue;
 import dev.crashwatch.processor.ingest.Decoded;
 import dev.crashwatch.processor.ingest.DeviceInput;
 import dev.crashwatch.processor.ingest.TelemetryAdmission;
@@ -38,16 +40,19 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -71,6 +76,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                          ├─▶ spike-alerts       (one per state change)
  *                                          ├─▶ version-health     (per version, once a minute)
  *                                          └─▶ vendor-health.&lt;vendor&gt; (periodic snapshots)
+ *  component-catalogue (global store: vendor and modules of each component) ─▶ detector
  * </pre>
  *
  * Every source, processor, store and internal topic is named, and {@code
@@ -85,17 +91,26 @@ public final class CrashwatchTopology {
   private CrashwatchTopology() {}
 
   public static Topology build(ProcessorSettings settings, EventSerdes serdes, Clock clock) {
-    return build(settings, serdes, clock, VendorFeeds.NONE);
+    return build(settings, serdes, clock, VendorFeeds.EVERY);
   }
 
   /**
-   * The topology; {@code vendorFeeds} is called with a vendor's health topic before each write to
-   * it (the runner creates missing feeds through it).
+   * The topology; {@code vendorFeeds} says which vendor health feeds exist: the processor writes
+   * only to those (ops create them), and never creates a topic.
    */
   public static Topology build(
       ProcessorSettings settings, EventSerdes serdes, Clock clock, VendorFeeds vendorFeeds) {
     Topics topics = settings.topics();
     StreamsBuilder builder = new StreamsBuilder();
+    // The operator's catalogue, whole on every instance: the detector asks it who owns a component.
+    builder.globalTable(
+        topics.catalogue(),
+        Consumed.with(Serdes.String(), serdes.value(CatalogueEntry.class))
+            .withName("catalogue-source"),
+        Materialized.<String, CatalogueEntry, KeyValueStore<Bytes, byte[]>>as(
+                ComponentCatalogue.STORE)
+            .withKeySerde(Serdes.String())
+            .withValueSerde(serdes.value(CatalogueEntry.class)));
     // Internal keys are typed (StatsKey): no device string can pass for a tick or a pair.
     InternalAvroSerde<StatsKey> statsKeys =
         new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
@@ -250,7 +265,9 @@ public final class CrashwatchTopology {
                         settings.detectorWindow(),
                         settings.detectorInterval(),
                         settings.vendorHealthInterval(),
-                        settings.componentModules()),
+                        settings.componentModules(),
+                        vendorFeeds,
+                        topics::vendorHealth),
                 Named.as("detector-processor"),
                 DetectorProcessor.FIGURES_STORE,
                 DetectorProcessor.STATES_STORE);
@@ -282,12 +299,9 @@ public final class CrashwatchTopology {
                     health
                         .mapValues(v -> (VendorHealth) v, Named.as("as-vendor-health"))
                         .to(
-                            (key, value, context) -> {
-                              String topic =
-                                  topics.vendorHealth(VendorFeeds.topicSafe(value.getVendor()));
-                              vendorFeeds.ensure(topic);
-                              return topic;
-                            },
+                            // the vendor is the catalogue's, checked by the detector (a feed
+                            // that exists, a well-formed name), never a device's
+                            (key, value, context) -> topics.vendorHealth(value.getVendor()),
                             Produced.with(Serdes.String(), serdes.value(VendorHealth.class))
                                 .withName("vendor-health-sink")),
                 "health"))

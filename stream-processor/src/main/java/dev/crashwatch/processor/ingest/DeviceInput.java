@@ -46,6 +46,16 @@ public final class DeviceInput {
     this.maxComponentsPerDevice = maxComponentsPerDevice;
   }
 
+  /** Whether {@code value} is a well-formed identifier (component id, vendor, ...). */
+  public static boolean isIdentifier(String value) {
+    return value != null && value.length() <= MAX_IDENTIFIER && IDENTIFIER.matcher(value).matches();
+  }
+
+  /** Whether {@code value} is a well-formed module file name. */
+  public static boolean isModule(String value) {
+    return value != null && value.length() <= MAX_MODULE && MODULE.matcher(value).matches();
+  }
+
   /** The first problem of {@code event}, or empty when every field it checks is well formed. */
   public Optional<Problem> check(SpecificRecord event) {
     try {

@@ -3,6 +3,7 @@ package dev.crashwatch.processor.state;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
+import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.ShutdownKind;
 import java.nio.ByteBuffer;
@@ -31,16 +32,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The hot path is the heartbeat, and it almost never changes anything: state is written only
  * when a version, ring or tenant changes or the last-seen time crosses a bucket, and a delta is
- * sent only when exposure or crash counts change. One device counts once per version it crashed on,
- * however often it crash-loops or its report is duplicated.
+ * sent only when exposure or crash counts change. The vendor a heartbeat names is not used: which
+ * vendor owns a component is the operator's catalogue's word (see {@code DetectorProcessor}). One
+ * device counts once per version it crashed on, however often it crash-loops or its report is
+ * duplicated.
  *
  * <p>Besides the per-version deltas it sends, on the same repartition: pair deltas keyed {@link
  * PairKey} for the cross counts of blame (devices running both of two versions, only when a
- * device's versions change or it is first counted crashed), the vendor of a version the first time
- * this task sees a heartbeat report it (an in-memory cache, so at most once per version per task
- * life), and on stream time every {@code tickInterval} a tick ({@link SourceWatermark#tick}) that
- * the repartition sends to every partition, so that stream time moves downstream although
- * heartbeats change nothing.
+ * device's versions change or it is first counted crashed), and on stream time every {@code
+ * tickInterval} a tick ({@link SourceWatermark#tick}) that the repartition sends to every
+ * partition, so that stream time moves downstream although heartbeats change nothing.
  *
  * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
  * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
@@ -54,6 +55,8 @@ public final class DeviceStateProcessor
 
   public static final String STORE = "device-state";
 
+  private static final String HEALTHY = SensorHealth.OK.name();
+
   /**
    * Devices that may go silent, keyed by deadline (8 bytes, big-endian, so keys sort by time) and
    * device id, with the device id as the value (nothing is parsed from the key): a device whose
@@ -63,14 +66,11 @@ public final class DeviceStateProcessor
    */
   public static final String SILENCE_STORE = "silence-watch";
 
-  private static final int VENDOR_CACHE_MAX = 100_000;
-
   /** Wall time without progress after which a task counts as idle (see {@link #tickIfIdle}). */
   static final Duration IDLE_AFTER = Duration.ofSeconds(2);
 
   private final long bucketMs;
   private final Duration tickInterval;
-  private final Map<StatsKey, String> vendorSent = new HashMap<>();
   private ProcessorContext<StatsKey, VersionDelta> context;
   private final long silenceMs;
   private final LongSupplier readUpTo;
@@ -243,7 +243,7 @@ public final class DeviceStateProcessor
       observe(after, boot.getTenantId(), boot.getRing(), boot.getComponents(), time, record);
     } else if (record.value() instanceof SensorHeartbeat beat) {
       observe(after, beat.getTenantId(), beat.getRing(), beat.getComponents(), time, record);
-      learnVendor(beat, record);
+      after.setHealth(beat.getHealth().name());
     } else if (record.value() instanceof Crash crash) {
       // A crash report is often late and may describe an older boot: its versions only fill in a
       // device we have not heard of otherwise.
@@ -264,9 +264,61 @@ public final class DeviceStateProcessor
       // rare: the hot path (a heartbeat of a device that is not watched) never gets here
       heard(after, updated || crashedBoot, record);
     }
+    countSensorHealth(before, after, record);
     if (!after.equals(before)) {
       store.put(record.key(), after);
     }
+  }
+
+  /**
+   * Keeps the devices per tenant (exposure under {@link PairKey#RING}) and the devices whose sensor
+   * reports DEGRADED or TAMPERED per version and per tenant: when the device's health, versions or
+   * tenant change, its old contribution is taken back and the new one added. A healthy device that
+   * stays in its tenant sends nothing.
+   */
+  private void countSensorHealth(
+      DeviceState before, DeviceState after, Record<String, SpecificRecord> record) {
+    String oldTenant = before == null ? "" : before.getTenantId();
+    if (!oldTenant.equals(after.getTenantId())) {
+      if (!oldTenant.isEmpty()) {
+        send(record, tenantKey(oldTenant), exposure(PairKey.RING, -1));
+      }
+      send(record, tenantKey(after.getTenantId()), exposure(PairKey.RING, +1));
+    }
+    boolean badBefore = before != null && !HEALTHY.equals(before.getHealth());
+    boolean badAfter = !HEALTHY.equals(after.getHealth());
+    boolean same =
+        before != null
+            && oldTenant.equals(after.getTenantId())
+            && before.getHealth().equals(after.getHealth())
+            && before.getVersions().equals(after.getVersions());
+    if (same || (!badBefore && !badAfter)) {
+      return;
+    }
+    if (badBefore) {
+      sendHealth(record, before, -1);
+    }
+    if (badAfter) {
+      sendHealth(record, after, +1);
+    }
+  }
+
+  private void sendHealth(Record<String, SpecificRecord> record, DeviceState state, long change) {
+    VersionDelta delta = VersionDelta.newBuilder().build();
+    if (SensorHealth.TAMPERED.name().equals(state.getHealth())) {
+      delta.setTamperedDevices(change);
+    } else if (SensorHealth.DEGRADED.name().equals(state.getHealth())) {
+      delta.setDegradedDevices(change);
+    } else {
+      return; // UNKNOWN: neither
+    }
+    state.getVersions().forEach((c, v) -> send(record, VersionKey.of(c, v), delta));
+    send(record, tenantKey(state.getTenantId()), delta);
+  }
+
+  /** The key of one tenant's figures. */
+  public static StatsKey tenantKey(String tenant) {
+    return StatsKey.newBuilder().setKind(StatsKeyKind.TENANT).setTenant(tenant).build();
   }
 
   private void observe(
@@ -364,25 +416,6 @@ public final class DeviceStateProcessor
     for (StatsKey pair : now) {
       if (!old.contains(pair)) {
         send(record, pair, exposure(PairKey.RING, +1));
-      }
-    }
-  }
-
-  private void learnVendor(SensorHeartbeat beat, Record<String, SpecificRecord> record) {
-    String vendor = beat.getVendor();
-    if (vendor == null || vendor.isEmpty()) {
-      return;
-    }
-    for (Map.Entry<String, String> e : beat.getComponents().entrySet()) {
-      StatsKey key = VersionKey.of(e.getKey(), e.getValue());
-      if (!vendor.equals(vendorSent.get(key))) {
-        if (vendorSent.size() >= VENDOR_CACHE_MAX) {
-          vendorSent.clear();
-        }
-        vendorSent.put(key, vendor);
-        VersionDelta delta = VersionDelta.newBuilder().build();
-        delta.setVendor(vendor);
-        send(record, key, delta);
       }
     }
   }

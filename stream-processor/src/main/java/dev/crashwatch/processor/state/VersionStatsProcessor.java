@@ -105,6 +105,8 @@ public final class VersionStatsProcessor
     VersionDelta delta = record.value();
     stats.setExposedByRing(add(stats.getExposedByRing(), delta.getExposedByRing()));
     stats.setCrashedDevices(stats.getCrashedDevices() + delta.getCrashedDevices());
+    stats.setDegradedDevices(stats.getDegradedDevices() + delta.getDegradedDevices());
+    stats.setTamperedDevices(stats.getTamperedDevices() + delta.getTamperedDevices());
     if (delta.getFirstCrashTime() > 0
         && (stats.getFirstCrashTime() == 0
             || delta.getFirstCrashTime() < stats.getFirstCrashTime())) {
@@ -136,9 +138,6 @@ public final class VersionStatsProcessor
     }
     if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
       stats.setFirstSeenTime(record.timestamp());
-    }
-    if (delta.getVendor() != null) {
-      stats.setVendor(delta.getVendor());
     }
     store.put(record.key(), stats);
     dirty.add(record.key());
