@@ -1,14 +1,12 @@
 package dev.crashwatch.processor;
 
 import static dev.crashwatch.processor.TestEvents.boot;
-import static dev.crashwatch.processor.TestEvents.crash;
 import static dev.crashwatch.processor.TestEvents.heartbeat;
 import static dev.crashwatch.processor.TestEvents.t;
 import static dev.crashwatch.processor.TestEvents.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crashwatch.events.Boot;
-import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
@@ -49,8 +47,6 @@ class ForgedInputIT {
   private static final int FORGED_VERSIONS = 10_000;
   private static final Map<String, String> ON_290 =
       versions("acme.sensor", "7.11.18110", "acme.sensor-content", "290", "windows", "22631.3880");
-  private static final Map<String, String> ON_291 =
-      versions("acme.sensor", "7.11.18110", "acme.sensor-content", "291", "windows", "22631.3880");
 
   private RealPipeline pipeline;
 
@@ -142,22 +138,7 @@ class ForgedInputIT {
       }
       raw.flush();
       // the real fault, in the same run
-      for (int i = 0; i < DEVICES; i += 3) {
-        String device = "dev-" + i;
-        pipeline.send(producer, heartbeat(device, "canary", t(10 + i * 0.01), ON_291));
-        pipeline.send(
-            producer,
-            crash(
-                device,
-                t(12 + i * 0.01),
-                CrashKind.KERNEL_BUGCHECK,
-                "0x50",
-                "acmesensor.sys",
-                ON_291));
-      }
-      for (int m = 16; m <= 22; m++) {
-        pipeline.send(producer, heartbeat("dev-1", "canary", t(m), ON_290));
-      }
+      pipeline.sendFaultyContent291(producer, DEVICES);
     }
 
     List<RollbackSignal> signals =

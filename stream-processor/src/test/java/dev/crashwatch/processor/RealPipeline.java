@@ -1,11 +1,16 @@
 package dev.crashwatch.processor;
 
+import static dev.crashwatch.processor.TestEvents.crash;
+import static dev.crashwatch.processor.TestEvents.heartbeat;
+import static dev.crashwatch.processor.TestEvents.t;
+import static dev.crashwatch.processor.TestEvents.versions;
 import static org.awaitility.Awaitility.await;
 
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.Crash;
+import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
@@ -170,6 +175,34 @@ final class RealPipeline implements AutoCloseable {
     producer.send(
         new ProducerRecord<>(
             topics.crashes(), null, c.getCrashTime().toEpochMilli(), c.getDeviceId(), c));
+  }
+
+  /**
+   * A third of {@code devices} (booted on content 290 as dev-0...) take content 291 at t(10) and
+   * crash in acme's module from t(12); a quiet device moves time on to t(22).
+   */
+  void sendFaultyContent291(KafkaProducer<String, Object> producer, int devices) {
+    Map<String, String> on290 =
+        versions(
+            "acme.sensor", "7.11.18110", "acme.sensor-content", "290", "windows", "22631.3880");
+    Map<String, String> on291 = new java.util.LinkedHashMap<>(on290);
+    on291.put("acme.sensor-content", "291");
+    for (int i = 0; i < devices; i += 3) {
+      String device = "dev-" + i;
+      send(producer, heartbeat(device, "canary", t(10 + i * 0.01), on291));
+      send(
+          producer,
+          crash(
+              device,
+              t(12 + i * 0.01),
+              CrashKind.KERNEL_BUGCHECK,
+              "0x50",
+              "acmesensor.sys",
+              on291));
+    }
+    for (int m = 16; m <= 22; m++) {
+      send(producer, heartbeat("dev-1", "canary", t(m), on290));
+    }
   }
 
   @Override

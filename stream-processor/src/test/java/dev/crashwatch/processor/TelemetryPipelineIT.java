@@ -132,22 +132,7 @@ class TelemetryPipelineIT {
       for (int i = 0; i < DEVICES; i++) {
         pipeline.send(producer, boot("dev-" + i, "canary", t(i * 0.01), ON_290));
       }
-      for (int i = 0; i < DEVICES; i += 3) {
-        String device = "dev-" + i;
-        pipeline.send(producer, heartbeat(device, "canary", t(10 + i * 0.01), ON_291));
-        pipeline.send(
-            producer,
-            crash(
-                device,
-                t(12 + i * 0.01),
-                CrashKind.KERNEL_BUGCHECK,
-                "0x50",
-                "acmesensor.sys",
-                ON_291));
-      }
-      for (int m = 16; m <= 22; m++) {
-        pipeline.send(producer, heartbeat("dev-1", "canary", t(m), ON_290));
-      }
+      pipeline.sendFaultyContent291(producer, DEVICES);
     }
 
     List<RollbackSignal> signals =
