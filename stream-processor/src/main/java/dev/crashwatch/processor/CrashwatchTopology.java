@@ -131,6 +131,12 @@ public final class CrashwatchTopology {
             .withCachingDisabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TelemetryAdmission.TENANTS_STORE),
+                Serdes.String(),
+                Serdes.Long())
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
                 Serdes.Bytes(),
                 Serdes.String())
@@ -208,7 +214,8 @@ public final class CrashwatchTopology {
                         settings.applicationId()),
                 Named.as("admit-telemetry"),
                 DeviceStateProcessor.STORE,
-                TelemetryAdmission.STORE)
+                TelemetryAdmission.STORE,
+                TelemetryAdmission.TENANTS_STORE)
             .split(Named.as("telemetry-"))
             .branch((device, decoded) -> decoded.isDeadLetter(), Branched.as("dead"))
             .defaultBranch(Branched.as("valid"));

@@ -72,10 +72,17 @@ public final class ProcessorSettings {
                 + " dead-lettered as TOO_MANY_FLEET_COMPONENTS."));
     all.add(
         new Setting(
+            "ingest.max.tenants",
+            "10000",
+            "Distinct tenants (per input partition); a record of one more is dead-lettered as"
+                + " TOO_MANY_TENANTS."));
+    all.add(
+        new Setting(
             "ingest.version.retention",
             "P7D",
-            "A version no device has reported for this long no longer counts against"
-                + " ingest.max.versions.per.component and ingest.max.components."));
+            "A version (or tenant) no device has reported for this long no longer counts against"
+                + " ingest.max.versions.per.component, ingest.max.components and"
+                + " ingest.max.tenants."));
     all.add(
         new Setting(
             "device.last.seen.bucket",
@@ -121,9 +128,10 @@ public final class ProcessorSettings {
         new Setting(
             "detector.component.modules",
             "",
-            "The modules of components, component=module[,component=module...], e.g."
-                + " acme.sensor=acmesensor.sys. A component not listed owns a module when the"
-                + " module's name contains the component's vendor (learned from heartbeats)."));
+            "Fallback modules of components the catalogue lists without modules,"
+                + " component=module[,component=module...], e.g. acme.sensor=acmesensor.sys. A"
+                + " component in neither owns a module when the module's name contains its"
+                + " catalogued vendor's."));
     DetectorThresholds d = DetectorThresholds.DEFAULTS;
     all.add(
         new Setting(
@@ -237,6 +245,7 @@ public final class ProcessorSettings {
         settings.getInt("ingest.max.components.per.device"),
         settings.getInt("ingest.max.versions.per.component"),
         settings.getInt("ingest.max.components"),
+        settings.getInt("ingest.max.tenants"),
         settings.getDuration("ingest.version.retention"));
   }
 

@@ -41,6 +41,7 @@ class CrashwatchTopologyDescribeTest {
         .containsExactly(
             "detector-figures",
             "device-state",
+            "fleet-tenants",
             "fleet-versions",
             "signal-states",
             "silence-watch",

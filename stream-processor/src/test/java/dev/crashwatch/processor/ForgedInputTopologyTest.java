@@ -7,6 +7,7 @@ import static dev.crashwatch.processor.TestEvents.t;
 import static dev.crashwatch.processor.TestEvents.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.processor.ingest.TelemetryAdmission;
@@ -47,6 +48,7 @@ class ForgedInputTopologyTest {
                 "ingest.max.components.per.device", "5",
                 "ingest.max.versions.per.component", "4",
                 "ingest.max.components", "8",
+                "ingest.max.tenants", "2",
                 "ingest.version.retention", "PT2H"));
     devices = fx.driver.getKeyValueStore(DeviceStateProcessor.STORE);
     stats = fx.driver.getKeyValueStore(VersionStatsProcessor.STORE);
@@ -148,6 +150,22 @@ class ForgedInputTopologyTest {
     assertThat(stats.get(VersionKey.of("acme.sensor-content", "304"))).isNull();
     assertThat(stats.get(VersionKey.of("new5", "1"))).isNull();
     assertThat(devices.get("n4")).isNotNull();
+  }
+
+  @Test
+  void tenantsBeyondTheBoundAreDeadLettered() {
+    for (int i = 0; i < 3; i++) {
+      Boot b = boot("d" + i, "canary", t(1), ON_290);
+      b.setTenantId("tenant-" + i);
+      fx.pipe(b);
+    }
+    fx.pipe(boot("d9", "canary", t(2), ON_290)); // tenant-1, known
+
+    assertThat(fx.deadLetters.readValuesToList())
+        .extracting(DeadLetter::getReason)
+        .containsExactly("TOO_MANY_TENANTS");
+    assertThat(devices.get("d2")).isNull();
+    assertThat(devices.get("d9")).isNotNull();
   }
 
   @Test

@@ -12,16 +12,22 @@ import java.time.Duration;
  * @param versionsPerComponent versions of one component in use at once ({@code
  *     ingest.max.versions.per.component})
  * @param components distinct components in the fleet ({@code ingest.max.components})
- * @param versionRetention a version not reported for this long no longer counts against the bounds
- *     ({@code ingest.version.retention})
+ * @param tenants distinct tenants ({@code ingest.max.tenants})
+ * @param versionRetention a version (or tenant) not reported for this long no longer counts against
+ *     the bounds ({@code ingest.version.retention})
  */
 public record IngestLimits(
-    int componentsPerDevice, int versionsPerComponent, int components, Duration versionRetention) {
+    int componentsPerDevice,
+    int versionsPerComponent,
+    int components,
+    int tenants,
+    Duration versionRetention) {
 
   public IngestLimits {
     positive("ingest.max.components.per.device", componentsPerDevice);
     positive("ingest.max.versions.per.component", versionsPerComponent);
     positive("ingest.max.components", components);
+    positive("ingest.max.tenants", tenants);
     if (versionRetention.isNegative() || versionRetention.isZero()) {
       throw new IllegalArgumentException(
           "ingest.version.retention must be positive, got " + versionRetention);

@@ -34,5 +34,7 @@ public enum RejectReason {
    */
   TOO_MANY_VERSIONS,
   /** The record brings a new component when the fleet already has {@code ingest.max.components}. */
-  TOO_MANY_FLEET_COMPONENTS
+  TOO_MANY_FLEET_COMPONENTS,
+  /** The record brings a new tenant when the fleet already has {@code ingest.max.tenants}. */
+  TOO_MANY_TENANTS
 }

@@ -20,8 +20,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Holds decoded events to the {@link IngestLimits}: components per device (with what the device
  * already runs, from the device-state store), versions per component and components in the fleet
- * (from {@link #STORE}). A record beyond a bound becomes a dead letter with its reason, and none of
- * its versions is counted; so every store downstream stays bounded however many devices forge.
+ * (from {@link #STORE}), tenants (from {@link #TENANTS_STORE}). A record beyond a bound becomes a
+ * dead letter with its reason, and none of its versions is counted; so every store downstream stays
+ * bounded however many devices forge.
  *
  * <p>The fleet-versions store holds each component's versions with the hour they were last
  * reported; it is written only when a version is new or its hour changes, not per heartbeat. A
@@ -31,6 +32,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class TelemetryAdmission implements Processor<String, Decoded, String, Decoded> {
 
   public static final String STORE = "fleet-versions";
+
+  /** Tenant id to the hour (event time, epoch ms) it was last reported in. */
+  public static final String TENANTS_STORE = "fleet-tenants";
+
   private static final long HOUR_MS = 3_600_000L;
 
   private final IngestLimits limits;
@@ -38,9 +43,11 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
   private final Clock wallClock;
   private final String applicationId;
   private final Map<String, Map<String, Long>> known = new HashMap<>();
+  private final Map<String, Long> tenants = new HashMap<>();
   private ProcessorContext<String, Decoded> context;
   private KeyValueStore<String, DeviceState> devices;
   private KeyValueStore<String, KnownVersions> store;
+  private KeyValueStore<String, Long> tenantStore;
 
   /**
    * @param deviceStore the name of the device-state store (read only here)
@@ -58,9 +65,14 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
     this.context = context;
     this.devices = context.getStateStore(deviceStore);
     this.store = context.getStateStore(STORE);
+    this.tenantStore = context.getStateStore(TENANTS_STORE);
     known.clear();
     try (KeyValueIterator<String, KnownVersions> all = store.all()) {
       all.forEachRemaining(kv -> known.put(kv.key, new HashMap<>(kv.value.getLastSeen())));
+    }
+    tenants.clear();
+    try (KeyValueIterator<String, Long> all = tenantStore.all()) {
+      all.forEachRemaining(kv -> tenants.put(kv.key, kv.value));
     }
   }
 
@@ -74,8 +86,21 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
     Map<String, String> components = components(decoded.event());
     String problem = tooManyForDevice(record.key(), components);
     RejectReason reason = RejectReason.TOO_MANY_COMPONENTS;
+    long hour = Math.floorDiv(record.timestamp(), HOUR_MS) * HOUR_MS;
+    String tenant = tenant(decoded.event());
+    if (problem == null
+        && !tenants.containsKey(tenant)
+        && tenants.size() >= limits.tenants()
+        && forgetStaleTenants(hour) >= limits.tenants()) {
+      reason = RejectReason.TOO_MANY_TENANTS;
+      problem =
+          "tenant "
+              + DeviceInput.quoted(tenant)
+              + " would exceed ingest.max.tenants ("
+              + limits.tenants()
+              + ")";
+    }
     if (problem == null) {
-      long hour = Math.floorDiv(record.timestamp(), HOUR_MS) * HOUR_MS;
       Set<String> newComponents = new HashSet<>();
       for (Map.Entry<String, String> e : components.entrySet()) {
         Map<String, Long> versions = known.get(e.getKey());
@@ -109,6 +134,11 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
       }
       if (problem == null) {
         remember(components, hour);
+        Long seen = tenants.get(tenant);
+        if (seen == null || seen < hour) {
+          tenants.put(tenant, hour);
+          tenantStore.put(tenant, hour);
+        }
         context.forward(record);
         return;
       }
@@ -164,6 +194,28 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
       }
     }
     return component == null ? known.size() : known.getOrDefault(component, Map.of()).size();
+  }
+
+  /** Forgets the tenants not reported within the retention; returns how many are left. */
+  private int forgetStaleTenants(long hour) {
+    long oldest = hour - limits.versionRetention().toMillis();
+    for (String t : Set.copyOf(tenants.keySet())) {
+      if (tenants.get(t) < oldest) {
+        tenants.remove(t);
+        tenantStore.delete(t);
+      }
+    }
+    return tenants.size();
+  }
+
+  private static String tenant(SpecificRecord event) {
+    if (event instanceof Boot b) {
+      return b.getTenantId();
+    }
+    if (event instanceof SensorHeartbeat h) {
+      return h.getTenantId();
+    }
+    return ((Crash) event).getTenantId();
   }
 
   private void remember(Map<String, String> components, long hour) {
