@@ -19,6 +19,7 @@ import dev.crashwatch.simulator.scenario.PowerOutage;
 import dev.crashwatch.simulator.scenario.Ring;
 import dev.crashwatch.simulator.scenario.Rollout;
 import dev.crashwatch.simulator.scenario.Scenario;
+import dev.crashwatch.simulator.scenario.SensorTampering;
 import dev.crashwatch.simulator.scenario.VersionShare;
 import dev.crashwatch.simulator.scenario.Wave;
 import java.nio.charset.StandardCharsets;
@@ -340,6 +341,15 @@ public final class FleetSimulator {
         }
       }
     }
+    for (SensorTampering tampering : scenario.incidents(SensorTampering.class)) {
+      long at = scenario.timeAt(tampering.at()).toEpochMilli();
+      for (SimulatedDevice d : devices) {
+        if (d.tenant == tampering.tenant() && random.nextDouble() < tampering.share()) {
+          d.sensorHealth = tampering.health();
+          d.sensorHealthFrom = at;
+        }
+      }
+    }
     for (CrashWave wave : scenario.incidents(CrashWave.class)) {
       schedule(scenario.timeAt(wave.at()).toEpochMilli(), Kind.WAVE, devices.get(0), wave);
     }
@@ -576,7 +586,7 @@ public final class FleetSimulator {
               .setAgentVersion(e.getValue().get(product.id()))
               .setContentVersion(ids.size() > 1 ? e.getValue().get(ids.get(1)) : null)
               .setMode(product.mode() == ComponentMode.KERNEL ? SensorMode.KERNEL : SensorMode.USER)
-              .setHealth(SensorHealth.OK)
+              .setHealth(time >= d.sensorHealthFrom ? d.sensorHealth : SensorHealth.OK)
               .setTime(Instant.ofEpochMilli(reported))
               .setComponents(Map.copyOf(e.getValue()))
               .build();

@@ -1,5 +1,6 @@
 package dev.crashwatch.simulator;
 
+import dev.crashwatch.events.SensorHealth;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +35,11 @@ final class SimulatedDevice {
   int life;
 
   String bootId;
+
+  /** What the sensor reports in heartbeats from {@link #sensorHealthFrom} on (sensorTampering). */
+  SensorHealth sensorHealth = SensorHealth.OK;
+
+  long sensorHealthFrom = Long.MAX_VALUE;
 
   SimulatedDevice(
       int index, int tenant, String ring, Map<String, String> versions, long clockSkewMs) {

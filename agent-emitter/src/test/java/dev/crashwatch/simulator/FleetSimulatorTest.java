@@ -206,6 +206,34 @@ class FleetSimulatorTest {
   }
 
   @Test
+  void sensorTamperingMakesAShareOfOneTenantsHeartbeatsReportIt() {
+    RecordingSink sink =
+        run(
+            scenario(
+                "[]",
+                "[{\"kind\": \"sensorTampering\", \"tenant\": 3, \"at\": \"PT30M\","
+                    + " \"share\": 0.5, \"health\": \"DEGRADED\"}]",
+                "{}"));
+    long at = START.plus(Duration.ofMinutes(30)).toEpochMilli();
+    java.util.Set<String> degraded = new java.util.HashSet<>();
+    java.util.Set<String> tenant3 = new java.util.HashSet<>();
+    for (RecordingSink.Sent sent : sink.sent) {
+      if (sent.event() instanceof SensorHeartbeat h) {
+        if (h.getHealth() != dev.crashwatch.events.SensorHealth.OK) {
+          assertThat(h.getHealth()).isEqualTo(dev.crashwatch.events.SensorHealth.DEGRADED);
+          assertThat(h.getTenantId()).isEqualTo("tenant-3");
+          assertThat(h.getTime().toEpochMilli()).isGreaterThanOrEqualTo(at);
+          degraded.add(h.getDeviceId());
+        }
+        if (h.getTenantId().equals("tenant-3")) {
+          tenant3.add(h.getDeviceId());
+        }
+      }
+    }
+    assertThat((double) degraded.size() / tenant3.size()).isBetween(0.4, 0.6);
+  }
+
+  @Test
   void duplicatesRepeatTheEventIdAndMalformedRecordsAreGarbage() {
     RecordingSink sink = run(scenario("[]", "[]", "{\"duplicates\": 0.2, \"malformed\": 0.05}"));
     List<String> ids =

@@ -1,5 +1,8 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.StatsKeyKind;
+import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import dev.crashwatch.simulator.SimulationResult;
@@ -99,17 +102,17 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void printVersions(KafkaStreams streams) {
-    ReadOnlyKeyValueStore<String, VersionStats> store =
+    ReadOnlyKeyValueStore<StatsKey, VersionStats> store =
         streams.store(
             StoreQueryParameters.fromNameAndType(
                 VersionStatsProcessor.STORE, QueryableStoreTypes.keyValueStore()));
     List<KeyValue<String, VersionStats>> rows = new ArrayList<>();
     try (var all = store.all()) {
-      // Pair keys (a|b), kept for blame, are not versions: leave them out of the table.
+      // Pairs (kept for blame) and tenants are not versions: leave them out of the table.
       all.forEachRemaining(
           row -> {
-            if (!row.key.contains("|")) {
-              rows.add(row);
+            if (row.key.getKind() == StatsKeyKind.VERSION) {
+              rows.add(KeyValue.pair(VersionKey.from(row.key).toString(), row.value));
             }
           });
     }

@@ -2,9 +2,12 @@ package dev.crashwatch.launcher;
 
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
+import dev.crashwatch.processor.catalogue.CatalogueClient;
+import dev.crashwatch.processor.catalogue.ComponentCatalogue;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.simulator.FleetSimulator;
@@ -15,10 +18,17 @@ import dev.crashwatch.simulator.scenario.Scenario;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The real pipeline a scenario runs through: a broker and registry (the embedded local stack, or
@@ -108,6 +118,7 @@ final class PipelineSession implements AutoCloseable {
    */
   SimulationResult replay(Scenario scenario, boolean playController, double speed)
       throws Exception {
+    loadCatalogue(scenario);
     SimulationResult result;
     Duration step = settings.detectorInterval();
     out.printf(
@@ -154,6 +165,43 @@ final class PipelineSession implements AutoCloseable {
           m.crashedDevicesByRing());
     }
     return result;
+  }
+
+  /**
+   * The scenario's components into the catalogue (component id to vendor and module), as ops would,
+   * and their vendors' health feeds; returns once the processor sees both.
+   */
+  private void loadCatalogue(Scenario scenario) throws InterruptedException {
+    Instant now = Instant.now();
+    List<CatalogueEntry> entries =
+        scenario.fleet().components().stream()
+            .map(
+                c ->
+                    CatalogueClient.entry(
+                        c.id(),
+                        c.vendor(),
+                        c.module() == null ? List.of() : List.of(c.module()),
+                        now))
+            .toList();
+    Map<String, Object> clients = new HashMap<>(settings.raw().kafkaOverrides());
+    clients.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    new CatalogueClient(clients, serdes, topics.catalogue()).put(entries);
+    EmbeddedTopics.createFeeds(
+        bootstrapServers,
+        topics,
+        entries.stream().map(CatalogueEntry::getVendor).distinct().toList());
+    processor.refreshVendorFeeds();
+    ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogueEntry>> catalogue =
+        processor
+            .streams()
+            .store(
+                StoreQueryParameters.fromNameAndType(
+                    ComponentCatalogue.STORE, QueryableStoreTypes.timestampedKeyValueStore()));
+    Progress.await(
+        "the processor's catalogue",
+        Duration.ofSeconds(60),
+        () -> entries.stream().allMatch(e -> catalogue.get(e.getComponent()) != null));
+    out.printf("catalogue loaded: %d components%n", entries.size());
   }
 
   List<ObservedSignal> signals() {

@@ -1,13 +1,18 @@
 package dev.crashwatch.processor;
 
 import dev.crashwatch.events.Boot;
+import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.events.VersionHealth;
+import dev.crashwatch.processor.catalogue.ComponentCatalogue;
 import dev.crashwatch.processor.ingest.Decoded;
+import dev.crashwatch.processor.ingest.DeviceInput;
+import dev.crashwatch.processor.ingest.TelemetryAdmission;
 import dev.crashwatch.processor.ingest.TelemetryDecoder;
 import dev.crashwatch.processor.ingest.TelemetryTimestampExtractor;
 import dev.crashwatch.processor.signal.DetectorProcessor;
@@ -15,8 +20,10 @@ import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.InternalAvroSerde;
+import dev.crashwatch.processor.state.KnownVersions;
 import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.SourceWatermark;
+import dev.crashwatch.processor.state.StatsKey;
 import dev.crashwatch.processor.state.VersionDelta;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
@@ -33,16 +40,19 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -54,8 +64,8 @@ import org.apache.kafka.streams.state.Stores;
  *  device-crashes ┼ decode ─┼─▶ dead letters ─▶ telemetry-dead-letters
  *  heartbeats ────┘ decode ─┘
  *                           └─▶ events ─▶ device-state, silence-watch (per device, RocksDB)
- *                                          │ deltas, only on change, keyed component@version
- *                                          │ + pair deltas (a|b), silent devices, vendors,
+ *                                          │ deltas, only on change, typed keys (StatsKey):
+ *                                          │ versions, pairs, silent devices, vendors,
  *                                          │   ticks (to every partition)
  *                                          ▼ repartition "version-deltas"
  *                                        version-stats (per version and pair) ─▶ summary lines
@@ -64,7 +74,9 @@ import org.apache.kafka.streams.state.Stores;
  *                                        detector (detector-figures, signal-states)
  *                                          ├─▶ rollback-signals   (one per state change)
  *                                          ├─▶ spike-alerts       (one per state change)
+ *                                          ├─▶ version-health     (per version, once a minute)
  *                                          └─▶ vendor-health.&lt;vendor&gt; (periodic snapshots)
+ *  component-catalogue (global store: vendor and modules of each component) ─▶ detector
  * </pre>
  *
  * Every source, processor, store and internal topic is named, and {@code
@@ -79,17 +91,72 @@ public final class CrashwatchTopology {
   private CrashwatchTopology() {}
 
   public static Topology build(ProcessorSettings settings, EventSerdes serdes, Clock clock) {
-    return build(settings, serdes, clock, VendorFeeds.NONE);
+    return build(settings, serdes, clock, VendorFeeds.EVERY);
   }
 
   /**
-   * The topology; {@code vendorFeeds} is called with a vendor's health topic before each write to
-   * it (the runner creates missing feeds through it).
+   * The topology; {@code vendorFeeds} says which vendor health feeds exist: the processor writes
+   * only to those (ops create them), and never creates a topic.
    */
   public static Topology build(
       ProcessorSettings settings, EventSerdes serdes, Clock clock, VendorFeeds vendorFeeds) {
     Topics topics = settings.topics();
     StreamsBuilder builder = new StreamsBuilder();
+    // The operator's catalogue, whole on every instance: the detector asks it who owns a component.
+    builder.globalTable(
+        topics.catalogue(),
+        Consumed.with(Serdes.String(), serdes.value(CatalogueEntry.class))
+            .withName("catalogue-source"),
+        Materialized.<String, CatalogueEntry, KeyValueStore<Bytes, byte[]>>as(
+                ComponentCatalogue.STORE)
+            .withKeySerde(Serdes.String())
+            .withValueSerde(serdes.value(CatalogueEntry.class)));
+    // Internal keys are typed (StatsKey): no device string can pass for a tick or a pair.
+    InternalAvroSerde<StatsKey> statsKeys =
+        new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
+                Serdes.String(),
+                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
+            // A million device keys rarely hit the record cache; it costs more than it saves
+            // (DESIGN.md, cost model), and state is written only on change anyway.
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TelemetryAdmission.STORE),
+                Serdes.String(),
+                new InternalAvroSerde<>(KnownVersions.class, KnownVersions.getClassSchema()))
+            // read on every record: the processor keeps its own copy in memory
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TelemetryAdmission.TENANTS_STORE),
+                Serdes.String(),
+                Serdes.Long())
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
+                Serdes.Bytes(),
+                Serdes.String())
+            .withCachingDisabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
+            statsKeys,
+            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),
+            statsKeys,
+            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
+            statsKeys,
+            new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
+
     TelemetryTimestampExtractor timestamps =
         new TelemetryTimestampExtractor(settings.maxClockSkew(), settings.maxTimeJump(), clock);
 
@@ -138,6 +205,17 @@ public final class CrashwatchTopology {
         boots
             .merge(crashes, Named.as("merge-boots-crashes"))
             .merge(heartbeats, Named.as("merge-telemetry"))
+            .process(
+                () ->
+                    new TelemetryAdmission(
+                        settings.ingestLimits(),
+                        DeviceStateProcessor.STORE,
+                        clock,
+                        settings.applicationId()),
+                Named.as("admit-telemetry"),
+                DeviceStateProcessor.STORE,
+                TelemetryAdmission.STORE,
+                TelemetryAdmission.TENANTS_STORE)
             .split(Named.as("telemetry-"))
             .branch((device, decoded) -> decoded.isDeadLetter(), Branched.as("dead"))
             .defaultBranch(Branched.as("valid"));
@@ -153,40 +231,10 @@ public final class CrashwatchTopology {
             Produced.with(Serdes.ByteArray(), serdes.value(DeadLetter.class))
                 .withName("dead-letters-sink"));
 
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
-                Serdes.String(),
-                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
-            // A million device keys rarely hit the record cache; it costs more than it saves
-            // (DESIGN.md, cost model), and state is written only on change anyway.
-            .withCachingDisabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
-                Serdes.String(),
-                Serdes.String())
-            .withCachingDisabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
-            Serdes.String(),
-            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),
-            Serdes.String(),
-            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
-            Serdes.String(),
-            new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
-
     KStream<String, SpecificRecord> detected =
         branches
             .get("telemetry-valid")
-            .mapValues(Decoded::event, Named.as("telemetry-event"))
+            .mapValues((Decoded d) -> d.event(), Named.as("telemetry-event"))
             .process(
                 () ->
                     new DeviceStateProcessor(
@@ -198,8 +246,8 @@ public final class CrashwatchTopology {
                 DeviceStateProcessor.STORE,
                 DeviceStateProcessor.SILENCE_STORE)
             .repartition(
-                Repartitioned.<String, VersionDelta>as(VERSION_DELTAS)
-                    .withKeySerde(Serdes.String())
+                Repartitioned.<StatsKey, VersionDelta>as(VERSION_DELTAS)
+                    .withKeySerde(statsKeys)
                     .withValueSerde(
                         new InternalAvroSerde<>(VersionDelta.class, VersionDelta.getClassSchema()))
                     .withStreamPartitioner(new TicksToEveryPartition<>()))
@@ -212,8 +260,8 @@ public final class CrashwatchTopology {
                 Named.as("version-stats-processor"),
                 VersionStatsProcessor.STORE)
             .repartition(
-                Repartitioned.<String, VersionStats>as(DETECTOR_INPUT)
-                    .withKeySerde(Serdes.String())
+                Repartitioned.<StatsKey, VersionStats>as(DETECTOR_INPUT)
+                    .withKeySerde(statsKeys)
                     .withValueSerde(
                         new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()))
                     .withNumberOfPartitions(1))
@@ -224,7 +272,9 @@ public final class CrashwatchTopology {
                         settings.detectorWindow(),
                         settings.detectorInterval(),
                         settings.vendorHealthInterval(),
-                        settings.componentModules()),
+                        settings.componentModules(),
+                        vendorFeeds,
+                        topics::vendorHealth),
                 Named.as("detector-processor"),
                 DetectorProcessor.FIGURES_STORE,
                 DetectorProcessor.STATES_STORE);
@@ -233,26 +283,22 @@ public final class CrashwatchTopology {
         .split(Named.as("detector-"))
         .branch(
             (key, value) -> value instanceof RollbackSignal,
-            Branched.withConsumer(
-                signals ->
-                    signals
-                        .mapValues(v -> (RollbackSignal) v, Named.as("as-rollback-signal"))
-                        .to(
-                            topics.rollbackSignals(),
-                            Produced.with(Serdes.String(), serdes.value(RollbackSignal.class))
-                                .withName("rollback-signals-sink")),
-                "signals"))
+            toTopic(
+                RollbackSignal.class,
+                topics.rollbackSignals(),
+                "as-rollback-signal",
+                "rollback-signals-sink",
+                "signals",
+                serdes))
         .branch(
             (key, value) -> value instanceof SpikeAlert,
-            Branched.withConsumer(
-                alerts ->
-                    alerts
-                        .mapValues(v -> (SpikeAlert) v, Named.as("as-spike-alert"))
-                        .to(
-                            topics.spikeAlerts(),
-                            Produced.with(Serdes.String(), serdes.value(SpikeAlert.class))
-                                .withName("spike-alerts-sink")),
-                "alerts"))
+            toTopic(
+                SpikeAlert.class,
+                topics.spikeAlerts(),
+                "as-spike-alert",
+                "spike-alerts-sink",
+                "alerts",
+                serdes))
         .branch(
             (key, value) -> value instanceof VendorHealth,
             Branched.withConsumer(
@@ -260,18 +306,40 @@ public final class CrashwatchTopology {
                     health
                         .mapValues(v -> (VendorHealth) v, Named.as("as-vendor-health"))
                         .to(
-                            (key, value, context) -> {
-                              String topic =
-                                  topics.vendorHealth(VendorFeeds.topicSafe(value.getVendor()));
-                              vendorFeeds.ensure(topic);
-                              return topic;
-                            },
+                            // the vendor is the catalogue's, checked by the detector (a feed
+                            // that exists, a well-formed name), never a device's
+                            (key, value, context) -> topics.vendorHealth(value.getVendor()),
                             Produced.with(Serdes.String(), serdes.value(VendorHealth.class))
                                 .withName("vendor-health-sink")),
                 "health"))
+        .branch(
+            (key, value) -> value instanceof VersionHealth,
+            toTopic(
+                VersionHealth.class,
+                topics.versionHealth(),
+                "as-version-health",
+                "version-health-sink",
+                "version-health",
+                serdes))
         .noDefaultBranch();
 
     return builder.build();
+  }
+
+  /** A detector branch that writes its records of {@code type} to one output topic. */
+  private static <V extends SpecificRecord> Branched<String, SpecificRecord> toTopic(
+      Class<V> type,
+      String topic,
+      String castName,
+      String sinkName,
+      String branchName,
+      EventSerdes serdes) {
+    return Branched.withConsumer(
+        records ->
+            records
+                .mapValues(type::cast, Named.as(castName))
+                .to(topic, Produced.with(Serdes.String(), serdes.value(type)).withName(sinkName)),
+        branchName);
   }
 
   private static <T extends SpecificRecord> KStream<String, Decoded> decode(
@@ -300,14 +368,15 @@ public final class CrashwatchTopology {
                     settings.maxClockSkew(),
                     settings.maxTimeJump(),
                     clock,
-                    settings.applicationId()),
+                    settings.applicationId(),
+                    new DeviceInput(settings.ingestLimits().componentsPerDevice())),
             Named.as("decode-" + name));
   }
 
   /** Ticks go to every partition (so stream time moves everywhere), the rest by key. */
-  static final class TicksToEveryPartition<V> implements StreamPartitioner<String, V> {
+  static final class TicksToEveryPartition<V> implements StreamPartitioner<StatsKey, V> {
     @Override
-    public Optional<Set<Integer>> partitions(String topic, String key, V value, int partitions) {
+    public Optional<Set<Integer>> partitions(String topic, StatsKey key, V value, int partitions) {
       if (SourceWatermark.isTick(key)) {
         return Optional.of(
             IntStream.range(0, partitions).boxed().collect(Collectors.toUnmodifiableSet()));

@@ -3,6 +3,7 @@ package dev.crashwatch.processor;
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.processor.detect.DetectorThresholds;
+import dev.crashwatch.processor.ingest.IngestLimits;
 import dev.crashwatch.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,37 @@ public final class ProcessorSettings {
                 + " where the wall clock is no guide)."));
     all.add(
         new Setting(
+            "ingest.max.components.per.device",
+            "64",
+            "Components one device may run at once; a record that would take a device beyond it"
+                + " is dead-lettered as TOO_MANY_COMPONENTS."));
+    all.add(
+        new Setting(
+            "ingest.max.versions.per.component",
+            "500",
+            "Versions of one component in use at once (per input partition); a record with one"
+                + " more is dead-lettered as TOO_MANY_VERSIONS."));
+    all.add(
+        new Setting(
+            "ingest.max.components",
+            "5000",
+            "Distinct components in the fleet (per input partition); a record with one more is"
+                + " dead-lettered as TOO_MANY_FLEET_COMPONENTS."));
+    all.add(
+        new Setting(
+            "ingest.max.tenants",
+            "10000",
+            "Distinct tenants (per input partition); a record of one more is dead-lettered as"
+                + " TOO_MANY_TENANTS."));
+    all.add(
+        new Setting(
+            "ingest.version.retention",
+            "P7D",
+            "A version (or tenant) no device has reported for this long no longer counts against"
+                + " ingest.max.versions.per.component, ingest.max.components and"
+                + " ingest.max.tenants."));
+    all.add(
+        new Setting(
             "device.last.seen.bucket",
             "PT5M",
             "Granularity of a device's last-seen time: a heartbeat writes state only when it crosses"
@@ -96,9 +128,10 @@ public final class ProcessorSettings {
         new Setting(
             "detector.component.modules",
             "",
-            "The modules of components, component=module[,component=module...], e.g."
-                + " acme.sensor=acmesensor.sys. A component not listed owns a module when the"
-                + " module's name contains the component's vendor (learned from heartbeats)."));
+            "Fallback modules of components the catalogue lists without modules,"
+                + " component=module[,component=module...], e.g. acme.sensor=acmesensor.sys. A"
+                + " component in neither owns a module when the module's name contains its"
+                + " catalogued vendor's."));
     DetectorThresholds d = DetectorThresholds.DEFAULTS;
     all.add(
         new Setting(
@@ -204,6 +237,16 @@ public final class ProcessorSettings {
 
   public Duration maxTimeJump() {
     return settings.getDuration("ingest.max.time.jump");
+  }
+
+  /** The ingest bounds; a bound below 1 stops the processor with a message naming its key. */
+  public IngestLimits ingestLimits() {
+    return new IngestLimits(
+        settings.getInt("ingest.max.components.per.device"),
+        settings.getInt("ingest.max.versions.per.component"),
+        settings.getInt("ingest.max.components"),
+        settings.getInt("ingest.max.tenants"),
+        settings.getDuration("ingest.version.retention"));
   }
 
   public Duration lastSeenBucket() {

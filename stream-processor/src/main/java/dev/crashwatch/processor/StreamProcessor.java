@@ -1,6 +1,6 @@
 package dev.crashwatch.processor;
 
-import dev.crashwatch.processor.signal.VendorFeeds;
+import dev.crashwatch.processor.signal.ListedVendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.serde.SerdeConfig;
 import java.time.Clock;
@@ -27,8 +27,12 @@ public final class StreamProcessor implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
 
+  /** How often the list of vendor health feeds is refreshed: a new feed is used within this. */
+  private static final Duration FEED_REFRESH = Duration.ofSeconds(10);
+
   private final KafkaStreams streams;
   private final Admin admin;
+  private final ListedVendorFeeds vendorFeeds;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
 
@@ -47,12 +51,9 @@ public final class StreamProcessor implements AutoCloseable {
               }
             });
     this.admin = Admin.create(adminProps);
-    Topology topology =
-        CrashwatchTopology.build(
-            settings,
-            serdes,
-            Clock.systemUTC(),
-            VendorFeeds.creating(admin, Duration.ofSeconds(30)));
+    this.vendorFeeds =
+        new ListedVendorFeeds(admin, settings.topics().vendorHealthPrefix(), FEED_REFRESH);
+    Topology topology = CrashwatchTopology.build(settings, serdes, Clock.systemUTC(), vendorFeeds);
     LOG.debug("topology:\n{}", topology.describe());
     this.streams = new KafkaStreams(topology, streamsConfig(settings));
     streams.setUncaughtExceptionHandler(
@@ -97,6 +98,11 @@ public final class StreamProcessor implements AutoCloseable {
     return streams;
   }
 
+  /** Lists the vendor health feeds now: for a runner that has just created some. */
+  public void refreshVendorFeeds() {
+    vendorFeeds.refresh();
+  }
+
   /** Blocks until the processor stops; returns the error that stopped it, if any. */
   public Throwable awaitStop(Duration timeout) throws InterruptedException {
     stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -106,6 +112,7 @@ public final class StreamProcessor implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    vendorFeeds.close();
     admin.close(Duration.ofSeconds(5));
   }
 }

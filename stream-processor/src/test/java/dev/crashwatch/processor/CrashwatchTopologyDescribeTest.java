@@ -39,7 +39,13 @@ class CrashwatchTopologyDescribeTest {
             });
     assertThat(stores)
         .containsExactly(
-            "detector-figures", "device-state", "signal-states", "silence-watch", "version-stats");
+            "detector-figures",
+            "device-state",
+            "fleet-tenants",
+            "fleet-versions",
+            "signal-states",
+            "silence-watch",
+            "version-stats");
   }
 
   @Test
@@ -64,7 +70,8 @@ class CrashwatchTopologyDescribeTest {
             "sensor-heartbeats",
             "spike-alerts",
             "telemetry-dead-letters",
-            "version-deltas-repartition");
+            "version-deltas-repartition",
+            "version-health");
   }
 
   @Test
@@ -80,13 +87,15 @@ class CrashwatchTopologyDescribeTest {
             "decode-boots",
             "decode-crashes",
             "decode-heartbeats",
+            "admit-telemetry",
             "dead-letters-sink",
             "device-state-processor",
             "version-stats-processor",
             "detector-processor",
             "rollback-signals-sink",
             "spike-alerts-sink",
-            "vendor-health-sink");
+            "vendor-health-sink",
+            "version-health-sink");
   }
 
   private static Iterable<TopologyDescription.Node> nodes() {

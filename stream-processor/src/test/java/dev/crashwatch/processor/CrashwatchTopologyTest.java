@@ -13,6 +13,8 @@ import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.ShutdownKind;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import java.nio.ByteBuffer;
@@ -33,7 +35,7 @@ class CrashwatchTopologyTest {
 
   private TopologyFixture fx;
   private KeyValueStore<String, DeviceState> devices;
-  private KeyValueStore<String, VersionStats> stats;
+  private KeyValueStore<StatsKey, VersionStats> stats;
 
   @BeforeEach
   void start() throws Exception {
@@ -55,11 +57,11 @@ class CrashwatchTopologyTest {
 
     assertThat(devices.get("d1").getVersions()).containsEntry("acme.sensor-content", "291");
     assertThat(devices.get("d1").getRing()).isEqualTo("canary");
-    assertThat(stats.get("acme.sensor-content@291").getExposedByRing())
+    assertThat(stats.get(VersionKey.of("acme.sensor-content", "291")).getExposedByRing())
         .containsExactly(Map.entry("canary", 1L));
-    assertThat(stats.get("acme.sensor-content@290").getExposedByRing())
+    assertThat(stats.get(VersionKey.of("acme.sensor-content", "290")).getExposedByRing())
         .containsExactly(Map.entry("broad", 1L));
-    assertThat(stats.get("windows@22631.3880").getExposedByRing())
+    assertThat(stats.get(VersionKey.of("windows", "22631.3880")).getExposedByRing())
         .containsEntry("canary", 1L)
         .containsEntry("broad", 1L);
     assertThat(fx.deadLetters.isEmpty()).isTrue();
@@ -73,7 +75,7 @@ class CrashwatchTopologyTest {
     fx.pipe(first); // redelivered duplicate
     fx.pipe(crash("d1", t(4), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291));
 
-    VersionStats s = stats.get("acme.sensor-content@291");
+    VersionStats s = stats.get(VersionKey.of("acme.sensor-content", "291"));
     assertThat(s.getCrashedDevices()).isEqualTo(1);
     assertThat(s.getFirstCrashTime()).isEqualTo(t(2).toEpochMilli());
     assertThat(s.getBugchecks()).containsExactly(Map.entry("0x50", 1L));
@@ -86,7 +88,7 @@ class CrashwatchTopologyTest {
     fx.pipe(boot("d1", "canary", t(30), ShutdownKind.UNEXPECTED_POWER_LOSS, ON_291));
     fx.pipe(crash("d1", t(31), CrashKind.USER_MODE, null, "explorer.exe", ON_291));
 
-    assertThat(stats.get("acme.sensor-content@291").getCrashedDevices()).isZero();
+    assertThat(stats.get(VersionKey.of("acme.sensor-content", "291")).getCrashedDevices()).isZero();
   }
 
   @Test
@@ -94,7 +96,8 @@ class CrashwatchTopologyTest {
     fx.pipe(crash("d9", t(5), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291));
 
     assertThat(devices.get("d9").getVersions()).isEqualTo(ON_291);
-    assertThat(stats.get("acme.sensor-content@291").getCrashedDevices()).isEqualTo(1);
+    assertThat(stats.get(VersionKey.of("acme.sensor-content", "291")).getCrashedDevices())
+        .isEqualTo(1);
   }
 
   @Test
@@ -160,7 +163,8 @@ class CrashwatchTopologyTest {
     fx.pipe(crash("d3", t(181), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_290));
 
     assertThat(fx.deadLetters.isEmpty()).isTrue();
-    assertThat(stats.get("acme.sensor-content@290").getCrashedDevices()).isEqualTo(2);
+    assertThat(stats.get(VersionKey.of("acme.sensor-content", "290")).getCrashedDevices())
+        .isEqualTo(2);
   }
 
   @Test

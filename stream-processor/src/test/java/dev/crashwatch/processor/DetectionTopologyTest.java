@@ -6,6 +6,7 @@ import static dev.crashwatch.processor.TestEvents.heartbeat;
 import static dev.crashwatch.processor.TestEvents.t;
 import static dev.crashwatch.processor.TestEvents.versions;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.RollbackSignal;
@@ -13,11 +14,18 @@ import dev.crashwatch.events.ShutdownKind;
 import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.processor.state.PairKey;
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,15 +77,8 @@ class DetectionTopologyTest {
     }
   }
 
-  /** Moves stream time minute by minute with heartbeats of a quiet device. */
-  private void quietUntil(int fromMinute, int toMinute) {
-    for (int m = fromMinute; m <= toMinute; m++) {
-      fx.pipe(heartbeat(device(DEVICES - 1), "broad", t(m), on("7.11.18110", "290", BUILD_B)));
-    }
-  }
-
-  @Test
-  void aFaultyContentVersionRaisesEachStateOnceAndThenResolves() {
+  /** The canary ring on 291; 30 of its devices crash in its module from t(10); quiet to t(18). */
+  private void thirtyCanaryCrashesOn291() {
     fleetWithCanaryOn291();
     for (int i = 0; i < 30; i++) {
       fx.pipe(
@@ -90,6 +91,18 @@ class DetectionTopologyTest {
               on("7.11.18110", "291", build(i))));
     }
     quietUntil(14, 18);
+  }
+
+  /** Moves stream time minute by minute with heartbeats of a quiet device. */
+  private void quietUntil(int fromMinute, int toMinute) {
+    for (int m = fromMinute; m <= toMinute; m++) {
+      fx.pipe(heartbeat(device(DEVICES - 1), "broad", t(m), on("7.11.18110", "290", BUILD_B)));
+    }
+  }
+
+  @Test
+  void aFaultyContentVersionRaisesEachStateOnceAndThenResolves() {
+    thirtyCanaryCrashesOn291();
 
     List<RollbackSignal> signals = fx.signals.readValuesToList();
     assertThat(signals).isNotEmpty();
@@ -145,6 +158,50 @@ class DetectionTopologyTest {
               assertThat(h.getVersion()).isEqualTo("291");
               assertThat(h.getSignal()).isEqualTo(SignalAction.ROLLBACK);
             });
+  }
+
+  @Test
+  void versionHealthSnapshotsCarryTheDetectorsFiguresOncePerMinute() {
+    thirtyCanaryCrashesOn291();
+
+    List<KeyValue<String, VersionHealth>> snapshots = fx.versionHealth.readKeyValuesToList();
+    Map<String, VersionHealth> latest = new HashMap<>();
+    Map<String, Set<Long>> minutes = new HashMap<>();
+    for (KeyValue<String, VersionHealth> kv : snapshots) {
+      latest.put(kv.key, kv.value);
+      long minute = kv.value.getSnapshotTime().toEpochMilli() / 60_000;
+      assertThat(minutes.computeIfAbsent(kv.key, k -> new HashSet<>()).add(minute))
+          .as("one snapshot of %s per minute", kv.key)
+          .isTrue();
+    }
+    VersionHealth faulty = latest.get("acme.sensor-content@291");
+    assertThat(faulty.getComponent()).isEqualTo("acme.sensor-content");
+    assertThat(faulty.getVersion()).isEqualTo("291");
+    assertThat(faulty.getVendor()).isEqualTo("acme");
+    assertThat(faulty.getExposedDevices()).isEqualTo(CANARY);
+    assertThat(faulty.getExposedByRing()).containsExactly(Map.entry("canary", (long) CANARY));
+    assertThat(faulty.getCrashedDevices()).isEqualTo(30);
+    assertThat(faulty.getCrashedByRing()).containsExactly(Map.entry("canary", 30L));
+    assertThat(faulty.getSilentDevices()).isZero();
+    assertThat(faulty.getCrashRate()).isEqualTo(30.0 / CANARY);
+    assertThat(faulty.getBaseline()).isEqualTo("rest-of-fleet");
+    assertThat(faulty.getBaselineRate()).isGreaterThan(0).isLessThan(0.01);
+    assertThat(faulty.getRateRatio())
+        .isCloseTo(faulty.getCrashRate() / faulty.getBaselineRate(), within(1e-9));
+    assertThat(faulty.getThreshold()).isCloseTo(6.0, within(1e-9));
+    assertThat(faulty.getStatistic()).isGreaterThan(faulty.getThreshold());
+    assertThat(faulty.getState()).isEqualTo(SignalAction.ROLLBACK);
+    assertThat(faulty.getDegradedDevices()).isZero();
+    assertThat(faulty.getTamperedDevices()).isZero();
+
+    VersionHealth healthy = latest.get("acme.sensor-content@290");
+    // the canary devices left 290 within the window: they still count as exposed to it
+    assertThat(healthy.getExposedDevices()).isEqualTo(DEVICES);
+    assertThat(healthy.getCrashedDevices()).isZero();
+    assertThat(healthy.getCrashedByRing()).isEmpty();
+    assertThat(healthy.getRateRatio()).isZero();
+    assertThat(healthy.getStatistic()).isLessThan(healthy.getThreshold());
+    assertThat(healthy.getState()).isNull();
   }
 
   @Test
@@ -284,20 +341,23 @@ class DetectionTopologyTest {
 
   @Test
   void aSilentDeviceCountsUntilItIsHeardAgain() {
-    KeyValueStore<String, VersionStats> stats =
+    KeyValueStore<StatsKey, VersionStats> stats =
         fx.driver.getKeyValueStore(VersionStatsProcessor.STORE);
     fx.pipe(boot("d1", "canary", t(0), on("7.11.18110", "290", BUILD_A)));
     fx.pipe(heartbeat("d1", "canary", t(1), on("7.11.18110", "291", BUILD_A)));
     quietUntil(2, 60);
-    assertThat(silent(stats.get("acme.sensor-content@291"))).isZero();
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "291")))).isZero();
     quietUntil(61, 63);
-    assertThat(silent(stats.get("acme.sensor-content@291"))).isEqualTo(1);
-    assertThat(silent(stats.get("acme.sensor-content@290"))).isZero();
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "291")))).isEqualTo(1);
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "290")))).isZero();
     // the pairs of its versions too: blame subtracts silent devices like crashed ones
-    String pair = PairKey.of("acme.sensor-content@291", "acme.sensor@7.11.18110");
+    StatsKey pair =
+        PairKey.of(
+            new VersionKey("acme.sensor-content", "291"),
+            new VersionKey("acme.sensor", "7.11.18110"));
     assertThat(silent(stats.get(pair))).isEqualTo(1);
     fx.pipe(heartbeat("d1", "canary", t(64), on("7.11.18110", "291", BUILD_A)));
-    assertThat(silent(stats.get("acme.sensor-content@291"))).isZero();
+    assertThat(silent(stats.get(VersionKey.of("acme.sensor-content", "291")))).isZero();
     assertThat(silent(stats.get(pair))).isZero();
   }
 

@@ -2,13 +2,16 @@ package dev.crashwatch.processor;
 
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.events.Boot;
+import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -52,8 +56,15 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, RollbackSignal> signals;
   final TestOutputTopic<String, SpikeAlert> alerts;
   final TestOutputTopic<String, VendorHealth> acmeHealth;
+  final TestOutputTopic<String, VersionHealth> versionHealth;
+  final TestInputTopic<String, CatalogueEntry> catalogue;
 
   TopologyFixture(Map<String, String> overrides) throws Exception {
+    this(overrides, VendorFeeds.EVERY);
+  }
+
+  /** With the vendor health feeds that {@code feeds} says exist. */
+  TopologyFixture(Map<String, String> overrides, VendorFeeds feeds) throws Exception {
     Settings raw =
         Settings.load(ProcessorSettings.DECLARED, Optional.empty(), Map.of())
             .with("schema.registry.url", LocalStack.shared().schemaRegistryUrl(), "test")
@@ -64,7 +75,7 @@ final class TopologyFixture implements AutoCloseable {
     settings = new ProcessorSettings(raw);
     topics = settings.topics();
     serdes = EventSerdes.connect(settings.schemaRegistryUrl());
-    topology = CrashwatchTopology.build(settings, serdes, WALL_CLOCK);
+    topology = CrashwatchTopology.build(settings, serdes, WALL_CLOCK, feeds);
 
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd-" + UUID.randomUUID());
@@ -97,6 +108,29 @@ final class TopologyFixture implements AutoCloseable {
             topics.vendorHealth("acme"),
             keyReader,
             serdes.value(VendorHealth.class).deserializer());
+    versionHealth =
+        driver.createOutputTopic(
+            topics.versionHealth(), keyReader, serdes.value(VersionHealth.class).deserializer());
+    catalogue =
+        driver.createInputTopic(
+            topics.catalogue(), keys, serdes.value(CatalogueEntry.class).serializer());
+    // the test fleet's components, as ops would catalogue them
+    catalogue("acme.sensor", "acme", "acmesensor.sys");
+    catalogue("acme.sensor-content", "acme", "acmesensor.sys");
+    catalogue("windows", "microsoft");
+  }
+
+  /** Adds (or replaces) a catalogue entry. */
+  void catalogue(String component, String vendor, String... modules) {
+    catalogue.pipeInput(
+        component,
+        CatalogueEntry.newBuilder()
+            .setComponent(component)
+            .setVendor(vendor)
+            .setModules(List.of(modules))
+            .setUpdatedAt(TestEvents.START)
+            .build(),
+        TestEvents.START);
   }
 
   TopologyFixture() throws Exception {

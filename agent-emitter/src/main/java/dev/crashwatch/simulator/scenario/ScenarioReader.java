@@ -1,6 +1,7 @@
 package dev.crashwatch.simulator.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crashwatch.events.SensorHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class ScenarioReader {
       byName(ComponentMode.values(), ComponentMode::jsonName);
   private static final Map<String, Action> ACTIONS = byName(Action.values(), Action::name);
   private static final List<String> INCIDENT_KINDS =
-      List.of(PowerOutage.KIND, CrashWave.KIND, NetworkOutage.KIND);
+      List.of(PowerOutage.KIND, CrashWave.KIND, NetworkOutage.KIND, SensorTampering.KIND);
 
   private Duration duration;
   private Fleet fleet;
@@ -263,6 +264,7 @@ final class ScenarioReader {
             case PowerOutage.KIND -> powerOutage(f);
             case CrashWave.KIND -> crashWave(f);
             case NetworkOutage.KIND -> networkOutage(f);
+            case SensorTampering.KIND -> sensorTampering(f);
             default ->
                 throw new InvalidField(
                     f.pathOf("kind"),
@@ -312,6 +314,23 @@ final class ScenarioReader {
   private NetworkOutage networkOutage(Fields f) {
     f.allowOnly("kind", "tenant", "at", "for");
     return new NetworkOutage(tenant(f), offset(f, "at"), f.duration("for"));
+  }
+
+  private SensorTampering sensorTampering(Fields f) {
+    f.allowOnly("kind", "tenant", "at", "share", "health");
+    int tenant = tenant(f);
+    Duration at = offset(f, "at");
+    double share = f.fraction("share", 1.0);
+    String health = f.string("health", SensorHealth.TAMPERED.name());
+    if (!health.equals(SensorHealth.TAMPERED.name())
+        && !health.equals(SensorHealth.DEGRADED.name())) {
+      throw new InvalidField(
+          f.pathOf("health"),
+          "a sensor incident reports "
+              + JsonPaths.quote(health)
+              + " (allowed: TAMPERED, DEGRADED)");
+    }
+    return new SensorTampering(tenant, at, share, SensorHealth.valueOf(health));
   }
 
   private int tenant(Fields f) {

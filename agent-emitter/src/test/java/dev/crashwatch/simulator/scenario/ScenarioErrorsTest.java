@@ -51,6 +51,20 @@ class ScenarioErrorsTest {
             "incidents[2].share: unknown field (allowed: kind, tenant, at, for)",
             s -> s.set("/incidents/2/share", "0.5")),
         error(
+            "incidents[0].for: unknown field (allowed: kind, tenant, at, share, health)",
+            s ->
+                s.set(
+                    "/incidents/0",
+                    "{\"kind\": \"sensorTampering\", \"tenant\": 1, \"at\": \"PT1M\","
+                        + " \"for\": \"PT1M\"}")),
+        error(
+            "incidents[0].health: a sensor incident reports \"OK\" (allowed: TAMPERED, DEGRADED)",
+            s ->
+                s.set(
+                    "/incidents/0",
+                    "{\"kind\": \"sensorTampering\", \"tenant\": 1, \"at\": \"PT1M\","
+                        + " \"health\": \"OK\"}")),
+        error(
             "incidents[1].tenant: unknown field (allowed: kind, component, version, at, for,"
                 + " crashProbability, bugcheck, module)",
             s -> s.set("/incidents/1/tenant", "1")),
@@ -299,7 +313,7 @@ class ScenarioErrorsTest {
             s -> s.set("/rollouts/0/fault/onlyWith/acme.sensor/1", "\"9.9\"")),
         error(
             "incidents[0].kind: unknown incident kind \"earthquake\" (allowed: powerOutage,"
-                + " crashWave, networkOutage)",
+                + " crashWave, networkOutage, sensorTampering)",
             s -> s.set("/incidents/0/kind", "\"earthquake\"")),
         error(
             "incidents[0].tenant: must be an integer from 0 to 39, was 40 (tenants are numbered"

@@ -17,5 +17,24 @@ public enum RejectReason {
    * The event time is further ahead of the newest time seen on any input partition, or of the wall
    * clock, than the allowed skew.
    */
-  FROM_THE_FUTURE
+  FROM_THE_FUTURE,
+  /**
+   * An identifier, version, module or bugcheck code is empty, too long, or has characters outside
+   * its set ({@link DeviceInput}).
+   */
+  INVALID_FIELD,
+  /**
+   * The record, or the device with it, has more components than {@code
+   * ingest.max.components.per.device}.
+   */
+  TOO_MANY_COMPONENTS,
+  /**
+   * The record brings a new version of a component that already has {@code
+   * ingest.max.versions.per.component} versions in use.
+   */
+  TOO_MANY_VERSIONS,
+  /** The record brings a new component when the fleet already has {@code ingest.max.components}. */
+  TOO_MANY_FLEET_COMPONENTS,
+  /** The record brings a new tenant when the fleet already has {@code ingest.max.tenants}. */
+  TOO_MANY_TENANTS
 }

@@ -3,16 +3,13 @@ package dev.crashwatch.processor.ingest;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.serde.SerdeError;
 import dev.crashwatch.serde.SerdeException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,6 +40,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   private final long maxJumpMs;
   private final Clock wallClock;
   private final String applicationId;
+  private final DeviceInput input;
   private ProcessorContext<String, Decoded> context;
 
   public TelemetryDecoder(
@@ -52,7 +50,8 @@ public final class TelemetryDecoder<T extends SpecificRecord>
       Duration maxSkew,
       Duration maxJump,
       Clock wallClock,
-      String applicationId) {
+      String applicationId,
+      DeviceInput input) {
     this.deserializer = deserializer;
     this.deviceId = deviceId;
     this.eventTime = eventTime;
@@ -60,6 +59,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
     this.maxJumpMs = maxJump.toMillis();
     this.wallClock = wallClock;
     this.applicationId = applicationId;
+    this.input = input;
   }
 
   @Override
@@ -87,13 +87,18 @@ public final class TelemetryDecoder<T extends SpecificRecord>
       reject(record, e.error().name(), e.getMessage());
       return;
     }
+    Optional<DeviceInput.Problem> problem = input.check(event);
+    if (problem.isPresent()) {
+      reject(record, problem.get().reason().name(), problem.get().detail());
+      return;
+    }
     String key = new String(record.key(), StandardCharsets.UTF_8);
     String device = deviceId.apply(event);
     if (!key.equals(device)) {
       reject(
           record,
           RejectReason.KEY_MISMATCH.name(),
-          "key '" + key + "' but deviceId '" + device + "'");
+          "key " + DeviceInput.quoted(key) + " but deviceId " + DeviceInput.quoted(device));
       return;
     }
     long time = eventTime.apply(event).toEpochMilli();
@@ -121,30 +126,20 @@ public final class TelemetryDecoder<T extends SpecificRecord>
               + ")");
       return;
     }
-    context.forward(record.withKey(key).withValue(Decoded.event(event)).withTimestamp(time));
+    Decoded.Raw raw = new Decoded.Raw(record.key(), record.value(), record.timestamp());
+    context.forward(record.withKey(key).withValue(Decoded.event(event, raw)).withTimestamp(time));
   }
 
   private void reject(Record<byte[], byte[]> record, String reason, String detail) {
-    RecordMetadata meta = context.recordMetadata().orElseThrow();
-    Map<String, ByteBuffer> headers = new HashMap<>();
-    for (Header h : record.headers()) {
-      headers.put(h.key(), h.value() == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(h.value()));
-    }
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setReason(reason)
-            .setDetail(detail == null ? "" : detail)
-            .setSourceTopic(meta.topic())
-            .setSourcePartition(meta.partition())
-            .setSourceOffset(meta.offset())
-            .setSourceTimestamp(
-                record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : null)
-            .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-            .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setHeaders(headers)
-            .setFailedAt(wallClock.instant())
-            .setApplication(applicationId)
-            .build();
+        DeadLetters.of(
+            context.recordMetadata().orElseThrow(),
+            new Decoded.Raw(record.key(), record.value(), record.timestamp()),
+            record.headers(),
+            reason,
+            detail,
+            wallClock.instant(),
+            applicationId);
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     context.forward(record.withKey(key).withValue(Decoded.deadLetter(letter)));
   }

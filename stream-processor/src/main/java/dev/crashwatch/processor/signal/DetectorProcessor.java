@@ -1,9 +1,14 @@
 package dev.crashwatch.processor.signal;
 
+import dev.crashwatch.events.AlertKind;
+import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.RollbackSignal;
+import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.events.SignalEvidence;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
+import dev.crashwatch.events.VersionHealth;
+import dev.crashwatch.processor.catalogue.ComponentCatalogue;
 import dev.crashwatch.processor.detect.Baseline;
 import dev.crashwatch.processor.detect.Blame;
 import dev.crashwatch.processor.detect.BlameResolver;
@@ -11,27 +16,36 @@ import dev.crashwatch.processor.detect.DetectorAction;
 import dev.crashwatch.processor.detect.DetectorThresholds;
 import dev.crashwatch.processor.detect.Gate;
 import dev.crashwatch.processor.detect.Overlaps;
+import dev.crashwatch.processor.detect.SensorAlertKind;
+import dev.crashwatch.processor.detect.SensorCounts;
+import dev.crashwatch.processor.detect.SensorHealthTest;
 import dev.crashwatch.processor.detect.SignalState;
 import dev.crashwatch.processor.detect.SignalStateMachine;
 import dev.crashwatch.processor.detect.SpikeTest;
 import dev.crashwatch.processor.detect.TestResult;
 import dev.crashwatch.processor.detect.Transition;
 import dev.crashwatch.processor.detect.VersionFigures;
+import dev.crashwatch.processor.ingest.DeviceInput;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.SourceWatermark;
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.StatsKeyKind;
 import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * SignalStateMachine}), keeps each version's {@link SignalState} in {@link #STATES_STORE} (written
  * only when it changes), and forwards one {@link RollbackSignal} and one {@link SpikeAlert} per
  * state change. Every {@code healthInterval} it forwards a {@link VendorHealth} snapshot of each
- * version whose vendor is known.
+ * version whose component the operator's {@link ComponentCatalogue} knows, to its vendor's feed if
+ * that feed exists ({@link VendorFeeds}); an uncatalogued component, or a vendor without a feed, is
+ * counted and logged once, and published to no vendor.
  *
  * <p>A version without sibling versions of its component (no rest of fleet) is tested against the
  * whole fleet (all devices, all crashed devices in the window): it cannot be told apart from a
@@ -66,12 +82,13 @@ import org.slf4j.LoggerFactory;
  * DeviceStateProcessor#SILENCE_STORE}) count like crashes, by the minute they were found silent, in
  * the same window, while they stay silent, in the pair cross counts too.
  *
- * <p>A faulting module belongs to a component when {@code componentModules} says so (component →
- * module names), or else when the module's name contains the component's vendor name (learned from
- * heartbeats), e.g. {@code acmesensor.sys} for the components of vendor {@code acme}.
+ * <p>A faulting module belongs to a component when the catalogue lists it among the component's
+ * modules; for a component the catalogue gives no modules, when {@code componentModules} (the
+ * {@code detector.component.modules} setting) says so, or else when the module's name contains the
+ * catalogued vendor's name, e.g. {@code acmesensor.sys} for the components of vendor {@code acme}.
  */
 public final class DetectorProcessor
-    implements Processor<String, VersionStats, String, SpecificRecord> {
+    implements Processor<StatsKey, VersionStats, String, SpecificRecord> {
 
   public static final String FIGURES_STORE = "detector-figures";
   public static final String STATES_STORE = "signal-states";
@@ -84,6 +101,12 @@ public final class DetectorProcessor
    */
   private static final long ALONE_RATIO = 100;
 
+  /**
+   * Version health snapshots go out at most this often per version (in stream time): a dashboard
+   * needs minutes, not every evaluation, and the compacted topic keeps only the last anyway.
+   */
+  static final Duration VERSION_HEALTH_EVERY = Duration.ofMinutes(1);
+
   /** Baseline kind of a held verdict. */
   static final String HELD = "held: no comparison group";
 
@@ -91,31 +114,46 @@ public final class DetectorProcessor
   private final Duration healthInterval;
   private final long windowMs;
   private final Map<String, List<String>> componentModules;
+  private final VendorFeeds feeds;
+  private final Function<String, String> feedTopic;
+  private ComponentCatalogue catalogue;
+
+  /** Components without a catalogue entry, and vendors without a feed, seen so far: logged once. */
+  private final Set<String> uncatalogued = new HashSet<>();
+
+  private final Set<String> withoutFeed = new HashSet<>();
   private final SpikeTest spikeTest;
   private final BlameResolver resolver;
+  private final SensorHealthTest sensorTest;
   private final SignalStateMachine machine;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, VersionStats> figuresStore;
-  private KeyValueStore<String, SignalStateRecord> statesStore;
+  private KeyValueStore<StatsKey, VersionStats> figuresStore;
+  private KeyValueStore<StatsKey, SignalStateRecord> statesStore;
 
   /** The time every upstream version-stats task has reached (and through them every input). */
   private final SourceWatermark watermark = new SourceWatermark();
 
   private long nextEvaluation;
   private long nextSnapshot;
+  private long nextVersionHealth;
 
   public DetectorProcessor(
       DetectorThresholds thresholds,
       Duration window,
       Duration interval,
       Duration healthInterval,
-      Map<String, List<String>> componentModules) {
+      Map<String, List<String>> componentModules,
+      VendorFeeds feeds,
+      Function<String, String> feedTopic) {
     this.interval = interval;
     this.healthInterval = healthInterval;
     this.windowMs = window.toMillis();
     this.componentModules = Map.copyOf(componentModules);
+    this.feeds = feeds;
+    this.feedTopic = feedTopic;
     this.spikeTest = new SpikeTest(thresholds);
     this.resolver = new BlameResolver(spikeTest);
+    this.sensorTest = new SensorHealthTest(spikeTest);
     this.machine = new SignalStateMachine(thresholds);
   }
 
@@ -124,6 +162,7 @@ public final class DetectorProcessor
     this.context = context;
     this.figuresStore = context.getStateStore(FIGURES_STORE);
     this.statesStore = context.getStateStore(STATES_STORE);
+    this.catalogue = new ComponentCatalogue(context.getStateStore(ComponentCatalogue.STORE));
   }
 
   /**
@@ -133,7 +172,7 @@ public final class DetectorProcessor
    * time that every upstream task has reached ({@link SourceWatermark}).
    */
   @Override
-  public void process(Record<String, VersionStats> record) {
+  public void process(Record<StatsKey, VersionStats> record) {
     if (!SourceWatermark.isTick(record.key())) {
       figuresStore.put(record.key(), record.value());
       return;
@@ -157,37 +196,60 @@ public final class DetectorProcessor
     return Math.floorDiv(now, ms) * ms + ms;
   }
 
-  /** Figures of every version and the pair cross counts, at {@code now}. */
+  /**
+   * Figures of every version and the pair cross counts, at {@code now}, and each version's crashed
+   * devices per ring in the window (for the health snapshots only).
+   */
   private record View(
-      Map<String, VersionFigures> figures, Overlaps overlaps, Map<String, String> vendors) {}
+      Map<String, VersionFigures> figures,
+      Overlaps overlaps,
+      Map<String, String> vendors,
+      Map<String, Map<String, Long>> crashedByRing,
+      Map<VersionKey, SensorCounts> versionSensors,
+      Map<String, SensorCounts> tenantSensors) {}
 
   private View view(long now) {
-    Map<String, VersionStats> versions = new TreeMap<>();
+    Map<VersionKey, VersionStats> versions = new HashMap<>();
     Map<String, String> vendors = new HashMap<>();
+    Map<VersionKey, SensorCounts> versionSensors = new HashMap<>();
+    Map<String, SensorCounts> tenantSensors = new TreeMap<>();
     Overlaps overlaps = new Overlaps();
-    try (KeyValueIterator<String, VersionStats> all = figuresStore.all()) {
+    try (KeyValueIterator<StatsKey, VersionStats> all = figuresStore.all()) {
       while (all.hasNext()) {
-        KeyValue<String, VersionStats> kv = all.next();
+        KeyValue<StatsKey, VersionStats> kv = all.next();
         if (PairKey.isPair(kv.key)) {
           long crashed = crashed(kv.value, now) + silent(kv.value, now);
           long exposed =
               Math.max(
                   VersionStatsProcessor.exposedBetween(kv.value, now - windowMs, now), crashed);
           if (exposed > 0) {
-            overlaps.put(PairKey.first(kv.key), PairKey.second(kv.key), crashed, exposed);
+            overlaps.put(
+                PairKey.first(kv.key).toString(),
+                PairKey.second(kv.key).toString(),
+                crashed,
+                exposed);
           }
-        } else if (kv.key.indexOf('@') > 0) {
-          versions.put(kv.key, kv.value);
-          if (kv.value.getVendor() != null) {
-            vendors.put(VersionKey.parse(kv.key).component(), kv.value.getVendor());
-          }
+        } else if (kv.key.getKind() == StatsKeyKind.VERSION) {
+          versions.put(VersionKey.from(kv.key), kv.value);
+          versionSensors.put(VersionKey.from(kv.key), sensors(kv.value));
+          catalogue
+              .entry(kv.key.getComponent())
+              .ifPresent(e -> vendors.put(kv.key.getComponent(), e.getVendor()));
+        } else if (kv.key.getKind() == StatsKeyKind.TENANT) {
+          tenantSensors.put(kv.key.getTenant(), sensors(kv.value));
         }
       }
     }
     Map<String, VersionFigures> figures = new TreeMap<>();
+    Map<String, Map<String, Long>> crashedByRing = new HashMap<>();
     versions.forEach(
-        (key, stats) -> figures.put(key, figures(VersionKey.parse(key), stats, now, vendors)));
-    return new View(figures, overlaps, vendors);
+        (key, stats) -> {
+          figures.put(key.toString(), figures(key, stats, now, vendors));
+          crashedByRing.put(
+              key.toString(),
+              VersionStatsProcessor.crashedByRingBetween(stats, now - windowMs, now));
+        });
+    return new View(figures, overlaps, vendors, crashedByRing, versionSensors, tenantSensors);
   }
 
   private long crashed(VersionStats stats, long now) {
@@ -240,6 +302,11 @@ public final class DetectorProcessor
     if (module == null) {
       return false;
     }
+    List<String> catalogued =
+        catalogue.entry(component).map(CatalogueEntry::getModules).orElse(List.of());
+    if (!catalogued.isEmpty()) {
+      return catalogued.stream().anyMatch(m -> m.equalsIgnoreCase(module));
+    }
     List<String> configured = componentModules.get(component);
     if (configured != null) {
       return configured.stream().anyMatch(m -> m.equalsIgnoreCase(module));
@@ -283,7 +350,10 @@ public final class DetectorProcessor
                 Baseline.REST_OF_FLEET, Math.min(fleetCrashed, fleetExposed), 0, fleetExposed);
       }
       TestResult result = spikeTest.test(f, baseline);
-      SignalStateRecord stored = alone.contains(f.key()) ? statesStore.get(f.key()) : null;
+      SignalStateRecord stored =
+          alone.contains(f.key())
+              ? statesStore.get(VersionKey.of(f.component(), f.version()))
+              : null;
       if (stored != null && fromRecord(stored).action().isActive() && f.exposedDevices() > 0) {
         // held (see the class comment): it stays a candidate at its level, so that it still
         // explains the versions it makes crash (the sensor build content 291 needs)
@@ -293,12 +363,24 @@ public final class DetectorProcessor
     }
     Map<String, Blame> blames = resolver.resolve(view.figures(), results, view.overlaps());
 
-    TreeSet<String> keys = new TreeSet<>(view.figures().keySet());
-    try (KeyValueIterator<String, SignalStateRecord> all = statesStore.all()) {
-      all.forEachRemaining(kv -> keys.add(kv.key));
+    // every version with figures or a state, by its output key (component@version)
+    Map<String, VersionKey> keys = new TreeMap<>();
+    view.figures()
+        .values()
+        .forEach(f -> keys.put(f.key(), new VersionKey(f.component(), f.version())));
+    try (KeyValueIterator<StatsKey, SignalStateRecord> all = statesStore.all()) {
+      all.forEachRemaining(
+          kv -> {
+            if (kv.key.getKind() == StatsKeyKind.VERSION) {
+              VersionKey vk = VersionKey.from(kv.key);
+              keys.put(vk.toString(), vk);
+            }
+          });
     }
-    for (String key : keys) {
-      SignalStateRecord stored = statesStore.get(key);
+    for (Map.Entry<String, VersionKey> entry : keys.entrySet()) {
+      String key = entry.getKey();
+      VersionKey vk = entry.getValue();
+      SignalStateRecord stored = statesStore.get(vk.toKey());
       SignalState state = stored == null ? SignalState.INITIAL : fromRecord(stored);
       VersionFigures f = view.figures().get(key);
       Blame blame = blames.get(key);
@@ -313,12 +395,11 @@ public final class DetectorProcessor
         // holds its state until no device runs it or a comparison group comes back.
         level = state.action();
       }
-      VersionKey vk = VersionKey.parse(key);
       SignalStateMachine.Step step =
           machine.step(
               state, vk.component(), vk.version(), level, f == null ? 0 : f.exposedDevices());
       if (!step.state().equals(state)) {
-        statesStore.put(key, toRecord(step.state()));
+        statesStore.put(vk.toKey(), toRecord(step.state()));
       }
       if (step.transition().isPresent()) {
         Transition t = step.transition().get();
@@ -326,6 +407,182 @@ public final class DetectorProcessor
         publish(key, t, f, result, blame, view.vendors().get(vk.component()), now);
       }
     }
+    raiseSensorAlerts(view, now);
+    if (now >= nextVersionHealth) {
+      nextVersionHealth = next(now, VERSION_HEALTH_EVERY);
+      publishVersionHealth(view, results, now);
+    }
+  }
+
+  private static SensorCounts sensorsOf(View view, VersionFigures f) {
+    return view.versionSensors()
+        .getOrDefault(new VersionKey(f.component(), f.version()), SensorCounts.NONE);
+  }
+
+  private static SensorCounts sensors(VersionStats stats) {
+    return new SensorCounts(
+        VersionStatsProcessor.exposed(stats),
+        stats.getDegradedDevices(),
+        stats.getTamperedDevices());
+  }
+
+  /**
+   * Sensor health is security evidence: a version whose devices report tampered (or degraded)
+   * sensors far more often than the other versions of its component, or a tenant far more often
+   * than the other tenants, raises one SOC alert ({@link SensorHealthTest}, HALT level); it may
+   * alert again once the rise is gone (below WATCH). Raised alerts are kept in the signal-states
+   * store, so a restart does not repeat them.
+   */
+  private void raiseSensorAlerts(View view, long now) {
+    Map<String, Map<String, SensorCounts>> byComponent = new TreeMap<>();
+    Map<String, VersionKey> versionOf = new HashMap<>();
+    view.versionSensors()
+        .forEach(
+            (vk, counts) -> {
+              byComponent
+                  .computeIfAbsent(vk.component(), c -> new TreeMap<>())
+                  .put(vk.toString(), counts);
+              versionOf.put(vk.toString(), vk);
+            });
+    for (SensorAlertKind kind : SensorAlertKind.values()) {
+      for (Map<String, SensorCounts> versions : byComponent.values()) {
+        sensorTest
+            .test(versions, kind)
+            .forEach(
+                (name, result) -> {
+                  VersionKey vk = versionOf.get(name);
+                  StatsKey key =
+                      StatsKey.newBuilder()
+                          .setKind(StatsKeyKind.SENSOR_ALERT)
+                          .setComponent(vk.component())
+                          .setVersion(vk.version())
+                          .setHealth(kind.name())
+                          .build();
+                  updateSensorAlert(key, kind, result, vk, null, view, now);
+                });
+      }
+      sensorTest
+          .test(view.tenantSensors(), kind)
+          .forEach(
+              (tenant, result) -> {
+                StatsKey key =
+                    StatsKey.newBuilder()
+                        .setKind(StatsKeyKind.SENSOR_ALERT)
+                        .setTenant(tenant)
+                        .setHealth(kind.name())
+                        .build();
+                updateSensorAlert(key, kind, result, null, tenant, view, now);
+              });
+    }
+  }
+
+  private void updateSensorAlert(
+      StatsKey key,
+      SensorAlertKind kind,
+      TestResult result,
+      VersionKey version,
+      String tenant,
+      View view,
+      long now) {
+    boolean raised = statesStore.get(key) != null;
+    boolean high =
+        result.level() == DetectorAction.HALT || result.level() == DetectorAction.ROLLBACK;
+    if (raised && result.level() == DetectorAction.NONE) {
+      statesStore.delete(key);
+      return;
+    }
+    if (raised || !high) {
+      return;
+    }
+    statesStore.put(
+        key, toRecord(new SignalState(DetectorAction.HALT, 1, 0, DetectorAction.NONE, 0)));
+    String subject = version != null ? version.toString() : "tenant " + tenant;
+    String summary =
+        String.format(
+            Locale.ROOT,
+            "%s: %d of %d devices report %s sensors (%.2f%% vs %.2f%% elsewhere)",
+            subject,
+            result.failedDevices(),
+            result.exposedDevices(),
+            kind,
+            100 * result.rate(),
+            100 * result.baselineRate());
+    SpikeAlert alert =
+        SpikeAlert.newBuilder()
+            .setAlertId(
+                "sensor-"
+                    + kind.name().toLowerCase(Locale.ROOT)
+                    + ":"
+                    + subject.replace(' ', ':')
+                    + "@"
+                    + Instant.ofEpochMilli(now))
+            .setKind(
+                kind == SensorAlertKind.TAMPERED
+                    ? AlertKind.SENSOR_TAMPERING
+                    : AlertKind.SENSOR_DEGRADATION)
+            .setComponent(version == null ? "" : version.component())
+            .setVersion(version == null ? "" : version.version())
+            .setTenant(tenant)
+            .setVendor(version == null ? null : view.vendors().get(version.component()))
+            .setSeverity(SignalAction.HALT)
+            .setSummary(summary)
+            .setCrashedDevices(0)
+            .setAffectedDevices(result.failedDevices())
+            .setExposedDevices(result.exposedDevices())
+            .setCrashRate(result.rate())
+            .setBaselineRate(result.baselineRate())
+            .setTime(Instant.ofEpochMilli(now))
+            .build();
+    LOG.warn("SOC alert {}", summary);
+    context.forward(
+        new Record<>(version != null ? version.toString() : "tenant:" + tenant, alert, now));
+  }
+
+  /**
+   * One {@link VersionHealth} per version that ran on a device in the window or holds a signal: the
+   * detector's own figures and test result, so a dashboard shows exactly what was decided on.
+   */
+  private void publishVersionHealth(View view, Map<String, TestResult> results, long now) {
+    double haltThreshold = statistic(Math.log(spikeTest.thresholds().haltMaxPValue()));
+    for (VersionFigures f : view.figures().values()) {
+      SignalStateRecord stored = statesStore.get(VersionKey.of(f.component(), f.version()));
+      DetectorAction action =
+          stored == null ? DetectorAction.NONE : DetectorAction.valueOf(stored.getAction());
+      if (f.exposedDevices() == 0 && !action.isActive()) {
+        continue;
+      }
+      TestResult result = results.get(f.key());
+      VersionHealth health =
+          VersionHealth.newBuilder()
+              .setComponent(f.component())
+              .setVersion(f.version())
+              .setVendor(view.vendors().get(f.component()))
+              .setSnapshotTime(Instant.ofEpochMilli(now))
+              .setExposedDevices(f.exposedDevices())
+              .setExposedByRing(f.exposedByRing())
+              .setCrashedDevices(f.crashedDevices())
+              .setCrashedByRing(view.crashedByRing().getOrDefault(f.key(), Map.of()))
+              .setSilentDevices(f.silentDevices())
+              .setDegradedDevices(sensorsOf(view, f).degraded())
+              .setTamperedDevices(sensorsOf(view, f).tampered())
+              .setCrashRate(f.failureRate())
+              .setBaselineRate(result == null ? 0 : result.baselineRate())
+              .setBaseline(result == null ? Baseline.REST_OF_FLEET : result.baselineKind())
+              .setRateRatio(result == null || f.failedDevices() == 0 ? 0 : result.rateRatio())
+              .setStatistic(result == null ? 0 : statistic(result.logPValue()))
+              .setThreshold(haltThreshold)
+              .setState(action == DetectorAction.NONE ? null : action.toSignalAction())
+              .build();
+      context.forward(new Record<>(f.key(), health, now));
+    }
+  }
+
+  /**
+   * The snapshot's statistic: {@code -log10(p)} of the test's p-value, so higher is stronger
+   * evidence, and readable where the p-value itself underflows (from its logarithm).
+   */
+  static double statistic(double logPValue) {
+    return logPValue >= 0 ? 0 : -logPValue / Math.log(10);
   }
 
   /** A version's result with nothing to compare it with: passing at the level it holds. */
@@ -418,6 +675,9 @@ public final class DetectorProcessor
     SpikeAlert alert =
         SpikeAlert.newBuilder()
             .setAlertId(t.signalId())
+            // set, not defaulted: a builder default of an enum loads its class by name
+            .setKind(AlertKind.CRASH_SPIKE)
+            .setAffectedDevices(f == null ? 0 : f.failedDevices())
             .setComponent(t.component())
             .setVersion(t.version())
             .setVendor(vendor)
@@ -439,11 +699,31 @@ public final class DetectorProcessor
   private void snapshotHealth(long now) {
     View view = view(now);
     for (VersionFigures f : view.figures().values()) {
-      String vendor = view.vendors().get(f.component());
-      if (vendor == null || (f.exposedDevices() == 0 && f.crashedDevices() == 0)) {
+      if (f.exposedDevices() == 0 && f.crashedDevices() == 0) {
         continue;
       }
-      SignalStateRecord stored = statesStore.get(f.key());
+      String vendor = view.vendors().get(f.component());
+      if (vendor == null) {
+        if (uncatalogued.add(f.component())) {
+          LOG.warn(
+              "component {} is not in the catalogue: published to no vendor ({} such so far)",
+              f.component(),
+              uncatalogued.size());
+        }
+        continue;
+      }
+      if (!DeviceInput.isIdentifier(vendor) || !feeds.exists(feedTopic.apply(vendor))) {
+        if (withoutFeed.add(vendor)) {
+          LOG.warn(
+              "vendor {} of {} has no health feed topic; create it with crashwatch vendors add"
+                  + " ({} such vendors so far)",
+              DeviceInput.quoted(vendor),
+              f.component(),
+              withoutFeed.size());
+        }
+        continue;
+      }
+      SignalStateRecord stored = statesStore.get(VersionKey.of(f.component(), f.version()));
       DetectorAction action =
           stored == null ? DetectorAction.NONE : DetectorAction.valueOf(stored.getAction());
       VendorHealth health =
@@ -457,6 +737,8 @@ public final class DetectorProcessor
               .setExposedByRing(f.exposedByRing())
               .setCrashedDevices(f.crashedDevices())
               .setSilentDevices(f.silentDevices())
+              .setDegradedDevices(sensorsOf(view, f).degraded())
+              .setTamperedDevices(sensorsOf(view, f).tampered())
               .setCrashRate(f.failureRate())
               .setSignal(action == DetectorAction.NONE ? null : action.toSignalAction())
               .build();

@@ -1,62 +1,16 @@
 package dev.crashwatch.processor.signal;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * Makes sure a vendor's health feed exists before the first snapshot is written to it. Vendors are
- * learned from heartbeats, so their topics cannot all be created up front, and brokers usually
- * refuse to auto-create topics (a write to a missing topic blocks the stream thread). Each topic is
- * created at most once per process (broker defaults for partitions and replication); where the
- * processor may not create topics (ACLs), ops create {@code vendor-health.<vendor>} themselves and
- * the failure is only logged.
+ * Which vendor health feeds exist. The processor writes only to feeds that ops created ({@code
+ * crashwatch vendors add}, or the embedded stack for the catalogue it loads), never creates a
+ * topic, and never names one from device input: the vendor comes from the operator's catalogue. A
+ * catalogued vendor without a feed is counted and logged by the detector, and skipped.
  */
 public interface VendorFeeds {
 
-  /** Nothing to do (TopologyTestDriver, or topics managed elsewhere). */
-  VendorFeeds NONE = topic -> {};
+  /** Every feed exists (TopologyTestDriver, where output topics are not real). */
+  VendorFeeds EVERY = topic -> true;
 
-  void ensure(String topic);
-
-  /** A vendor name as it may appear in a topic name: anything but [A-Za-z0-9._-] becomes '_'. */
-  static String topicSafe(String vendor) {
-    return vendor.replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  /** Creates missing feeds through {@code admin}. */
-  static VendorFeeds creating(Admin admin, Duration timeout) {
-    Logger log = LoggerFactory.getLogger(VendorFeeds.class);
-    Set<String> known = ConcurrentHashMap.newKeySet();
-    return topic -> {
-      if (!known.add(topic)) {
-        return;
-      }
-      try {
-        admin
-            .createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-            .all()
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("created vendor health feed {}", topic);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          log.warn("cannot create vendor health feed {}: {}", topic, e.getCause().toString());
-        }
-      } catch (TimeoutException e) {
-        log.warn("timed out creating vendor health feed {}", topic);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
-  }
+  /** Whether {@code topic} exists, as far as this process knows; must not block. */
+  boolean exists(String topic);
 }

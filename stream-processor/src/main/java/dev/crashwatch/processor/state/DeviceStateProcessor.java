@@ -3,8 +3,11 @@ package dev.crashwatch.processor.state;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
+import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.ShutdownKind;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,16 +32,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The hot path is the heartbeat, and it almost never changes anything: state is written only
  * when a version, ring or tenant changes or the last-seen time crosses a bucket, and a delta is
- * sent only when exposure or crash counts change. One device counts once per version it crashed on,
- * however often it crash-loops or its report is duplicated.
+ * sent only when exposure or crash counts change. The vendor a heartbeat names is not used: which
+ * vendor owns a component is the operator's catalogue's word (see {@code DetectorProcessor}). One
+ * device counts once per version it crashed on, however often it crash-loops or its report is
+ * duplicated.
  *
  * <p>Besides the per-version deltas it sends, on the same repartition: pair deltas keyed {@link
- * PairKey} ({@code a|b}) for the cross counts of blame (devices running both of two versions, only
- * when a device's versions change or it is first counted crashed), the vendor of a version the
- * first time this task sees a heartbeat report it (an in-memory cache, so at most once per version
- * per task life), and on stream time every {@code tickInterval} a {@link #TICK} record that the
- * repartition sends to every partition, so that stream time moves downstream although heartbeats
- * change nothing.
+ * PairKey} for the cross counts of blame (devices running both of two versions, only when a
+ * device's versions change or it is first counted crashed), and on stream time every {@code
+ * tickInterval} a tick ({@link SourceWatermark#tick}) that the repartition sends to every
+ * partition, so that stream time moves downstream although heartbeats change nothing.
  *
  * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
  * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
@@ -47,35 +51,33 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ordinary heartbeat does not touch that store.
  */
 public final class DeviceStateProcessor
-    implements Processor<String, SpecificRecord, String, VersionDelta> {
+    implements Processor<String, SpecificRecord, StatsKey, VersionDelta> {
 
   public static final String STORE = "device-state";
 
+  private static final String HEALTHY = SensorHealth.OK.name();
+
   /**
-   * Devices that may go silent, keyed {@code <deadline, 13 digits>|<device>}: a device whose last
-   * event was a boot after a crash or a version update, and that is not heard from again before the
-   * deadline, counts as silent on its versions (crash-looping devices often cannot upload).
+   * Devices that may go silent, keyed by deadline (8 bytes, big-endian, so keys sort by time) and
+   * device id, with the device id as the value (nothing is parsed from the key): a device whose
+   * last event was a boot after a crash or a version update, and that is not heard from again
+   * before the deadline, counts as silent on its versions (crash-looping devices often cannot
+   * upload).
    */
   public static final String SILENCE_STORE = "silence-watch";
-
-  /** Prefix of the tick records' keys: not a component@version (no {@code @}). */
-  public static final String TICK = "tick";
-
-  private static final int VENDOR_CACHE_MAX = 100_000;
 
   /** Wall time without progress after which a task counts as idle (see {@link #tickIfIdle}). */
   static final Duration IDLE_AFTER = Duration.ofSeconds(2);
 
   private final long bucketMs;
   private final Duration tickInterval;
-  private final Map<String, String> vendorSent = new HashMap<>();
-  private ProcessorContext<String, VersionDelta> context;
+  private ProcessorContext<StatsKey, VersionDelta> context;
   private final long silenceMs;
   private final LongSupplier readUpTo;
   private long lastTick = -1;
   private long streamTimeAtLastCheck = -1;
   private KeyValueStore<String, DeviceState> store;
-  private KeyValueStore<String, String> silence;
+  private KeyValueStore<Bytes, String> silence;
 
   /**
    * @param readUpTo the newest event time the application instance has read on any input (the
@@ -93,7 +95,7 @@ public final class DeviceStateProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, VersionDelta> context) {
+  public void init(ProcessorContext<StatsKey, VersionDelta> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.silence = context.getStateStore(SILENCE_STORE);
@@ -111,7 +113,9 @@ public final class DeviceStateProcessor
     lastTick = time;
     context.forward(
         new Record<>(
-            tickKey(context.taskId().partition()), VersionDelta.newBuilder().build(), time));
+            SourceWatermark.tick(context.taskId().partition()),
+            VersionDelta.newBuilder().build(),
+            time));
   }
 
   /**
@@ -131,40 +135,36 @@ public final class DeviceStateProcessor
     }
   }
 
-  /**
-   * The key of a tick from the task of {@code partition}, {@code tick#<partition>}: downstream
-   * waits for every partition's tick before it treats a moment as reached (see {@link
-   * SourceWatermark}).
-   */
-  public static String tickKey(int partition) {
-    return TICK + SourceWatermark.SEPARATOR + partition;
-  }
-
-  private static String watchKey(long deadline, String device) {
-    return String.format("%013d|%s", deadline, device);
+  private static Bytes watchKey(long deadline, String device) {
+    byte[] id = device.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(
+        ByteBuffer.allocate(Long.BYTES + id.length).putLong(deadline).put(id).array());
   }
 
   /** Devices past their deadline count as silent on the versions they run. */
   private void countSilent(long now) {
-    List<String> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it =
-        silence.range(watchKey(0, ""), watchKey(now, "\uffff"))) {
-      it.forEachRemaining(kv -> due.add(kv.key));
+    List<KeyValue<Bytes, String>> due = new ArrayList<>();
+    // every deadline up to now: keys of deadline now + 1 with a device id sort after the bound
+    try (KeyValueIterator<Bytes, String> it =
+        silence.range(watchKey(0, ""), watchKey(now + 1, ""))) {
+      it.forEachRemaining(due::add);
     }
     long minute = Math.floorDiv(now, 60_000L) * 60_000L;
-    for (String key : due) {
-      silence.delete(key);
-      String device = key.substring(key.indexOf('|') + 1);
+    for (KeyValue<Bytes, String> watched : due) {
+      silence.delete(watched.key);
+      String device = watched.value;
       DeviceState state = store.get(device);
       if (state == null || state.getSuspectSince() == 0) {
         continue;
       }
-      List<String> keys = silentKeys(state);
-      for (String k : keys) {
+      Map<String, String> fresh = new HashMap<>(state.getVersions());
+      fresh.entrySet().removeIf(e -> crashedOn(state, e.getKey(), e.getValue()));
+      for (StatsKey k : silentKeys(state.getVersions(), fresh)) {
         context.forward(new Record<>(k, silent(+1, minute), now));
       }
       state.setSuspectSince(0);
-      state.setSilentOn(keys);
+      state.setSilentOn(fresh);
+      state.setSilentAmong(state.getVersions());
       state.setSilentBucket(minute);
       store.put(device, state);
     }
@@ -172,29 +172,36 @@ public final class DeviceStateProcessor
 
   /**
    * What a silent device counts against: every version it runs that it has not already been counted
-   * crashed on (a device fails once per version, crashed or silent), and every pair of its versions
-   * with at least one such version, as for a crash. The pairs matter: blame subtracts the devices
-   * running both of two versions, and a crash-looping device that uploads nothing must be
-   * subtracted like one that uploads its crashes.
+   * crashed on ({@code fresh}: a device fails once per version, crashed or silent), and every pair
+   * of its versions ({@code among}) with at least one such version, as for a crash. The pairs
+   * matter: blame subtracts the devices running both of two versions, and a crash-looping device
+   * that uploads nothing must be subtracted like one that uploads its crashes.
    */
-  private static List<String> silentKeys(DeviceState state) {
-    Set<String> fresh = new TreeSet<>();
-    state
-        .getVersions()
-        .forEach(
-            (c, v) -> {
-              String key = VersionKey.of(c, v);
-              if (!state.getCrashedOn().contains(key)) {
-                fresh.add(key);
-              }
-            });
-    List<String> keys = new ArrayList<>(fresh);
-    for (String pair : PairKey.pairs(state.getVersions())) {
-      if (fresh.contains(PairKey.first(pair)) || fresh.contains(PairKey.second(pair))) {
-        keys.add(pair);
+  private static List<StatsKey> silentKeys(Map<String, String> among, Map<String, String> fresh) {
+    List<StatsKey> keys = new ArrayList<>();
+    fresh.forEach((c, v) -> keys.add(VersionKey.of(c, v)));
+    keys.addAll(pairsWithOneOf(among, fresh));
+    return keys;
+  }
+
+  /** The pairs of {@code versions} with at least one of their two versions in {@code some}. */
+  private static List<StatsKey> pairsWithOneOf(
+      Map<String, String> versions, Map<String, String> some) {
+    List<StatsKey> out = new ArrayList<>();
+    for (StatsKey pair : PairKey.pairs(versions)) {
+      VersionKey a = PairKey.first(pair);
+      VersionKey b = PairKey.second(pair);
+      if (a.version().equals(some.get(a.component()))
+          || b.version().equals(some.get(b.component()))) {
+        out.add(pair);
       }
     }
-    return keys;
+    return out;
+  }
+
+  private static boolean crashedOn(DeviceState state, String component, String version) {
+    List<String> versions = state.getCrashedOn().get(component);
+    return versions != null && versions.contains(version);
   }
 
   private static VersionDelta silent(long change, long minute) {
@@ -212,16 +219,17 @@ public final class DeviceStateProcessor
       after.setSuspectSince(0);
     }
     if (!after.getSilentOn().isEmpty()) {
-      for (String k : after.getSilentOn()) {
+      for (StatsKey k : silentKeys(after.getSilentAmong(), after.getSilentOn())) {
         send(record, k, silent(-1, after.getSilentBucket()));
       }
-      after.setSilentOn(List.of());
+      after.setSilentOn(Map.of());
+      after.setSilentAmong(Map.of());
       after.setSilentBucket(0);
     }
     if (suspect) {
       long since = record.timestamp();
       after.setSuspectSince(since);
-      silence.put(watchKey(since + silenceMs, device), "");
+      silence.put(watchKey(since + silenceMs, device), device);
     }
   }
 
@@ -235,7 +243,7 @@ public final class DeviceStateProcessor
       observe(after, boot.getTenantId(), boot.getRing(), boot.getComponents(), time, record);
     } else if (record.value() instanceof SensorHeartbeat beat) {
       observe(after, beat.getTenantId(), beat.getRing(), beat.getComponents(), time, record);
-      learnVendor(beat, record);
+      after.setHealth(beat.getHealth().name());
     } else if (record.value() instanceof Crash crash) {
       // A crash report is often late and may describe an older boot: its versions only fill in a
       // device we have not heard of otherwise.
@@ -256,9 +264,61 @@ public final class DeviceStateProcessor
       // rare: the hot path (a heartbeat of a device that is not watched) never gets here
       heard(after, updated || crashedBoot, record);
     }
+    countSensorHealth(before, after, record);
     if (!after.equals(before)) {
       store.put(record.key(), after);
     }
+  }
+
+  /**
+   * Keeps the devices per tenant (exposure under {@link PairKey#RING}) and the devices whose sensor
+   * reports DEGRADED or TAMPERED per version and per tenant: when the device's health, versions or
+   * tenant change, its old contribution is taken back and the new one added. A healthy device that
+   * stays in its tenant sends nothing.
+   */
+  private void countSensorHealth(
+      DeviceState before, DeviceState after, Record<String, SpecificRecord> record) {
+    String oldTenant = before == null ? "" : before.getTenantId();
+    if (!oldTenant.equals(after.getTenantId())) {
+      if (!oldTenant.isEmpty()) {
+        send(record, tenantKey(oldTenant), exposure(PairKey.RING, -1));
+      }
+      send(record, tenantKey(after.getTenantId()), exposure(PairKey.RING, +1));
+    }
+    boolean badBefore = before != null && !HEALTHY.equals(before.getHealth());
+    boolean badAfter = !HEALTHY.equals(after.getHealth());
+    boolean same =
+        before != null
+            && oldTenant.equals(after.getTenantId())
+            && before.getHealth().equals(after.getHealth())
+            && before.getVersions().equals(after.getVersions());
+    if (same || (!badBefore && !badAfter)) {
+      return;
+    }
+    if (badBefore) {
+      sendHealth(record, before, -1);
+    }
+    if (badAfter) {
+      sendHealth(record, after, +1);
+    }
+  }
+
+  private void sendHealth(Record<String, SpecificRecord> record, DeviceState state, long change) {
+    VersionDelta delta = VersionDelta.newBuilder().build();
+    if (SensorHealth.TAMPERED.name().equals(state.getHealth())) {
+      delta.setTamperedDevices(change);
+    } else if (SensorHealth.DEGRADED.name().equals(state.getHealth())) {
+      delta.setDegradedDevices(change);
+    } else {
+      return; // UNKNOWN: neither
+    }
+    state.getVersions().forEach((c, v) -> send(record, VersionKey.of(c, v), delta));
+    send(record, tenantKey(state.getTenantId()), delta);
+  }
+
+  /** The key of one tenant's figures. */
+  public static StatsKey tenantKey(String tenant) {
+    return StatsKey.newBuilder().setKind(StatsKeyKind.TENANT).setTenant(tenant).build();
   }
 
   private void observe(
@@ -302,19 +362,18 @@ public final class DeviceStateProcessor
     if (crash.getKind() != CrashKind.KERNEL_BUGCHECK) {
       return;
     }
-    List<String> crashedOn = new ArrayList<>(state.getCrashedOn());
     long minute = Math.floorDiv(crash.getCrashTime().toEpochMilli(), 60_000L) * 60_000L;
-    Set<String> fresh = new TreeSet<>();
+    Map<String, String> fresh = new HashMap<>();
     for (Map.Entry<String, String> e : crash.getComponents().entrySet()) {
-      String key = VersionKey.of(e.getKey(), e.getValue());
-      if (crashedOn.contains(key)) {
+      if (crashedOn(state, e.getKey(), e.getValue())) {
         continue;
       }
-      crashedOn.add(key);
-      fresh.add(key);
+      fresh.put(e.getKey(), e.getValue());
+      StatsKey key = VersionKey.of(e.getKey(), e.getValue());
       VersionDelta delta = VersionDelta.newBuilder().build();
       delta.setCrashedDevices(1);
       delta.setCrashBucket(minute);
+      delta.setRing(state.getRing());
       delta.setFirstCrashTime(crash.getCrashTime().toEpochMilli());
       if (crash.getBugcheckCode() != null) {
         delta.setBugchecks(Map.of(crash.getBugcheckCode(), 1L));
@@ -326,16 +385,19 @@ public final class DeviceStateProcessor
     }
     if (!fresh.isEmpty()) {
       // a pair is counted once per device: when at least one of its versions is newly counted
-      for (String pair : PairKey.pairs(crash.getComponents())) {
-        if (fresh.contains(PairKey.first(pair)) || fresh.contains(PairKey.second(pair))) {
-          VersionDelta delta = VersionDelta.newBuilder().build();
-          delta.setCrashedDevices(1);
-          delta.setCrashBucket(minute);
-          send(record, pair, delta);
-        }
+      for (StatsKey pair : pairsWithOneOf(crash.getComponents(), fresh)) {
+        VersionDelta delta = VersionDelta.newBuilder().build();
+        delta.setCrashedDevices(1);
+        delta.setCrashBucket(minute);
+        send(record, pair, delta);
       }
-    }
-    if (crashedOn.size() != state.getCrashedOn().size()) {
+      Map<String, List<String>> crashedOn = new HashMap<>(state.getCrashedOn());
+      fresh.forEach(
+          (c, v) -> {
+            List<String> versions = new ArrayList<>(crashedOn.getOrDefault(c, List.of()));
+            versions.add(v);
+            crashedOn.put(c, versions);
+          });
       state.setCrashedOn(crashedOn);
     }
   }
@@ -344,35 +406,16 @@ public final class DeviceStateProcessor
       Record<String, SpecificRecord> record,
       Map<String, String> before,
       Map<String, String> after) {
-    Set<String> old = PairKey.pairs(before);
-    Set<String> now = PairKey.pairs(after);
-    for (String pair : old) {
+    Set<StatsKey> old = PairKey.pairs(before);
+    Set<StatsKey> now = PairKey.pairs(after);
+    for (StatsKey pair : old) {
       if (!now.contains(pair)) {
         send(record, pair, exposure(PairKey.RING, -1));
       }
     }
-    for (String pair : now) {
+    for (StatsKey pair : now) {
       if (!old.contains(pair)) {
         send(record, pair, exposure(PairKey.RING, +1));
-      }
-    }
-  }
-
-  private void learnVendor(SensorHeartbeat beat, Record<String, SpecificRecord> record) {
-    String vendor = beat.getVendor();
-    if (vendor == null || vendor.isEmpty()) {
-      return;
-    }
-    for (Map.Entry<String, String> e : beat.getComponents().entrySet()) {
-      String key = VersionKey.of(e.getKey(), e.getValue());
-      if (!vendor.equals(vendorSent.get(key))) {
-        if (vendorSent.size() >= VENDOR_CACHE_MAX) {
-          vendorSent.clear();
-        }
-        vendorSent.put(key, vendor);
-        VersionDelta delta = VersionDelta.newBuilder().build();
-        delta.setVendor(vendor);
-        send(record, key, delta);
       }
     }
   }
@@ -383,7 +426,8 @@ public final class DeviceStateProcessor
     return delta;
   }
 
-  private void send(Record<String, SpecificRecord> record, String versionKey, VersionDelta delta) {
+  private void send(
+      Record<String, SpecificRecord> record, StatsKey versionKey, VersionDelta delta) {
     context.forward(record.withKey(versionKey).withValue(delta));
   }
 }

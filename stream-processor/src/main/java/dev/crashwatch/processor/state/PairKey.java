@@ -1,49 +1,61 @@
 package dev.crashwatch.processor.state;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The key of the cross counts of two versions of different components: {@code a|b} with the two
- * component@version keys sorted. Pair figures share the version-deltas repartition and the
- * version-stats store with the per-version figures; a {@code |} tells them apart. Their exposure is
- * kept under the single ring {@link #RING}.
+ * The key of the cross counts of two versions of different components: a {@link StatsKeyKind#PAIR}
+ * key with the two versions in order (component, then version), so each pair has one key. Pair
+ * figures share the version-deltas repartition and the version-stats store with the per-version
+ * figures; the key's kind tells them apart. Their exposure is kept under the single ring {@link
+ * #RING}.
  */
 public final class PairKey {
 
   public static final String RING = "*";
-  private static final char SEP = '|';
+
+  private static final Comparator<VersionKey> ORDER =
+      Comparator.comparing(VersionKey::component).thenComparing(VersionKey::version);
 
   private PairKey() {}
 
-  public static boolean isPair(String key) {
-    return key.indexOf(SEP) >= 0;
+  public static boolean isPair(StatsKey key) {
+    return key.getKind() == StatsKeyKind.PAIR;
   }
 
-  public static String of(String a, String b) {
-    return a.compareTo(b) <= 0 ? a + SEP + b : b + SEP + a;
+  public static StatsKey of(VersionKey a, VersionKey b) {
+    VersionKey first = ORDER.compare(a, b) <= 0 ? a : b;
+    VersionKey second = first == a ? b : a;
+    return StatsKey.newBuilder()
+        .setKind(StatsKeyKind.PAIR)
+        .setComponent(first.component())
+        .setVersion(first.version())
+        .setOtherComponent(second.component())
+        .setOtherVersion(second.version())
+        .build();
   }
 
-  public static String first(String pair) {
-    return pair.substring(0, pair.indexOf(SEP));
+  public static VersionKey first(StatsKey pair) {
+    return new VersionKey(pair.getComponent(), pair.getVersion());
   }
 
-  public static String second(String pair) {
-    return pair.substring(pair.indexOf(SEP) + 1);
+  public static VersionKey second(StatsKey pair) {
+    return new VersionKey(pair.getOtherComponent(), pair.getOtherVersion());
   }
 
   /** Every pair of the versions in {@code versions} (component → version). */
-  public static Set<String> pairs(Map<String, String> versions) {
-    List<String> keys = new ArrayList<>();
-    versions.forEach((c, v) -> keys.add(VersionKey.of(c, v)));
-    keys.sort(null);
-    Set<String> out = new TreeSet<>();
+  public static Set<StatsKey> pairs(Map<String, String> versions) {
+    List<VersionKey> keys = new ArrayList<>();
+    versions.forEach((c, v) -> keys.add(new VersionKey(c, v)));
+    keys.sort(ORDER);
+    Set<StatsKey> out = new LinkedHashSet<>();
     for (int i = 0; i < keys.size(); i++) {
       for (int j = i + 1; j < keys.size(); j++) {
-        out.add(keys.get(i) + SEP + keys.get(j));
+        out.add(of(keys.get(i), keys.get(j)));
       }
     }
     return out;

@@ -1,26 +1,37 @@
 package dev.crashwatch.processor.state;
 
 /**
- * The key of everything per component version: {@code component@version}, e.g. {@code
- * acme.sensor-content@291}. Component ids never contain {@code @}; versions may, so the first
- * {@code @} splits.
+ * One component version, as a typed key ({@link #toKey()}) inside the application, and as {@code
+ * component@version} text ({@link #toString()}) only on the output topics. Nothing parses that
+ * text: the decoder lets no {@code @} into a component id or version (see {@code DeviceInput}), so
+ * the text names one version only.
  */
 public record VersionKey(String component, String version) {
 
-  public static VersionKey parse(String key) {
-    int at = key.indexOf('@');
-    if (at <= 0) {
-      throw new IllegalArgumentException("not a component@version key: " + key);
+  /** The {@link StatsKeyKind#VERSION} key of {@code component}'s {@code version}. */
+  public static StatsKey of(String component, String version) {
+    return new VersionKey(component, version).toKey();
+  }
+
+  /** The version a {@link StatsKeyKind#VERSION} key names. */
+  public static VersionKey from(StatsKey key) {
+    if (key.getKind() != StatsKeyKind.VERSION) {
+      throw new IllegalArgumentException("not a version key: " + key);
     }
-    return new VersionKey(key.substring(0, at), key.substring(at + 1));
+    return new VersionKey(key.getComponent(), key.getVersion());
   }
 
-  public static String of(String component, String version) {
-    return component + "@" + version;
+  public StatsKey toKey() {
+    return StatsKey.newBuilder()
+        .setKind(StatsKeyKind.VERSION)
+        .setComponent(component)
+        .setVersion(version)
+        .build();
   }
 
+  /** {@code component@version}: the key of the output topics. */
   @Override
   public String toString() {
-    return of(component, version);
+    return component + "@" + version;
   }
 }

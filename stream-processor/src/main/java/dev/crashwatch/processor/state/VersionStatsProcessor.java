@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds up the deltas of each component version (keyed by component@version, after the repartition)
+ * Adds up the deltas of each component version (keyed by {@link VersionKey}, after the repartition)
  * and of each pair of versions ({@link PairKey}), and, on stream time, logs one summary line of the
  * versions with crashes.
  *
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * single-partition detector input, at most once per key per interval.
  */
 public final class VersionStatsProcessor
-    implements Processor<String, VersionDelta, String, VersionStats> {
+    implements Processor<StatsKey, VersionDelta, StatsKey, VersionStats> {
 
   public static final String STORE = "version-stats";
   private static final Logger LOG = LoggerFactory.getLogger(VersionStatsProcessor.class);
@@ -37,12 +38,12 @@ public final class VersionStatsProcessor
   private final Duration logInterval;
   private final Duration forwardInterval;
   private final long retentionMs;
-  private final LinkedHashSet<String> dirty = new LinkedHashSet<>();
+  private final LinkedHashSet<StatsKey> dirty = new LinkedHashSet<>();
   private final SourceWatermark watermark = new SourceWatermark();
   private boolean forwardAll = true;
   private long nextForward;
-  private ProcessorContext<String, VersionStats> context;
-  private KeyValueStore<String, VersionStats> store;
+  private ProcessorContext<StatsKey, VersionStats> context;
+  private KeyValueStore<StatsKey, VersionStats> store;
 
   /**
    * @param retention how long crash buckets are kept (the detection window plus its grace)
@@ -54,7 +55,7 @@ public final class VersionStatsProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, VersionStats> context) {
+  public void init(ProcessorContext<StatsKey, VersionStats> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(logInterval, PunctuationType.STREAM_TIME, this::logSummary);
@@ -69,11 +70,11 @@ public final class VersionStatsProcessor
   private void forwardChanged(long reached) {
     if (forwardAll) {
       forwardAll = false;
-      try (KeyValueIterator<String, VersionStats> all = store.all()) {
+      try (KeyValueIterator<StatsKey, VersionStats> all = store.all()) {
         all.forEachRemaining(kv -> dirty.add(kv.key));
       }
     }
-    for (String key : dirty) {
+    for (StatsKey key : dirty) {
       VersionStats stats = store.get(key);
       if (stats != null) {
         context.forward(new Record<>(key, stats, reached));
@@ -82,13 +83,13 @@ public final class VersionStatsProcessor
     dirty.clear();
     context.forward(
         new Record<>(
-            DeviceStateProcessor.tickKey(context.taskId().partition()),
+            SourceWatermark.tick(context.taskId().partition()),
             VersionStats.newBuilder().build(),
             reached));
   }
 
   @Override
-  public void process(Record<String, VersionDelta> record) {
+  public void process(Record<StatsKey, VersionDelta> record) {
     if (SourceWatermark.isTick(record.key())) {
       long reached = watermark.advance(record.key(), record.timestamp());
       if (reached >= nextForward) {
@@ -104,6 +105,8 @@ public final class VersionStatsProcessor
     VersionDelta delta = record.value();
     stats.setExposedByRing(add(stats.getExposedByRing(), delta.getExposedByRing()));
     stats.setCrashedDevices(stats.getCrashedDevices() + delta.getCrashedDevices());
+    stats.setDegradedDevices(stats.getDegradedDevices() + delta.getDegradedDevices());
+    stats.setTamperedDevices(stats.getTamperedDevices() + delta.getTamperedDevices());
     if (delta.getFirstCrashTime() > 0
         && (stats.getFirstCrashTime() == 0
             || delta.getFirstCrashTime() < stats.getFirstCrashTime())) {
@@ -114,6 +117,15 @@ public final class VersionStatsProcessor
     if (delta.getCrashBucket() > 0 && delta.getCrashedDevices() != 0) {
       stats.setCrashBuckets(
           count(stats.getCrashBuckets(), delta.getCrashBucket(), delta.getCrashedDevices()));
+      Map<String, Map<String, Long>> byRing = new HashMap<>(stats.getCrashBucketsByRing());
+      byRing.put(
+          delta.getRing(),
+          count(
+              byRing.getOrDefault(delta.getRing(), Map.of()),
+              delta.getCrashBucket(),
+              delta.getCrashedDevices()));
+      byRing.values().removeIf(Map::isEmpty);
+      stats.setCrashBucketsByRing(byRing);
     }
     if (delta.getCrashBucket() > 0 && delta.getSilentDevices() != 0) {
       stats.setSilentBuckets(
@@ -126,9 +138,6 @@ public final class VersionStatsProcessor
     }
     if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
       stats.setFirstSeenTime(record.timestamp());
-    }
-    if (delta.getVendor() != null) {
-      stats.setVendor(delta.getVendor());
     }
     store.put(record.key(), stats);
     dirty.add(record.key());
@@ -157,11 +166,11 @@ public final class VersionStatsProcessor
   }
 
   private void logSummary(long streamTime) {
-    List<KeyValue<String, VersionStats>> crashing = new ArrayList<>();
-    try (KeyValueIterator<String, VersionStats> all = store.all()) {
+    List<KeyValue<StatsKey, VersionStats>> crashing = new ArrayList<>();
+    try (KeyValueIterator<StatsKey, VersionStats> all = store.all()) {
       all.forEachRemaining(
           kv -> {
-            if (kv.value.getCrashedDevices() > 0 && !PairKey.isPair(kv.key)) {
+            if (kv.value.getCrashedDevices() > 0 && kv.key.getKind() == StatsKeyKind.VERSION) {
               crashing.add(kv);
             }
           });
@@ -171,13 +180,13 @@ public final class VersionStatsProcessor
     }
     crashing.sort((a, b) -> Long.compare(b.value.getCrashedDevices(), a.value.getCrashedDevices()));
     StringBuilder line = new StringBuilder();
-    for (KeyValue<String, VersionStats> kv :
+    for (KeyValue<StatsKey, VersionStats> kv :
         crashing.subList(0, Math.min(SUMMARY_VERSIONS, crashing.size()))) {
       long exposed = exposed(kv.value);
       line.append(
           String.format(
               " %s %d/%d crashed (%.2f%%);",
-              kv.key,
+              VersionKey.from(kv.key),
               kv.value.getCrashedDevices(),
               exposed,
               exposed == 0 ? 0.0 : 100.0 * kv.value.getCrashedDevices() / exposed));
@@ -201,6 +210,21 @@ public final class VersionStatsProcessor
   /** Devices newly crashed in buckets after {@code from} up to {@code to} (event time, ms). */
   public static long crashedBetween(VersionStats stats, long from, long to) {
     return sumBetween(stats.getCrashBuckets(), from, to);
+  }
+
+  /** {@link #crashedBetween} per ring of the crashed devices, rings without crashes left out. */
+  public static Map<String, Long> crashedByRingBetween(VersionStats stats, long from, long to) {
+    Map<String, Long> rings = new TreeMap<>();
+    stats
+        .getCrashBucketsByRing()
+        .forEach(
+            (ring, buckets) -> {
+              long n = sumBetween(buckets, from, to);
+              if (n > 0) {
+                rings.put(ring, n);
+              }
+            });
+    return rings;
   }
 
   /** Devices counted silent in buckets after {@code from} up to {@code to}, still silent. */

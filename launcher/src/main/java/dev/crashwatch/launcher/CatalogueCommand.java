@@ -1,0 +1,156 @@
+package dev.crashwatch.launcher;
+
+import dev.crashwatch.events.CatalogueEntry;
+import dev.crashwatch.processor.ProcessorSettings;
+import dev.crashwatch.processor.catalogue.CatalogueClient;
+import dev.crashwatch.schema.EventSerdes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code crashwatch catalogue list|add|remove}: the operator's component catalogue, the only source
+ * of which vendor owns a component (and so which vendor feed carries it) and of its modules.
+ */
+@Command(
+    name = "catalogue",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List, add or remove entries of the component catalogue (component id -> vendor, modules).",
+      "Vendor feeds carry only catalogued components; devices never decide who owns one."
+    },
+    subcommands = {
+      CatalogueCommand.ListEntries.class,
+      CatalogueCommand.Add.class,
+      CatalogueCommand.Remove.class
+    })
+final class CatalogueCommand {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** The cluster options every subcommand takes, as {@code process} does. */
+  static final class Cluster {
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "A properties file of settings (kafka.* passes through to the clients).")
+    Path config;
+
+    @Option(
+        names = "--bootstrap-servers",
+        paramLabel = "HOST:PORT",
+        description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(
+        names = "--schema-registry-url",
+        paramLabel = "URL",
+        description = "Schema registry base URL.")
+    String schemaRegistryUrl;
+
+    CatalogueClient client() {
+      var raw = ProcessorSettings.load(Optional.ofNullable(config), System.getenv()).raw();
+      if (bootstrapServers != null) {
+        raw = raw.with("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
+      }
+      if (schemaRegistryUrl != null) {
+        raw = raw.with("schema.registry.url", schemaRegistryUrl, "--schema-registry-url");
+      }
+      ProcessorSettings settings = new ProcessorSettings(raw);
+      Map<String, Object> clients = new HashMap<>(raw.kafkaOverrides());
+      clients.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+      return new CatalogueClient(
+          clients,
+          EventSerdes.connect(settings.schemaRegistryUrl()),
+          settings.topics().catalogue());
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Print every entry.")
+  static final class ListEntries implements Callable<Integer> {
+    @Mixin Cluster cluster;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Map<String, CatalogueEntry> entries = cluster.client().list(TIMEOUT);
+      var out = spec.commandLine().getOut();
+      for (CatalogueEntry e : entries.values()) {
+        out.printf(
+            "%-32s vendor %-16s modules %s%n",
+            e.getComponent(),
+            e.getVendor(),
+            e.getModules().isEmpty() ? "-" : String.join(",", e.getModules()));
+      }
+      out.printf("%d components%n", entries.size());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = "Add a component, or replace its entry.")
+  static final class Add implements Callable<Integer> {
+    @Mixin Cluster cluster;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "COMPONENT", description = "Component id.")
+    String component;
+
+    @Option(names = "--vendor", required = true, description = "Vendor that owns it.")
+    String vendor;
+
+    @Option(
+        names = "--module",
+        paramLabel = "M",
+        description = "A module (file) of the component; repeatable.")
+    List<String> modules = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      CatalogueEntry entry;
+      try {
+        entry = CatalogueClient.entry(component, vendor, modules, Instant.now());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      cluster.client().put(List.of(entry));
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "catalogued %s: vendor %s, modules %s%n",
+              component, vendor, modules.isEmpty() ? "-" : String.join(",", modules));
+      return 0;
+    }
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a component.")
+  static final class Remove implements Callable<Integer> {
+    @Mixin Cluster cluster;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "COMPONENT", description = "Component id.")
+    String component;
+
+    @Override
+    public Integer call() {
+      cluster.client().remove(component);
+      spec.commandLine().getOut().printf("removed %s from the catalogue%n", component);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package dev.crashwatch.processor.detect;
+
+/** The sensor states the SOC is alerted on when they rise sharply: the SensorHealth names. */
+public enum SensorAlertKind {
+  TAMPERED,
+  DEGRADED
+}
