@@ -23,12 +23,20 @@ public final class ScramClient {
       String user, String password, Path truststore, String truststorePassword) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("security.protocol", "SASL_SSL");
-    p.put("sasl.mechanism", AccessProvisioner.MECHANISM);
-    p.put("sasl.jaas.config", jaasConfig(user, password));
+    p.putAll(login(user, password));
     p.put("ssl.truststore.location", truststore.toAbsolutePath().toString());
     p.put("ssl.truststore.password", truststorePassword);
     p.put("ssl.truststore.type", "PKCS12");
     return p;
+  }
+
+  /** The SASL properties alone: {@code sasl.mechanism} and {@code sasl.jaas.config}. */
+  public static Map<String, String> login(String user, String password) {
+    return Map.of(
+        "sasl.mechanism",
+        AccessProvisioner.MECHANISM,
+        "sasl.jaas.config",
+        jaasConfig(user, password));
   }
 
   /** The {@code sasl.jaas.config} line of a SCRAM login. */

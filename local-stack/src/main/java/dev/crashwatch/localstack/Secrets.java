@@ -38,9 +38,15 @@ public final class Secrets {
 
   /** Creates (or truncates) {@code file} with permissions 0600 and opens it for writing. */
   public static OutputStream createOwnerOnly(Path file) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path dir = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir) && posix()) {
+      // A new directory for secrets is the owner's alone too.
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    Files.createDirectories(dir);
     Files.deleteIfExists(file);
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+    if (posix()) {
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
@@ -49,6 +55,10 @@ public final class Secrets {
         StandardOpenOption.CREATE,
         StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
   /** Writes {@code text} to {@code file}, created with permissions 0600. */
