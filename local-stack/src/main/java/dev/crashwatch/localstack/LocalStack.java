@@ -290,12 +290,29 @@ public final class LocalStack implements AutoCloseable {
    * @return the vendor's principal name
    */
   public synchronized String addVendor(String vendor) {
+    return addVendor(requireSecured().plan(), vendor);
+  }
+
+  /**
+   * Adds a vendor as {@link #addVendor(String)} does, with the feed and ACLs of {@code plan} (see
+   * {@link #grant}); a vendor added twice keeps its password.
+   */
+  public synchronized String addVendor(AccessPlan plan, String vendor) {
     Secured s = requireSecured();
     String principal = AccessPlan.vendorPrincipal(vendor);
     String password = s.passwords().computeIfAbsent(principal, p -> Secrets.randomPassword());
-    new AccessProvisioner(admin()).addVendor(s.plan(), vendor, password);
+    new AccessProvisioner(admin()).addVendor(plan, vendor, password);
     writeClientConfig(principal);
     return principal;
+  }
+
+  /**
+   * Grants the fixed principals the ACLs of another plan as well: tests that need topics of their
+   * own (unique names per test) on the shared secured stack, with the same rules.
+   */
+  public void grant(AccessPlan plan) {
+    requireSecured();
+    new AccessProvisioner(admin()).grant(plan.fixedBindings());
   }
 
   private void writeClientConfig(String principal) {
