@@ -63,6 +63,21 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
       EventSerdes serdes,
       Topics topics)
       throws IOException {
+    this(spoolDir, spoolConfig, bootstrapServers, serdes, topics, Map.of());
+  }
+
+  /**
+   * @param security the producer's security settings (security.protocol, SASL, TLS), applied over
+   *     the defaults
+   */
+  public SpoolingEmitter(
+      Path spoolDir,
+      SpoolConfig spoolConfig,
+      String bootstrapServers,
+      EventSerdes serdes,
+      Topics topics,
+      Map<String, Object> security)
+      throws IOException {
     this.spool = Spool.open(spoolDir, spoolConfig);
     this.topics = topics;
     Map<String, Object> config = new HashMap<>();
@@ -75,6 +90,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    config.putAll(security);
     this.producer =
         new KafkaProducer<>(
             config, new StringSerializer(), TelemetryEmitter.eventSerializer(serdes));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.CaseInsensitiveValidString;
@@ -48,6 +49,10 @@ public final class SerdeConfig extends AbstractConfig {
   public static final String MAX_RETRIES = "max.retries";
   public static final String RETRIES_WAIT_MS = "retries.wait.ms";
   public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
+
+  // An optional scheme, then user info up to the last '@' before the path.
+  private static final Pattern CREDENTIALS_IN_URL =
+      Pattern.compile("^(\\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^/?#]*@");
 
   /** Ours: entries per client cache (schema by id, id by subject and schema). */
   public static final String CACHE_CAPACITY = "schema.registry.cache.capacity";
@@ -246,12 +251,24 @@ public final class SerdeConfig extends AbstractConfig {
       if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
           || uri.getHost() == null) {
         throw new ConfigException(
-            SCHEMA_REGISTRY_URL, url, "expected an http:// or https:// URL with a host");
+            SCHEMA_REGISTRY_URL, redact(url), "expected an http:// or https:// URL with a host");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, url, "not a URL: " + e.getMessage());
+      // Not e.getMessage(): it quotes the whole input, credentials included.
+      throw new ConfigException(
+          SCHEMA_REGISTRY_URL,
+          redact(url),
+          "not a URL: " + e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
     }
+  }
+
+  /**
+   * {@code url} with anything between the scheme and the last '@' before the path replaced: a URL
+   * that does not parse can still carry {@code user:password@}, and it must not be echoed.
+   */
+  static String redact(String url) {
+    return CREDENTIALS_IN_URL.matcher(url).replaceFirst("$1[hidden]@");
   }
 
   private static URI stripUserInfo(URI uri) {
@@ -259,7 +276,7 @@ public final class SerdeConfig extends AbstractConfig {
       return new URI(
           uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
     } catch (URISyntaxException e) {
-      throw new ConfigException(SCHEMA_REGISTRY_URL, uri.toString(), e.getMessage());
+      throw new ConfigException(SCHEMA_REGISTRY_URL, redact(uri.toString()), e.getReason());
     }
   }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SerdeConfigTest {
   private static final String URL = "http://127.0.0.1:8081";
@@ -116,6 +118,30 @@ class SerdeConfigTest {
     SerdeConfig c = config(SerdeConfig.SCHEMA_REGISTRY_URL, "https://ops:p%40ss@sr.example:8443/");
     assertThat(c.basicAuthUserInfo()).contains("ops:p@ss");
     assertThat(c.registryUrls()).containsExactly("https://sr.example:8443");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://ops:s3cr3t-pw@sr.example:8443 /bad path",
+        "https://ops:s3cr3t-pw@@sr example:8443/",
+        "ops:s3cr3t-pw@sr.example:8443",
+        "ftp://ops:s3cr3t-pw@sr.example/",
+        " http://ops:s3cr3t-pw@/nohost",
+        "https://ops:s3cr3t-pw@sr.example:99999999999/"
+      })
+  void aMalformedUrlIsNeverEchoedWithItsCredentials(String url) {
+    assertThatThrownBy(() -> config(SerdeConfig.SCHEMA_REGISTRY_URL, url))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(SerdeConfig.SCHEMA_REGISTRY_URL)
+        .hasMessageContaining("[hidden]@")
+        .satisfies(e -> assertThat(stackTraceOf(e)).doesNotContain("s3cr3t-pw"));
+  }
+
+  private static String stackTraceOf(Throwable t) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -21,7 +20,7 @@ final class ConsumerLag {
 
   private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
-  private final String bootstrapServers;
+  private final Map<String, Object> kafka;
   private final String groupId;
   private final List<String> topics;
   private static final long STEP_POLL_MS = 10;
@@ -29,8 +28,12 @@ final class ConsumerLag {
   private String lastDetail = "";
   private Set<TopicPartition> partitions;
 
-  ConsumerLag(String bootstrapServers, String groupId, List<String> topics) {
-    this.bootstrapServers = bootstrapServers;
+  /**
+   * @param kafka bootstrap servers and security settings of a principal that may describe the group
+   *     and the topics
+   */
+  ConsumerLag(Map<String, Object> kafka, String groupId, List<String> topics) {
+    this.kafka = kafka;
     this.groupId = groupId;
     this.topics = topics;
   }
@@ -73,15 +76,6 @@ final class ConsumerLag {
     return partitions;
   }
 
-  /** The end offset of each partition of {@code topic}. */
-  static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic)
-      throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      return endOffsets(admin, topic);
-    }
-  }
-
   /** The end offset of each partition of {@code topic}, through an open admin client. */
   static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -99,8 +93,7 @@ final class ConsumerLag {
 
   /** Waits until the group has committed everything, reporting the lag every few seconds. */
   void awaitCaughtUp(Duration timeout, Consumer<String> report) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin = Admin.create(kafka)) {
       long deadline = System.nanoTime() + timeout.toNanos();
       long nextReport = 0;
       long reported = -1;

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       LocalStackCommand.class,
       ProcessCommand.class,
       CatalogueCommand.class,
+      VendorsCommand.class,
+      SchemasCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Crashwatch {
@@ -32,8 +34,24 @@ public final class Crashwatch {
             commandLine.getErr().println("crashwatch: " + e.getMessage());
             return 2;
           }
+          // Refused by the cluster's ACLs or login: say so, without a stack trace to read.
+          Throwable refused = refusal(e);
+          if (refused != null) {
+            commandLine.getErr().println("crashwatch: refused by the cluster: " + refused);
+            return 3;
+          }
           throw e;
         });
     System.exit(cli.execute(args));
+  }
+
+  private static Throwable refusal(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof org.apache.kafka.common.errors.AuthorizationException
+          || c instanceof org.apache.kafka.common.errors.AuthenticationException) {
+        return c;
+      }
+    }
+    return null;
   }
 }

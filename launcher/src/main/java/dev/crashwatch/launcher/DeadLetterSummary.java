@@ -1,5 +1,6 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.access.AccessPlan;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.schema.EventSerdes;
 import java.time.Duration;
@@ -25,19 +26,15 @@ final class DeadLetterSummary {
   }
 
   static Map<String, Reason> countByReason(
-      String bootstrapServers, EventSerdes serdes, String topic) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "crashwatch-dead-letter-summary-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
+      Map<String, Object> kafka, EventSerdes serdes, String topic) {
+    // Read as the SOC on a secured cluster: its groups start with AccessPlan.SOC_GROUPS.
+    Map<String, Object> config = new java.util.HashMap<>(kafka);
+    config.put(
+        ConsumerConfig.GROUP_ID_CONFIG,
+        AccessPlan.SOC_GROUPS + "crashwatch-dead-letter-summary-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     Map<String, Reason> counts = new TreeMap<>();
     try (KafkaConsumer<byte[], DeadLetter> consumer =
         new KafkaConsumer<>(

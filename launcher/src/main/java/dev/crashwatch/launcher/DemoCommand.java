@@ -69,6 +69,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin SpeedOption speed;
 
+  @Mixin SecuredOption secured;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -78,7 +80,13 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "crashwatch demo: scenario %s, %,d devices, %s of simulated time from %s%n",
         scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());
-    try (PipelineSession pipeline = new PipelineSession(null, null, dataDir, partitions, out)) {
+    try (PipelineSession pipeline =
+        new PipelineSession(
+            PipelineTarget.embedded(secured.secured),
+            dataDir,
+            partitions,
+            ScenarioRun.vendorsOf(scenario),
+            out)) {
       out.println("replaying the scenario...");
       SimulationResult result = pipeline.replay(scenario, scenario.controller(), speed.factor());
       printVersions(pipeline.streams());

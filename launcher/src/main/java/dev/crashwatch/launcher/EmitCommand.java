@@ -1,5 +1,6 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.SpoolingEmitter;
 import dev.crashwatch.emitter.linux.CollectorConfig;
 import dev.crashwatch.emitter.linux.ComponentSource;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +44,24 @@ final class EmitCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap-servers",
-      required = true,
       paramLabel = "HOST:PORT",
-      description = "Kafka.")
+      description = "Kafka (or bootstrap.servers in --config).")
   String bootstrapServers;
 
   @Option(
       names = "--schema-registry-url",
-      required = true,
       paramLabel = "URL",
-      description = "Schema registry.")
+      description = "Schema registry (or schema.registry.url in --config).")
   String schemaRegistryUrl;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Settings: addresses, kafka.* security (SASL_SSL, the emitter's login), the registry's"
+              + " TLS and basic auth; passwords go here or in CRASHWATCH_* variables, never in"
+              + " options.")
+  Path config;
 
   @Option(
       names = "--spool-dir",
@@ -129,14 +138,18 @@ final class EmitCommand implements Callable<Integer> {
         LinuxCollector.system(new CollectorConfig(deviceId, tenant, ring, sources));
     SensorSpec sensor =
         new SensorSpec(vendor, product, null, SensorMode.UNKNOWN, SensorHealth.UNKNOWN);
-    EventSerdes serdes = EventSerdes.connect(schemaRegistryUrl);
+    Settings settings =
+        ClientSettings.withAddresses(
+            ClientSettings.load(Optional.ofNullable(config)), bootstrapServers, schemaRegistryUrl);
+    EventSerdes serdes = ClientSettings.serdes(settings);
     try (SpoolingEmitter emitter =
         new SpoolingEmitter(
             spoolDir,
             SpoolConfig.defaults().withMaxBytes(spoolMaxBytes),
-            bootstrapServers,
+            settings.getString("bootstrap.servers"),
             serdes,
-            Topics.defaults())) {
+            Topics.from(settings),
+            settings.kafkaClientSecurity())) {
       var boot = collector.boot();
       emitter.send(boot);
       out.printf(

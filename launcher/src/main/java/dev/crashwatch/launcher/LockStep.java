@@ -27,7 +27,7 @@ final class LockStep implements PipelineFeedback, AutoCloseable {
   private final Duration timeout;
 
   LockStep(
-      String bootstrapServers,
+      Map<String, Object> kafka,
       String applicationId,
       List<String> inputs,
       String signalsTopic,
@@ -38,9 +38,9 @@ final class LockStep implements PipelineFeedback, AutoCloseable {
         List.of(CrashwatchTopology.VERSION_DELTAS, CrashwatchTopology.DETECTOR_INPUT)) {
       topics.add(applicationId + "-" + internal + "-repartition");
     }
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-    this.lag = new ConsumerLag(bootstrapServers, applicationId, topics);
-    this.bootstrapServers = bootstrapServers;
+    this.admin = Admin.create(kafka);
+    this.lag = new ConsumerLag(kafka, applicationId, topics);
+    this.bootstrapServers = String.valueOf(kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     this.signalsTopic = signalsTopic;
     this.signals = signals;
     this.timeout = timeout;

@@ -1,5 +1,6 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.access.AccessPlan;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.TelemetryEmitter;
 import dev.crashwatch.events.CatalogueEntry;
@@ -20,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,47 +41,88 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 final class PipelineSession implements AutoCloseable {
 
   private static final Duration CATCH_UP = Duration.ofMinutes(20);
+  // One application id on the embedded stack: it starts empty every time.
+  private static final String EMBEDDED_APPLICATION_ID = "crashwatch-demo";
 
   private final PrintStream out;
   private final LocalStack stack;
   private final String bootstrapServers;
-  private final String registryUrl;
+  private final PipelineAccess access;
   private final Topics topics;
-  private final EventSerdes serdes;
+  private final EventSerdes emitterSerdes;
+  private final EventSerdes readerSerdes;
   private final ProcessorSettings settings;
   private final StreamProcessor processor;
   private final SignalCollector signals;
 
   /**
-   * @param bootstrapServers your Kafka, or null for the embedded local stack
-   * @param registryUrl your schema registry, or null for the embedded local stack
+   * @param target your cluster, or the embedded stack (plaintext or secured)
+   * @param dataDir where the embedded stack keeps its files
+   * @param partitions partitions of each input topic on the embedded stack
+   * @param vendors the vendors whose health feeds the run needs: created (with their principals and
+   *     schema subjects) on the secured embedded stack, where the processor may not create topics
    */
   PipelineSession(
-      String bootstrapServers, String registryUrl, Path dataDir, int partitions, PrintStream out)
+      PipelineTarget target,
+      Path dataDir,
+      int partitions,
+      Collection<String> vendors,
+      PrintStream out)
+      throws InterruptedException {
+    this(target, null, dataDir, partitions, vendors, out);
+  }
+
+  /**
+   * A session on a stack that is already running (the tests' shared one, whose {@code close()} does
+   * nothing), plaintext or secured.
+   */
+  static PipelineSession onStack(
+      LocalStack stack, int partitions, Collection<String> vendors, PrintStream out)
+      throws InterruptedException {
+    return new PipelineSession(
+        PipelineTarget.embedded(stack.isSecured()), stack, null, partitions, vendors, out);
+  }
+
+  private PipelineSession(
+      PipelineTarget target,
+      LocalStack running,
+      Path dataDir,
+      int partitions,
+      Collection<String> vendors,
+      PrintStream out)
       throws InterruptedException {
     this.out = out;
-    if (bootstrapServers == null || registryUrl == null) {
-      out.println("starting a local Kafka broker and schema registry...");
-      stack = LocalStack.start(dataDir);
-      this.bootstrapServers = stack.bootstrapServers();
-      this.registryUrl = stack.schemaRegistryUrl();
+    PipelineAccess access;
+    if (running != null) {
+      stack = running;
+      access = embeddedAccess(stack);
+    } else if (target.isEmbedded()) {
+      out.printf(
+          "starting a local Kafka broker and schema registry%s...%n",
+          target.secured() ? " (secured: TLS, SCRAM-SHA-512 principals, ACLs)" : "");
+      stack =
+          target.secured()
+              ? LocalStack.startSecured(dataDir, embeddedPlan())
+              : LocalStack.start(dataDir);
       out.printf(
           "  Kafka %s (%d ms), schema registry %s (%d ms)%n",
-          this.bootstrapServers,
+          stack.bootstrapServers(),
           stack.kafkaStartMillis(),
-          this.registryUrl,
+          stack.schemaRegistryUrl(),
           stack.registryStartMillis());
+      access = embeddedAccess(stack);
     } else {
       stack = null;
-      this.bootstrapServers = bootstrapServers;
-      this.registryUrl = registryUrl;
+      // CRASHWATCH_* variables and the config file apply; the addresses given win.
+      access =
+          PipelineAccess.single(
+              new ProcessorSettings(
+                  ClientSettings.withAddresses(
+                      ClientSettings.asProcessor(Optional.ofNullable(target.config())).raw(),
+                      target.bootstrapServers(),
+                      target.registryUrl())));
     }
-    // CRASHWATCH_* environment variables apply here too; the addresses above win.
-    Settings raw =
-        ProcessorSettings.load(Optional.empty(), System.getenv())
-            .raw()
-            .with("bootstrap.servers", this.bootstrapServers, "pipeline")
-            .with("schema.registry.url", this.registryUrl, "pipeline");
+    Settings raw = access.processor().raw();
     // The simulator runs in lock-step with the processor (see replay): every step's records are
     // in before the processor catches up, so a task need not idle for its other partitions (which
     // would cost up to max.task.idle.ms per step), and a short commit interval makes each step's
@@ -88,23 +132,64 @@ final class PipelineSession implements AutoCloseable {
             .with("kafka.commit.interval.ms", "20", "pipeline");
     if (stack != null) {
       raw =
-          raw.with("application.id", "crashwatch-demo", "pipeline")
+          raw.with("application.id", EMBEDDED_APPLICATION_ID, "pipeline")
               .with("state.dir", stack.scratchDir("streams").toString(), "pipeline");
     }
     settings = new ProcessorSettings(raw);
+    this.access = new PipelineAccess(access.emitter(), settings, access.reader(), access.monitor());
+    this.bootstrapServers = settings.bootstrapServers();
     topics = settings.topics();
     if (stack != null) {
       EmbeddedTopics.create(stack, topics, partitions);
     }
-    serdes = EventSerdes.connect(this.registryUrl);
+    if (stack != null && stack.isSecured()) {
+      // What ops do on a secured cluster before anything runs: the vendors' feeds and principals,
+      // and every schema (emitters and the processor may not register them).
+      List<String> feeds = new ArrayList<>();
+      for (String vendor : vendors) {
+        stack.addVendor(vendor);
+        feeds.add(topics.vendorHealth(vendor));
+      }
+      Settings ops = ClientSettings.load(Optional.of(stack.clientConfigFile(AccessPlan.OPS)));
+      Map<String, Integer> ids =
+          SchemaRegistration.register(ClientSettings.serdes(ops).registry(), topics, feeds);
+      out.printf(
+          "  secured: %d principals, %d vendor feeds, %d schemas registered by ops; client"
+              + " settings in %s%n",
+          AccessPlan.FIXED_PRINCIPALS.size() + feeds.size(),
+          feeds.size(),
+          ids.size(),
+          stack.clientConfigFile(AccessPlan.ADMIN).getParent());
+    }
+    emitterSerdes = ClientSettings.serdes(this.access.emitter());
+    readerSerdes = ClientSettings.serdes(this.access.reader());
     processor = new StreamProcessor(settings);
     processor.start();
     Progress.await(
         "stream processor running",
         Duration.ofSeconds(60),
         () -> processor.streams().state() == KafkaStreams.State.RUNNING);
-    signals = new SignalCollector(this.bootstrapServers, serdes, topics.rollbackSignals());
+    signals =
+        new SignalCollector(
+            ClientSettings.kafka(this.access.reader()), readerSerdes, topics.rollbackSignals());
     out.println("stream processor running");
+  }
+
+  /** The access plan of the embedded secured stack: the configured topics, its application id. */
+  static AccessPlan embeddedPlan() {
+    Topics names = ProcessorSettings.load(Optional.empty(), System.getenv()).topics();
+    return PipelineAccess.plan(names, EMBEDDED_APPLICATION_ID);
+  }
+
+  private static PipelineAccess embeddedAccess(LocalStack stack) {
+    return stack.isSecured()
+        ? PipelineAccess.principalsOf(stack)
+        : PipelineAccess.single(
+            new ProcessorSettings(
+                ProcessorSettings.load(Optional.empty(), System.getenv())
+                    .raw()
+                    .with("bootstrap.servers", stack.bootstrapServers(), "pipeline")
+                    .with("schema.registry.url", stack.schemaRegistryUrl(), "pipeline")));
   }
 
   /**
@@ -125,10 +210,11 @@ final class PipelineSession implements AutoCloseable {
         "replaying %s in lock-step with the processor every %s of simulated time, controller %s%n",
         scenario.name(), step, playController ? "on" : "off");
     try (TelemetryEmitter emitter =
-            new TelemetryEmitter(bootstrapServers, serdes, topics, Map.of());
+            new TelemetryEmitter(
+                bootstrapServers, emitterSerdes, topics, access.emitter().kafkaClientSecurity());
         LockStep lockStep =
             new LockStep(
-                bootstrapServers,
+                ClientSettings.kafka(access.monitor()),
                 settings.applicationId(),
                 topics.inputs(),
                 topics.rollbackSignals(),
@@ -209,7 +295,8 @@ final class PipelineSession implements AutoCloseable {
   }
 
   Map<String, DeadLetterSummary.Reason> deadLetters() {
-    return DeadLetterSummary.countByReason(bootstrapServers, serdes, topics.deadLetters());
+    return DeadLetterSummary.countByReason(
+        ClientSettings.kafka(access.reader()), readerSerdes, topics.deadLetters());
   }
 
   KafkaStreams streams() {

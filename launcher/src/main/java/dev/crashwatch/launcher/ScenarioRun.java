@@ -3,14 +3,17 @@ package dev.crashwatch.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.crashwatch.access.AccessPlan;
 import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.report.ExpectationResult;
 import dev.crashwatch.simulator.report.ScenarioJudge;
 import dev.crashwatch.simulator.report.ScenarioReport;
+import dev.crashwatch.simulator.scenario.Component;
 import dev.crashwatch.simulator.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One scenario through the real pipeline, judged: what {@code simulate} does once and {@code suite}
@@ -21,16 +24,14 @@ final class ScenarioRun {
   private ScenarioRun() {}
 
   /**
-   * @param bootstrapServers your Kafka, or null for the embedded local stack in {@code dataDir}
-   * @param registryUrl your schema registry, or null for the embedded one
+   * @param target your cluster, or the embedded local stack in {@code dataDir}
    * @param playController play the rollout controller
    * @param speed times real time, or 0 for as fast as the pipeline takes it
    * @param reportFile where to write the JSON report, or null
    */
   static ScenarioReport run(
       Scenario scenario,
-      String bootstrapServers,
-      String registryUrl,
+      PipelineTarget target,
       Path dataDir,
       int partitions,
       boolean playController,
@@ -40,7 +41,7 @@ final class ScenarioRun {
       throws Exception {
     ScenarioReport report;
     try (PipelineSession pipeline =
-        new PipelineSession(bootstrapServers, registryUrl, dataDir, partitions, out)) {
+        new PipelineSession(target, dataDir, partitions, vendorsOf(scenario), out)) {
       SimulationResult result = pipeline.replay(scenario, playController, speed);
       report = ScenarioJudge.judge(scenario, result, pipeline.signals());
     }
@@ -58,6 +59,15 @@ final class ScenarioRun {
       out.println("report written to " + reportFile);
     }
     return report;
+  }
+
+  /** The scenario's vendors that can have a feed of their own (valid vendor names). */
+  static List<String> vendorsOf(Scenario scenario) {
+    return scenario.fleet().components().stream()
+        .map(Component::vendor)
+        .filter(v -> AccessPlan.VENDOR_NAME.matcher(v).matches())
+        .distinct()
+        .toList();
   }
 
   static void write(Object report, Path file) throws IOException {

@@ -1,11 +1,13 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.access.AccessPlan;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.simulator.report.ObservedSignal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,17 +33,17 @@ final class SignalCollector implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  SignalCollector(String bootstrapServers, EventSerdes serdes, String topic) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "crashwatch-signal-collector-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
+  /**
+   * @param kafka bootstrap servers and security settings of the reader (the SOC principal on a
+   *     secured cluster: its group id starts with {@value AccessPlan#SOC_GROUPS})
+   */
+  SignalCollector(Map<String, Object> kafka, EventSerdes serdes, String topic) {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(
+        ConsumerConfig.GROUP_ID_CONFIG,
+        AccessPlan.SOC_GROUPS + "crashwatch-signal-collector-" + UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.consumer =
         new KafkaConsumer<>(
             config, new StringDeserializer(), serdes.value(RollbackSignal.class).deserializer());

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     description = {
       "Run a scenario file through the real pipeline (broker, registry, stream processor) and"
           + " report what was signalled and when.",
-      "Uses the embedded local broker and registry unless --bootstrap-servers and"
-          + " --schema-registry-url are given (then the input and signal topics must exist).",
+      "Uses the embedded local broker and registry (--secured: with TLS, SCRAM principals and"
+          + " ACLs) unless --bootstrap-servers and --schema-registry-url or --config are given"
+          + " (then the input and signal topics must exist).",
       "Exit codes: 0 every expectation holds, 1 one does not, 2 the scenario file is invalid."
     })
 final class SimulateCommand implements Callable<Integer> {
@@ -38,15 +39,6 @@ final class SimulateCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "Write the JSON report here (default: only a summary on standard output).")
   Path reportFile;
-
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Your Kafka.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry-url",
-      paramLabel = "URL",
-      description = "Your schema registry.")
-  String schemaRegistryUrl;
 
   @Option(names = "--devices", paramLabel = "N", description = "Override the fleet size.")
   Integer devices;
@@ -67,6 +59,8 @@ final class SimulateCommand implements Callable<Integer> {
           "Partitions of each input topic on the embedded broker (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Mixin TargetOptions target;
+
   @Mixin ControllerOption controller;
 
   @Mixin SpeedOption speed;
@@ -80,8 +74,7 @@ final class SimulateCommand implements Callable<Integer> {
     ScenarioReport report =
         ScenarioRun.run(
             scenario,
-            bootstrapServers,
-            schemaRegistryUrl,
+            target.target(),
             dataDir,
             partitions,
             controller.play(scenario),

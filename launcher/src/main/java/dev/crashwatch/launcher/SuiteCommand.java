@@ -63,6 +63,8 @@ final class SuiteCommand implements Callable<Integer> {
 
   @Mixin ControllerOption controller;
 
+  @Mixin SecuredOption secured;
+
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
@@ -119,8 +121,7 @@ final class SuiteCommand implements Callable<Integer> {
       ScenarioReport report =
           ScenarioRun.run(
               s,
-              null,
-              null,
+              PipelineTarget.embedded(secured.secured),
               dataDir.resolve(s.name()),
               partitions,
               controller.play(s),

@@ -1,5 +1,8 @@
 package dev.crashwatch.localstack;
 
+import dev.crashwatch.access.AccessPlan;
+import dev.crashwatch.access.AccessProvisioner;
+import dev.crashwatch.access.ScramClient;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * {@link #close()}. In between, {@link #stop()} and {@link #restart()} take the same broker down
  * and up again on the same ports and data, as a broker restart does. Topics are not auto-created;
  * create them explicitly.
+ *
+ * <p>{@link #startSecured} starts it the way a production cluster runs: a SASL_SSL client listener
+ * (SCRAM-SHA-512 over TLS), a controller listener that needs the admin's password too (SASL/PLAIN
+ * over TLS: the controller cannot look SCRAM credentials up before it has read its metadata),
+ * KRaft's {@code StandardAuthorizer} with {@code allow.everyone.if.no.acl.found=false}, and the
+ * {@value AccessPlan#ADMIN} principal as the only super user, whose SCRAM credential is written
+ * into the metadata log when the directory is formatted (the broker's own inter-broker links log in
+ * with it before any Admin API call could create it).
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -39,12 +51,15 @@ public final class LocalKafka implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String SECURED_LISTENER = "CLIENT";
   private static final int NODE_ID = 1;
 
   private final Path dataDir;
   // Kept for restart(): the same listeners (client and controller port) and the same log dirs.
   private final Map<String, Object> properties;
   private final String bootstrapServers;
+  // The admin's client properties on a secured broker (empty on a plaintext one).
+  private final Map<String, String> adminSecurity;
   private final long startMillis;
   // A KafkaRaftServer cannot start again once shut down: restart() builds a new one.
   private KafkaRaftServer server;
@@ -55,11 +70,13 @@ public final class LocalKafka implements AutoCloseable {
       Map<String, Object> properties,
       KafkaRaftServer server,
       String bootstrapServers,
+      Map<String, String> adminSecurity,
       long startMillis) {
     this.dataDir = dataDir;
     this.properties = properties;
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.adminSecurity = adminSecurity;
     this.startMillis = startMillis;
   }
 
@@ -83,11 +100,38 @@ public final class LocalKafka implements AutoCloseable {
    * make a broker appear where clients have been trying to reach one.
    */
   public static LocalKafka start(Path dataDir, Map<String, String> overrides, int port) {
+    return start(dataDir, overrides, port, null);
+  }
+
+  /**
+   * Starts a secured broker (see the class comment) on any free ports.
+   *
+   * @param certificates the server keystore the listeners present and the CA its own client links
+   *     trust
+   * @param adminPassword the super user's password
+   */
+  public static LocalKafka startSecured(
+      Path dataDir,
+      Map<String, String> overrides,
+      LocalCertificates certificates,
+      String adminPassword) {
+    return start(dataDir, overrides, 0, new Security(certificates, adminPassword));
+  }
+
+  private record Security(LocalCertificates certificates, String adminPassword) {
+    Map<String, String> adminClient() {
+      return ScramClient.properties(
+          AccessPlan.ADMIN, adminPassword, certificates.truststore(), certificates.storePassword());
+    }
+  }
+
+  private static LocalKafka start(
+      Path dataDir, Map<String, String> overrides, int port, Security security) {
     long t0 = System.nanoTime();
     RuntimeException lastBindFailure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(dataDir, overrides, port, t0);
+        return startOnce(dataDir, overrides, port, security, t0);
       } catch (RuntimeException e) {
         if (!Support.causedByBindFailure(e)) {
           throw e;
@@ -103,7 +147,7 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private static LocalKafka startOnce(
-      Path dir, Map<String, String> overrides, int fixedPort, long t0) {
+      Path dir, Map<String, String> overrides, int fixedPort, Security security, long t0) {
     Path dataDir = Support.freshDirectory(dir);
     int[] ports = Support.freeLoopbackPorts(2);
     if (fixedPort != 0) {
@@ -111,14 +155,18 @@ public final class LocalKafka implements AutoCloseable {
     }
     String bootstrap = Support.LOOPBACK + ":" + ports[0];
     Map<String, Object> props = brokerProperties(dataDir, ports[0], ports[1]);
+    if (security != null) {
+      secure(props, ports[0], ports[1], security);
+    }
     props.putAll(overrides);
+    Map<String, String> adminSecurity = security == null ? Map.of() : security.adminClient();
     KafkaRaftServer server = null;
     try {
       KafkaConfig config = new KafkaConfig(props, false);
-      format(dataDir);
+      format(dataDir, security);
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      awaitReady(bootstrap);
+      awaitReady(bootstrap, adminSecurity);
     } catch (RuntimeException | Error e) {
       if (server != null) {
         stopQuietly(server);
@@ -128,7 +176,52 @@ public final class LocalKafka implements AutoCloseable {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     log.debug("Kafka ready at {} in {} ms", bootstrap, millis);
-    return new LocalKafka(dataDir, Map.copyOf(props), server, bootstrap, millis);
+    return new LocalKafka(dataDir, Map.copyOf(props), server, bootstrap, adminSecurity, millis);
+  }
+
+  /** Replaces the plaintext listeners with secured ones; see the class comment. */
+  private static void secure(
+      Map<String, Object> p, int port, int controllerPort, Security security) {
+    String host = Support.LOOPBACK;
+    String client = SECURED_LISTENER.toLowerCase(java.util.Locale.ROOT);
+    String controller = CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT);
+    String admin = AccessPlan.ADMIN;
+    String password = security.adminPassword();
+    LocalCertificates tls = security.certificates();
+    p.put("listeners", listeners(SECURED_LISTENER, port, controllerPort));
+    p.put("advertised.listeners", SECURED_LISTENER + "://" + host + ":" + port);
+    p.put("inter.broker.listener.name", SECURED_LISTENER);
+    p.put(
+        "listener.security.protocol.map",
+        SECURED_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":SASL_SSL");
+    p.put("listener.name." + client + ".sasl.enabled.mechanisms", AccessProvisioner.MECHANISM);
+    p.put("sasl.mechanism.inter.broker.protocol", AccessProvisioner.MECHANISM);
+    p.put(
+        "listener.name." + client + ".scram-sha-512.sasl.jaas.config",
+        ScramClient.jaasConfig(admin, password));
+    p.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
+    p.put("sasl.mechanism.controller.protocol", "PLAIN");
+    p.put(
+        "listener.name." + controller + ".plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + admin
+            + "\" password=\""
+            + password
+            + "\" user_"
+            + admin
+            + "=\""
+            + password
+            + "\";");
+    p.put("ssl.keystore.location", tls.keystore().toString());
+    p.put("ssl.keystore.password", tls.storePassword());
+    p.put("ssl.key.password", tls.storePassword());
+    p.put("ssl.keystore.type", LocalCertificates.STORE_TYPE);
+    p.put("ssl.truststore.location", tls.truststore().toString());
+    p.put("ssl.truststore.password", tls.storePassword());
+    p.put("ssl.truststore.type", LocalCertificates.STORE_TYPE);
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("allow.everyone.if.no.acl.found", "false");
+    p.put("super.users", "User:" + admin);
   }
 
   private static Map<String, Object> brokerProperties(Path dataDir, int port, int controllerPort) {
@@ -139,18 +232,7 @@ public final class LocalKafka implements AutoCloseable {
     // A static single-voter quorum: nothing to bootstrap or join.
     p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
     p.put("controller.listener.names", CONTROLLER_LISTENER);
-    p.put(
-        "listeners",
-        "PLAINTEXT://"
-            + host
-            + ":"
-            + port
-            + ","
-            + CONTROLLER_LISTENER
-            + "://"
-            + host
-            + ":"
-            + controllerPort);
+    p.put("listeners", listeners("PLAINTEXT", port, controllerPort));
     p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -182,10 +264,38 @@ public final class LocalKafka implements AutoCloseable {
     return p;
   }
 
-  private static void format(Path dataDir) {
+  /** The client listener on {@code port} and the controller's on {@code controllerPort}. */
+  private static String listeners(String clientListener, int port, int controllerPort) {
+    String host = Support.LOOPBACK;
+    return clientListener
+        + "://"
+        + host
+        + ":"
+        + port
+        + ","
+        + CONTROLLER_LISTENER
+        + "://"
+        + host
+        + ":"
+        + controllerPort;
+  }
+
+  private static void format(Path dataDir, Security security) {
     String logDir = dataDir.resolve("logs").toString();
     try {
-      new Formatter()
+      Formatter formatter = new Formatter();
+      if (security != null) {
+        // kafka-storage format --add-scram: the super user exists before the broker starts.
+        formatter.setScramArguments(
+            List.of(
+                AccessProvisioner.MECHANISM
+                    + "=[name="
+                    + AccessPlan.ADMIN
+                    + ",password="
+                    + security.adminPassword()
+                    + "]"));
+      }
+      formatter
           .setPrintStream(
               new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
           .setClusterId(Uuid.randomUuid().toString())
@@ -196,12 +306,15 @@ public final class LocalKafka implements AutoCloseable {
           // No explicit release version: the formatter then uses the latest production one.
           .run();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka log directory " + logDir, e);
+      // Not e itself: a formatter message may quote its arguments, the admin password among them.
+      throw new IllegalStateException(
+          "cannot format Kafka log directory " + logDir + ": " + e.getClass().getName());
     }
   }
 
-  private static void awaitReady(String bootstrap) {
+  private static void awaitReady(String bootstrap, Map<String, String> security) {
     Properties props = new Properties();
+    props.putAll(security);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
@@ -242,6 +355,14 @@ public final class LocalKafka implements AutoCloseable {
   /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The client properties the super user connects with ({@code security.protocol}, SASL and TLS
+   * settings); empty on a plaintext broker. They contain the admin password: never log them.
+   */
+  public Map<String, String> adminClientProperties() {
+    return adminSecurity;
   }
 
   /** Wall time from {@link #start} until the broker answered, including formatting. */
@@ -291,7 +412,7 @@ public final class LocalKafka implements AutoCloseable {
         new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
     try {
       restarted.startup();
-      awaitReady(bootstrapServers);
+      awaitReady(bootstrapServers, adminSecurity);
     } catch (RuntimeException | Error e) {
       stopQuietly(restarted);
       throw e;

@@ -10,10 +10,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>The child exits when this JVM dies, even by SIGKILL (see {@link OrphanGuard}). The data
  * directory holds the child's log, temporary files and caches; it is wiped at start and deleted by
  * {@link #close()}.
+ *
+ * <p>Started with {@link LocalCertificates}, it serves HTTPS only (Quarkus' {@code
+ * quarkus.http.insecure-requests=disabled}) with the server certificate; the keystore password
+ * reaches the child through its environment, never its command line, which any user can read.
  */
 public final class LocalSchemaRegistry implements AutoCloseable {
 
@@ -42,15 +51,18 @@ public final class LocalSchemaRegistry implements AutoCloseable {
   // Never written and never closed until close(): its open write end keeps the child alive.
   private final OutputStream parentLifeline;
   private final int port;
+  private final LocalCertificates tls;
   private final long launchNanos;
   private long startMillis = -1;
   private boolean closed;
 
-  private LocalSchemaRegistry(Path dataDir, Process process, int port, long launchNanos) {
+  private LocalSchemaRegistry(
+      Path dataDir, Process process, int port, LocalCertificates tls, long launchNanos) {
     this.dataDir = dataDir;
     this.process = process;
     this.parentLifeline = process.getOutputStream();
     this.port = port;
+    this.tls = tls;
     this.launchNanos = launchNanos;
   }
 
@@ -71,10 +83,22 @@ public final class LocalSchemaRegistry implements AutoCloseable {
    * so a registry started again on the same port is a new, empty one.
    */
   public static LocalSchemaRegistry start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /**
+   * Starts a registry that serves HTTPS only, with the server certificate of {@code tls}, on {@code
+   * port} (0 for any free port).
+   */
+  public static LocalSchemaRegistry startTls(Path dataDir, int port, LocalCertificates tls) {
+    return start(dataDir, port, tls);
+  }
+
+  private static LocalSchemaRegistry start(Path dataDir, int port, LocalCertificates tls) {
     Path runnerJar = ApicurioDistribution.runnerJar();
     RuntimeException lastBindFailure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      LocalSchemaRegistry registry = launch(dataDir, runnerJar, port);
+      LocalSchemaRegistry registry = launch(dataDir, runnerJar, port, tls);
       try {
         registry.awaitReady();
         return registry;
@@ -96,7 +120,8 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         lastBindFailure);
   }
 
-  private static LocalSchemaRegistry launch(Path dir, Path runnerJar, int fixedPort) {
+  private static LocalSchemaRegistry launch(
+      Path dir, Path runnerJar, int fixedPort, LocalCertificates tls) {
     Path dataDir = Support.freshDirectory(dir);
     int port = fixedPort != 0 ? fixedPort : Support.freeLoopbackPorts(1)[0];
     try {
@@ -115,7 +140,16 @@ public final class LocalSchemaRegistry implements AutoCloseable {
       command.add("-Djava.io.tmpdir=" + tmp);
       command.add("-Dvertx.cacheDirBase=" + dataDir.resolve("vertx-cache"));
       command.add("-Dquarkus.http.host=" + Support.LOOPBACK);
-      command.add("-Dquarkus.http.port=" + port);
+      if (tls == null) {
+        command.add("-Dquarkus.http.port=" + port);
+      } else {
+        command.add("-Dquarkus.http.ssl-port=" + port);
+        command.add("-Dquarkus.http.port=0");
+        command.add("-Dquarkus.http.insecure-requests=disabled");
+        command.add("-Dquarkus.http.ssl.certificate.key-store-file=" + tls.keystore());
+        command.add(
+            "-Dquarkus.http.ssl.certificate.key-store-file-type=" + LocalCertificates.STORE_TYPE);
+      }
       command.add("-Dquarkus.management.host=" + Support.LOOPBACK);
       command.add("-Dquarkus.management.port=0");
       command.add("-Dregistry.rules.global.compatibility=BACKWARD");
@@ -132,10 +166,15 @@ public final class LocalSchemaRegistry implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .redirectInput(ProcessBuilder.Redirect.PIPE);
+      if (tls != null) {
+        builder
+            .environment()
+            .put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_PASSWORD", tls.storePassword());
+      }
       long launchNanos = System.nanoTime();
       Process process = builder.start();
       log.debug("Launched Apicurio Registry pid {} on port {}", process.pid(), port);
-      return new LocalSchemaRegistry(dataDir, process, port, launchNanos);
+      return new LocalSchemaRegistry(dataDir, process, port, tls, launchNanos);
     } catch (IOException e) {
       Support.deleteRecursively(dataDir);
       throw new UncheckedIOException("cannot launch Apicurio Registry", e);
@@ -175,7 +214,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     URI probe = URI.create(url() + "/subjects");
     long deadline = launchNanos + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (answers200(probe)) {
+      if (answers200(probe, tls)) {
         startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchNanos);
         log.debug("Apicurio Registry ready at {} in {} ms", url(), startMillis);
         return;
@@ -212,10 +251,13 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         false);
   }
 
-  private static boolean answers200(URI uri) {
+  private static boolean answers200(URI uri, LocalCertificates tls) {
     HttpURLConnection connection = null;
     try {
       connection = (HttpURLConnection) uri.toURL().openConnection();
+      if (tls != null) {
+        ((HttpsURLConnection) connection).setSSLSocketFactory(trusting(tls).getSocketFactory());
+      }
       connection.setConnectTimeout(1000);
       connection.setReadTimeout(2000);
       int status = connection.getResponseCode();
@@ -235,6 +277,24 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     }
   }
 
+  /** A TLS context that trusts the local CA only. */
+  static SSLContext trusting(LocalCertificates tls) {
+    try (InputStream in = Files.newInputStream(tls.truststore())) {
+      KeyStore trust = KeyStore.getInstance(LocalCertificates.STORE_TYPE);
+      trust.load(in, tls.storePassword().toCharArray());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + tls.truststore(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the truststore " + tls.truststore(), e);
+    }
+  }
+
   private String logTail() {
     try {
       List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
@@ -250,9 +310,9 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     return baseUrl() + CCOMPAT_PATH;
   }
 
-  /** The registry's root URL, {@code http://127.0.0.1:<port>}. */
+  /** The registry's root URL, {@code http://127.0.0.1:<port>} ({@code https} with TLS). */
   public String baseUrl() {
-    return "http://" + Support.LOOPBACK + ":" + port;
+    return (tls == null ? "http" : "https") + "://" + Support.LOOPBACK + ":" + port;
   }
 
   /** The HTTP port on 127.0.0.1. */

@@ -1,5 +1,9 @@
 package dev.crashwatch.localstack;
 
+import dev.crashwatch.access.AccessPlan;
+import dev.crashwatch.access.AccessProvisioner;
+import dev.crashwatch.access.ClientConfigFile;
+import dev.crashwatch.access.ScramClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * integration tests and the embedded default of {@code crashwatch demo}.
  *
  * <p>Tests use {@link #shared()}, one instance per JVM; the demo uses {@link #start(Path)}.
+ *
+ * <p>A secured stack ({@link #startSecured}, {@link #sharedSecured}) runs the broker with TLS,
+ * SCRAM-SHA-512 and ACLs (see {@link LocalKafka#startSecured}) and the registry over HTTPS, with
+ * certificates generated at start, and provisions every principal of an {@link AccessPlan}: a
+ * random password each, its ACLs, and a client settings file (0600) under {@code clients/}.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -40,22 +51,40 @@ public final class LocalStack implements AutoCloseable {
   private static final Object SHARED_LOCK = new Object();
   private static LocalStack shared;
   private static RuntimeException sharedFailure;
+  private static LocalStack sharedSecured;
+  private static RuntimeException sharedSecuredFailure;
 
   private final Path dataDir;
   private final LocalKafka kafka;
   private final LocalSchemaRegistry registry;
   private final boolean isShared;
+  private final Secured secured;
   private final Thread shutdownHook;
   private final List<Path> scratchDirs = new ArrayList<>();
   private Admin admin;
   private boolean closed;
 
+  /**
+   * What a secured stack adds: its certificates, the plan it applied, and the passwords of the
+   * principals it created (kept in memory for the client files and tests; never printed).
+   */
+  private record Secured(
+      LocalCertificates certificates,
+      AccessPlan plan,
+      Path clientsDir,
+      Map<String, String> passwords) {}
+
   private LocalStack(
-      Path dataDir, LocalKafka kafka, LocalSchemaRegistry registry, boolean isShared) {
+      Path dataDir,
+      LocalKafka kafka,
+      LocalSchemaRegistry registry,
+      boolean isShared,
+      Secured secured) {
     this.dataDir = dataDir;
     this.kafka = kafka;
     this.registry = registry;
     this.isShared = isShared;
+    this.secured = secured;
     this.shutdownHook = new Thread(this::closeNow, "local-stack-shutdown");
   }
 
@@ -76,8 +105,21 @@ public final class LocalStack implements AutoCloseable {
     return start(dataDir, brokerOverrides, false);
   }
 
+  /**
+   * Starts a secured broker and registry under {@code dataDir} and provisions every fixed principal
+   * of {@code plan} (see the class comment).
+   */
+  public static LocalStack startSecured(Path dataDir, AccessPlan plan) {
+    return start(dataDir, Map.of(), false, plan);
+  }
+
   private static LocalStack start(
       Path dataDir, Map<String, String> brokerOverrides, boolean isShared) {
+    return start(dataDir, brokerOverrides, isShared, null);
+  }
+
+  private static LocalStack start(
+      Path dataDir, Map<String, String> brokerOverrides, boolean isShared, AccessPlan plan) {
     // Fail before starting anything if the registry cannot be started at all.
     ApicurioDistribution.runnerJar();
     Path dir = dataDir.toAbsolutePath();
@@ -86,10 +128,16 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir, e);
     }
+    LocalCertificates tls =
+        plan == null ? null : LocalCertificates.generate(dir.resolve("certificates"));
+    String adminPassword = plan == null ? null : Secrets.randomPassword();
     // The registry JVM is the slower of the two; it boots while the broker starts here.
     CompletableFuture<LocalSchemaRegistry> registryFuture =
         CompletableFuture.supplyAsync(
-            () -> LocalSchemaRegistry.start(dir.resolve("registry")),
+            () ->
+                tls == null
+                    ? LocalSchemaRegistry.start(dir.resolve("registry"))
+                    : LocalSchemaRegistry.startTls(dir.resolve("registry"), 0, tls),
             task -> {
               Thread t = new Thread(task, "local-stack-registry-start");
               t.setDaemon(true);
@@ -97,7 +145,10 @@ public final class LocalStack implements AutoCloseable {
             });
     LocalKafka kafka;
     try {
-      kafka = LocalKafka.start(dir.resolve("kafka"), brokerOverrides);
+      kafka =
+          tls == null
+              ? LocalKafka.start(dir.resolve("kafka"), brokerOverrides)
+              : LocalKafka.startSecured(dir.resolve("kafka"), brokerOverrides, tls, adminPassword);
     } catch (RuntimeException | Error e) {
       registryFuture.thenAccept(LocalSchemaRegistry::close);
       awaitQuietly(registryFuture);
@@ -116,9 +167,23 @@ public final class LocalStack implements AutoCloseable {
       }
       throw e;
     }
-    LocalStack stack = new LocalStack(dir, kafka, registry, isShared);
+    Secured secured = null;
+    if (plan != null) {
+      Map<String, String> passwords = new LinkedHashMap<>();
+      passwords.put(AccessPlan.ADMIN, adminPassword);
+      secured = new Secured(tls, plan, dir.resolve("clients"), passwords);
+    }
+    LocalStack stack = new LocalStack(dir, kafka, registry, isShared, secured);
     // Also covers a demo stopped by Ctrl-C before it could close the stack.
     Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+    if (secured != null) {
+      try {
+        stack.provisionFixedPrincipals();
+      } catch (RuntimeException | Error e) {
+        stack.closeNow();
+        throw e;
+      }
+    }
     log.info(
         "Local stack ready: Kafka {} (started in {} ms), schema registry {} (started in {} ms),"
             + " data in {}",
@@ -169,12 +234,166 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * The secured stack shared by every test in this JVM, separate from {@link #shared()}: started on
+   * first use with {@code plan}, under {@code target/local-stack-secured-<random>}.
+   *
+   * @throws IllegalArgumentException if it was started with another plan
+   * @throws IllegalStateException if it failed to start
+   */
+  public static LocalStack sharedSecured(AccessPlan plan) {
+    synchronized (SHARED_LOCK) {
+      if (sharedSecured != null) {
+        if (!sharedSecured.secured.plan().equals(plan)) {
+          throw new IllegalArgumentException(
+              "the shared secured stack runs " + sharedSecured.secured.plan() + ", not " + plan);
+        }
+        return sharedSecured;
+      }
+      if (sharedSecuredFailure != null) {
+        throw new IllegalStateException(
+            "the shared secured local stack failed to start earlier in this JVM",
+            sharedSecuredFailure);
+      }
+      Path dir =
+          Path.of("target", "local-stack-secured-" + UUID.randomUUID().toString().substring(0, 8))
+              .toAbsolutePath();
+      try {
+        sharedSecured = start(dir, Map.of(), true, plan);
+        return sharedSecured;
+      } catch (RuntimeException e) {
+        sharedSecuredFailure = e;
+        throw e;
+      }
+    }
+  }
+
+  private void provisionFixedPrincipals() {
+    AccessProvisioner provisioner = new AccessProvisioner(admin());
+    for (String principal : AccessPlan.FIXED_PRINCIPALS) {
+      if (!principal.equals(AccessPlan.ADMIN)) {
+        String password = Secrets.randomPassword();
+        provisioner.upsertCredential(principal, password);
+        secured.passwords().put(principal, password);
+      }
+    }
+    provisioner.grant(secured.plan().fixedBindings());
+    for (String principal : AccessPlan.FIXED_PRINCIPALS) {
+      writeClientConfig(principal);
+    }
+  }
+
+  /**
+   * Adds a vendor to the secured stack as {@code crashwatch vendors add} would: its feed, its
+   * principal (a random password) and ACLs, and its client settings file.
+   *
+   * @return the vendor's principal name
+   */
+  public synchronized String addVendor(String vendor) {
+    return addVendor(requireSecured().plan(), vendor);
+  }
+
+  /**
+   * Adds a vendor as {@link #addVendor(String)} does, with the feed and ACLs of {@code plan} (see
+   * {@link #grant}); a vendor added twice keeps its password.
+   */
+  public synchronized String addVendor(AccessPlan plan, String vendor) {
+    Secured s = requireSecured();
+    String principal = AccessPlan.vendorPrincipal(vendor);
+    String password = s.passwords().computeIfAbsent(principal, p -> Secrets.randomPassword());
+    new AccessProvisioner(admin()).addVendor(plan, vendor, password);
+    writeClientConfig(principal);
+    return principal;
+  }
+
+  /**
+   * Grants the fixed principals the ACLs of another plan as well: tests that need topics of their
+   * own (unique names per test) on the shared secured stack, with the same rules.
+   */
+  public void grant(AccessPlan plan) {
+    requireSecured();
+    new AccessProvisioner(admin()).grant(plan.fixedBindings());
+  }
+
+  private void writeClientConfig(String principal) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("bootstrap.servers", bootstrapServers());
+    settings.put("schema.registry.url", schemaRegistryUrl());
+    settings.put(
+        "schema.registry.ssl.truststore.location", secured.certificates().truststore().toString());
+    settings.put("schema.registry.ssl.truststore.password", secured.certificates().storePassword());
+    settings.put("schema.registry.ssl.truststore.type", LocalCertificates.STORE_TYPE);
+    // Emitters and the processor only look schema ids up: registering is the ops step.
+    if (principal.equals(AccessPlan.EMITTER) || principal.equals(AccessPlan.PROCESSOR)) {
+      settings.put("schema.registry.auto.register", "false");
+    }
+    settings.putAll(ClientConfigFile.kafkaKeys(kafkaClientProperties(principal)));
+    ClientConfigFile.write(clientConfigFile(principal), principal, settings);
+  }
+
+  /** Whether this stack runs with TLS, SASL and ACLs. */
+  public boolean isSecured() {
+    return secured != null;
+  }
+
+  /** The plan a secured stack applied. */
+  public Optional<AccessPlan> accessPlan() {
+    return Optional.ofNullable(secured).map(Secured::plan);
+  }
+
+  /** The generated TLS material of a secured stack. */
+  public Optional<LocalCertificates> certificates() {
+    return Optional.ofNullable(secured).map(Secured::certificates);
+  }
+
+  /**
+   * The Kafka client properties (security protocol, SASL login, truststore) of one of this secured
+   * stack's principals; they contain its password, so never log them.
+   *
+   * @throws IllegalArgumentException for a principal the stack did not create
+   */
+  public Map<String, String> kafkaClientProperties(String principal) {
+    Secured s = requireSecured();
+    String password = s.passwords().get(principal);
+    if (password == null) {
+      throw new IllegalArgumentException("no principal " + principal + " on this stack");
+    }
+    return ScramClient.properties(
+        principal, password, s.certificates().truststore(), s.certificates().storePassword());
+  }
+
+  /**
+   * The secret values of this stack (passwords of principals and stores), for tests that check none
+   * of them reaches a log.
+   */
+  public List<String> secrets() {
+    Secured s = requireSecured();
+    List<String> out = new ArrayList<>(s.passwords().values());
+    out.add(s.certificates().storePassword());
+    return out;
+  }
+
+  /** The client settings file of a principal ({@code clients/<principal>.properties}, 0600). */
+  public Path clientConfigFile(String principal) {
+    return requireSecured().clientsDir().resolve(principal + ".properties");
+  }
+
+  private Secured requireSecured() {
+    if (secured == null) {
+      throw new IllegalStateException("this local stack is not secured");
+    }
+    return secured;
+  }
+
   /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return kafka.bootstrapServers();
   }
 
-  /** The Confluent-compatible registry URL, {@code http://127.0.0.1:<port>/apis/ccompat/v7}. */
+  /**
+   * The Confluent-compatible registry URL, {@code http://127.0.0.1:<port>/apis/ccompat/v7} ({@code
+   * https} on a secured stack).
+   */
   public String schemaRegistryUrl() {
     return registry.url();
   }
@@ -296,6 +515,7 @@ public final class LocalStack implements AutoCloseable {
     if (admin == null) {
       Properties props = new Properties();
       props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+      props.putAll(kafka.adminClientProperties());
       props.put(AdminClientConfig.CLIENT_ID_CONFIG, "local-stack-admin");
       admin = Admin.create(props);
     }
@@ -343,6 +563,11 @@ public final class LocalStack implements AutoCloseable {
         }
       } finally {
         scratchDirs.forEach(Support::deleteRecursively);
+        if (secured != null) {
+          // Keys and passwords do not outlive the stack they belong to.
+          Support.deleteRecursively(secured.clientsDir());
+          Support.deleteRecursively(dataDir.resolve("certificates"));
+        }
         Support.deleteIfEmpty(dataDir);
       }
     }

@@ -23,12 +23,20 @@ import java.util.stream.Collectors;
  * prefix), e.g. {@code kafka.security.protocol=SASL_SSL}; in the environment they are written
  * {@code CRASHWATCH_KAFKA_SECURITY_PROTOCOL}. Any other key that is not declared is refused, with
  * its name and where it came from, because a misspelt key silently doing nothing is worse than a
- * stop.
+ * stop. A {@code kafka.*} setting that would turn off exactly-once or idempotence is refused too
+ * (see {@link GuaranteeGuard}).
+ *
+ * <p>Secrets (passwords, JAAS lines, registry user info) come from the file or the environment,
+ * never from a command line, which every user of the machine can read. An environment variable
+ * ending in {@value #FILE_SUFFIX} names a file that holds the value instead (the convention of
+ * Docker secrets): {@code CRASHWATCH_KAFKA_SASL_JAAS_CONFIG_FILE=/run/secrets/jaas}. Error messages
+ * never quote the value of a secret key ({@link #isSecret}).
  */
 public final class Settings {
 
   public static final String KAFKA_PREFIX = "kafka.";
   static final String ENV_PREFIX = "CRASHWATCH_";
+  static final String FILE_SUFFIX = "_FILE";
 
   private final Map<String, Setting> declared;
   private final Map<String, String> values;
@@ -76,6 +84,7 @@ public final class Settings {
       for (String key : new TreeMap<>(props).keySet().stream().map(Object::toString).toList()) {
         String origin = "file " + file.get();
         requireKnown(byKey, key, origin);
+        requireSafe(key, props.getProperty(key), origin);
         values.put(key, props.getProperty(key).trim());
         origins.put(key, origin);
       }
@@ -88,12 +97,20 @@ public final class Settings {
         continue;
       }
       String origin = "environment " + name;
+      String value = e.getValue();
+      // A declared key by its own name first, then the _FILE form, then a kafka.* key.
       String key = envKeys.get(name);
-      if (key == null && name.startsWith(ENV_PREFIX + "KAFKA_")) {
-        key =
-            name.substring(ENV_PREFIX.length())
-                .toLowerCase(java.util.Locale.ROOT)
-                .replace('_', '.');
+      if (key == null && name.endsWith(FILE_SUFFIX)) {
+        String direct = name.substring(0, name.length() - FILE_SUFFIX.length());
+        key = keyOfVariable(envKeys, direct);
+        if (key != null) {
+          Path secretFile = Path.of(value.trim());
+          origin = "file " + secretFile + " (named by environment " + name + ")";
+          value = readSecretFile(secretFile, name);
+        }
+      }
+      if (key == null) {
+        key = keyOfVariable(envKeys, name);
       }
       if (key == null) {
         if (isLauncherVariable(name)) {
@@ -102,10 +119,59 @@ public final class Settings {
         throw new ConfigException(
             origin + ": unknown setting (known: " + String.join(", ", envKeys.keySet()) + ")");
       }
-      values.put(key, e.getValue().trim());
+      requireSafe(key, value, origin);
+      values.put(key, value.trim());
       origins.put(key, origin);
     }
     return new Settings(byKey, values, origins);
+  }
+
+  /** The key an environment variable sets, or null; {@code CRASHWATCH_KAFKA_*} map to kafka.*. */
+  private static String keyOfVariable(Map<String, String> envKeys, String name) {
+    String key = envKeys.get(name);
+    if (key == null && name.startsWith(ENV_PREFIX + "KAFKA_")) {
+      key =
+          name.substring(ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+    }
+    return key;
+  }
+
+  private static String readSecretFile(Path file, String variable) {
+    try {
+      // A trailing newline is how editors and `echo` end a file, not part of the secret.
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      // The path and the error only: never the content.
+      throw new ConfigException(
+          "environment "
+              + variable
+              + ": cannot read "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")");
+    }
+  }
+
+  private static void requireSafe(String key, String value, String origin) {
+    if (key.startsWith(KAFKA_PREFIX)) {
+      GuaranteeGuard.check(key, value, origin);
+    }
+  }
+
+  /**
+   * Whether {@code key} holds a secret, whose value no message may quote: passwords, JAAS lines
+   * (which carry the password), the registry's basic-auth user info, and anything named secret or
+   * token.
+   */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password")
+        || k.contains("jaas")
+        || k.contains("user.info")
+        || k.contains("secret")
+        || k.contains("token")
+        || k.contains("credentials");
   }
 
   /** Variables read by the launcher script itself, not by the Java code. */
@@ -128,6 +194,7 @@ public final class Settings {
   /** Returns a copy with {@code key} set, as if given last (used by command-line options). */
   public Settings with(String key, String value, String origin) {
     requireKnown(declared, key, origin);
+    requireSafe(key, value, origin);
     Map<String, String> v = new LinkedHashMap<>(values);
     Map<String, String> o = new LinkedHashMap<>(origins);
     v.put(key, value);
@@ -214,6 +281,24 @@ public final class Settings {
                 TreeMap::new));
   }
 
+  /**
+   * The {@code kafka.*} settings every client of a cluster needs to connect to it (security
+   * protocol, SASL and TLS), without the prefix: for the helper clients of a command (admin
+   * clients, signal readers) beside its main producer or processor, which take {@link
+   * #kafkaOverrides()}.
+   */
+  public Map<String, Object> kafkaClientSecurity() {
+    Map<String, Object> out = new TreeMap<>();
+    kafkaOverrides()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                out.put(k, v);
+              }
+            });
+    return out;
+  }
+
   /** Where the value of {@code key} came from: default, a file, or an environment variable. */
   public String originOf(String key) {
     return origins.getOrDefault(key, "unset");
@@ -227,7 +312,8 @@ public final class Settings {
   }
 
   private ConfigException invalid(String key, String value, String expected) {
+    String shown = isSecret(key) ? "(a secret, not shown)" : "'" + value + "'";
     return new ConfigException(
-        key + ": expected " + expected + ", was '" + value + "' (from " + originOf(key) + ")");
+        key + ": expected " + expected + ", was " + shown + " (from " + originOf(key) + ")");
   }
 }

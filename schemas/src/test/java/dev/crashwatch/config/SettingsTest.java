@@ -114,4 +114,90 @@ class SettingsTest {
     Files.writeString(file, text);
     return file;
   }
+
+  @Test
+  void aVariableEndingInFileReadsTheSecretFromThatFile() throws IOException {
+    Path secret = dir.resolve("jaas");
+    Files.writeString(secret, "ScramLoginModule required username=\"u\" password=\"pw-42\";\n");
+    Settings s =
+        Settings.load(
+            DECLARED,
+            Optional.empty(),
+            Map.of("CRASHWATCH_KAFKA_SASL_JAAS_CONFIG_FILE", secret.toString()));
+    assertThat(s.kafkaOverrides())
+        .containsEntry(
+            "sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"pw-42\";");
+    assertThat(s.kafkaClientSecurity()).containsOnlyKeys("sasl.jaas.config");
+    assertThat(s.originOf("kafka.sasl.jaas.config"))
+        .contains(secret.toString())
+        .contains("CRASHWATCH_KAFKA_SASL_JAAS_CONFIG_FILE");
+  }
+
+  @Test
+  void anUnreadableSecretFileNamesTheVariableAndThePath() {
+    Path missing = dir.resolve("no-such-secret");
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    DECLARED,
+                    Optional.empty(),
+                    Map.of("CRASHWATCH_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE", missing.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CRASHWATCH_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE")
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void anInvalidSecretIsNotQuoted() {
+    List<Setting> declared = List.of(new Setting("store.password", "", "A secret."));
+    Settings s =
+        Settings.load(
+            declared, Optional.empty(), Map.of("CRASHWATCH_STORE_PASSWORD", "hunter2-secret"));
+    assertThatThrownBy(() -> s.getInt("store.password"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.password")
+        .hasMessageNotContaining("hunter2-secret");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "kafka.processing.guarantee, at_least_once, exactly-once",
+    "kafka.enable.idempotence, false, idempotent",
+    "kafka.producer.enable.idempotence, false, idempotent",
+    "kafka.acks, 1, acks=all",
+    "kafka.retries, 0, retries > 0",
+    "kafka.max.in.flight.requests.per.connection, 6, in flight",
+    "kafka.main.consumer.isolation.level, read_uncommitted, read_committed",
+    "kafka.transactional.id, fixed, Kafka Streams"
+  })
+  void overridesThatWeakenTheGuaranteesAreRefusedFromEverySource(
+      String key, String value, String why) throws IOException {
+    Path file = write(key + "=" + value + "\n");
+    assertThatThrownBy(() -> Settings.load(DECLARED, Optional.of(file), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining(why);
+    String variable = Setting.envName(key);
+    assertThatThrownBy(() -> Settings.load(DECLARED, Optional.empty(), Map.of(variable, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(variable);
+    assertThatThrownBy(() -> Settings.defaults(DECLARED).with(key, value, "--option"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--option");
+  }
+
+  @Test
+  void overridesThatKeepTheGuaranteesPass() {
+    Settings s =
+        Settings.load(
+            DECLARED,
+            Optional.empty(),
+            Map.of(
+                "CRASHWATCH_KAFKA_ACKS", "all",
+                "CRASHWATCH_KAFKA_ENABLE_IDEMPOTENCE", "true",
+                "CRASHWATCH_KAFKA_PROCESSING_GUARANTEE", "exactly_once_v2",
+                "CRASHWATCH_KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "5"));
+    assertThat(s.kafkaOverrides()).containsEntry("acks", "all").hasSize(4);
+  }
 }

@@ -185,6 +185,7 @@ public final class ProcessorSettings {
             str(d.resolveAfter()),
             "Consecutive evaluations failing even WATCH before RESOLVED."));
     all.addAll(Topics.SETTINGS);
+    all.addAll(dev.crashwatch.config.RegistrySettings.SETTINGS);
     DECLARED = List.copyOf(all);
   }
 

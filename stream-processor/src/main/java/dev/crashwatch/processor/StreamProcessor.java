@@ -1,11 +1,11 @@
 package dev.crashwatch.processor;
 
 import dev.crashwatch.processor.signal.ListedVendorFeeds;
+import dev.crashwatch.config.RegistrySettings;
+import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
-import dev.crashwatch.serde.SerdeConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +37,8 @@ public final class StreamProcessor implements AutoCloseable {
   private volatile Throwable failure;
 
   public StreamProcessor(ProcessorSettings settings) {
-    EventSerdes serdes =
-        EventSerdes.connect(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl()));
+    // The registry's TLS, basic auth and auto-registration (off in a secured deployment) too.
+    EventSerdes serdes = EventSerdes.connect(RegistrySettings.serdeConfig(settings.raw()));
     Properties adminProps = new Properties();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     settings
