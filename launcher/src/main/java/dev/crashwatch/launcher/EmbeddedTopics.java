@@ -51,8 +51,9 @@ final class EmbeddedTopics {
   }
 
   /** The health feeds of {@code vendors}, with the broker's default partitions and replication. */
-  static void createFeeds(String bootstrapServers, Topics topics, Collection<String> vendors) {
-    try (Admin admin = admin(bootstrapServers)) {
+  static void createFeeds(
+      Map<String, Object> clientConfig, Topics topics, Collection<String> vendors) {
+    try (Admin admin = Admin.create(clientConfig)) {
       createMissing(
           admin,
           vendors.stream()

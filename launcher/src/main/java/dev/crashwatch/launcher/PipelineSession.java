@@ -20,13 +20,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -269,13 +267,12 @@ final class PipelineSession implements AutoCloseable {
                         c.module() == null ? List.of() : List.of(c.module()),
                         now))
             .toList();
-    Map<String, Object> clients = new HashMap<>(settings.raw().kafkaOverrides());
-    clients.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    new CatalogueClient(clients, serdes, topics.catalogue()).put(entries);
+    // The operator's part (the admin principal on the secured stack): the catalogue and the feeds.
+    Map<String, Object> operator = ClientSettings.kafka(access.monitor());
+    new CatalogueClient(operator, ClientSettings.serdes(access.monitor()), topics.catalogue())
+        .put(entries);
     EmbeddedTopics.createFeeds(
-        bootstrapServers,
-        topics,
-        entries.stream().map(CatalogueEntry::getVendor).distinct().toList());
+        operator, topics, entries.stream().map(CatalogueEntry::getVendor).distinct().toList());
     processor.refreshVendorFeeds();
     ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogueEntry>> catalogue =
         processor

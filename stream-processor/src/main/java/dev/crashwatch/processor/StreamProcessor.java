@@ -1,8 +1,7 @@
 package dev.crashwatch.processor;
 
-import dev.crashwatch.processor.signal.ListedVendorFeeds;
 import dev.crashwatch.config.RegistrySettings;
-import dev.crashwatch.processor.signal.VendorFeeds;
+import dev.crashwatch.processor.signal.ListedVendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
 import java.time.Clock;
 import java.time.Duration;
