@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       EmitCommand.class,
       LocalStackCommand.class,
       ProcessCommand.class,
+      DashboardCommand.class,
+      SignalsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Crashwatch {
