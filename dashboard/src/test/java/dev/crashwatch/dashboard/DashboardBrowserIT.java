@@ -74,18 +74,18 @@ class DashboardBrowserIT {
     Topics topics = Topics.from(settings);
     createTopics(topics);
 
-    Dashboard dashboard =
-        Dashboard.start(
-            new DashboardSettings(
-                Settings.load(DashboardSettings.DECLARED, Optional.empty(), Map.of())
-                    .with("bootstrap.servers", stack.bootstrapServers(), "test")
-                    .with("schema.registry.url", stack.schemaRegistryUrl(), "test")
-                    .with("dashboard.port", "0", "test")
-                    .with("dashboard.bind.address", "127.0.0.1", "test")
-                    .with("topic.rollback.signals", topics.rollbackSignals(), "test")
-                    .with("topic.spike.alerts", topics.spikeAlerts(), "test")
-                    .with("topic.version.health", topics.versionHealth(), "test")
-                    .with("topic.dead.letters", topics.deadLetters(), "test")));
+    DashboardSettings dashboardSettings =
+        new DashboardSettings(
+            Settings.load(DashboardSettings.DECLARED, Optional.empty(), Map.of())
+                .with("bootstrap.servers", stack.bootstrapServers(), "test")
+                .with("schema.registry.url", stack.schemaRegistryUrl(), "test")
+                .with("dashboard.port", "0", "test")
+                .with("dashboard.bind.address", "127.0.0.1", "test")
+                .with("topic.rollback.signals", topics.rollbackSignals(), "test")
+                .with("topic.spike.alerts", topics.spikeAlerts(), "test")
+                .with("topic.version.health", topics.versionHealth(), "test")
+                .with("topic.dead.letters", topics.deadLetters(), "test"));
+    Dashboard dashboard = Dashboard.start(dashboardSettings);
     resources.push(dashboard);
     await("the dashboard finds the four output topics")
         .atMost(Duration.ofSeconds(30))
@@ -219,6 +219,21 @@ class DashboardBrowserIT {
     assertThat(all.size()).as("several signals measured").isGreaterThanOrEqualTo(3);
     assertThat(median(all)).as("median ms from topic to page").isLessThan(5_000);
     assertThat(dashboard.failure()).isNull();
+
+    // A dashboard started after everything happened rebuilds the same view from the topics.
+    try (Dashboard late = Dashboard.start(dashboardSettings)) {
+      await("a dashboard started late rebuilds the view")
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(late.view().activeSignals()).isEqualTo(dashboard.view().activeSignals());
+                assertThat(late.view().signalLog()).hasSameSizeAs(seen);
+                assertThat(late.view().versions()).isEqualTo(dashboard.view().versions());
+                assertThat(late.view().deadLetters())
+                    .isNotEmpty()
+                    .isEqualTo(dashboard.view().deadLetters());
+              });
+    }
   }
 
   /**

@@ -206,7 +206,10 @@ final class SignalsCommand implements Callable<Integer> {
         Locale.ROOT,
         "%s  %s %s e%d  %,d of %,d failing (%,d crashed, %,d silent), %s vs %s %s, p=%.1e  %s%s"
             + "  rings %s  %s",
-        e.getDecisionTime().toString().replace('T', ' '),
+        e.getDecisionTime()
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString()
+            .replace('T', ' '),
         styled(ansi, String.format("%-8s", s.getAction().name()), actionStyle(s.getAction())),
         styled(ansi, printable(s.getComponent() + "@" + s.getVersion()), Style.bold),
         s.getEpisode(),
