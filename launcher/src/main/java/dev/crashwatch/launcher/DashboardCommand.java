@@ -2,6 +2,7 @@ package dev.crashwatch.launcher;
 
 import dev.crashwatch.dashboard.Dashboard;
 import dev.crashwatch.dashboard.DashboardSettings;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -37,8 +38,21 @@ final class DashboardCommand implements Callable<Integer> {
     }
     DashboardSettings settings = new DashboardSettings(raw);
     CountDownLatch stop = new CountDownLatch(1);
+    Thread main = Thread.currentThread();
     try (Dashboard dashboard = Dashboard.start(settings)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "dashboard-stop"));
+      // On SIGTERM: let this thread close the server and the consumer before the JVM exits.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stop.countDown();
+                    try {
+                      main.join(Duration.ofSeconds(15).toMillis());
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "dashboard-stop"));
       System.out.printf(
           "dashboard on http://localhost:%d/ reading %s, %s, %s and %s on %s%n",
           dashboard.port(),
