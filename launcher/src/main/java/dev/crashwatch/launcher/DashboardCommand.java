@@ -2,7 +2,6 @@ package dev.crashwatch.launcher;
 
 import dev.crashwatch.dashboard.Dashboard;
 import dev.crashwatch.dashboard.DashboardSettings;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -37,32 +36,18 @@ final class DashboardCommand implements Callable<Integer> {
       raw = raw.with("dashboard.port", String.valueOf(port), "--port");
     }
     DashboardSettings settings = new DashboardSettings(raw);
-    CountDownLatch stop = new CountDownLatch(1);
-    Thread main = Thread.currentThread();
-    try (Dashboard dashboard = Dashboard.start(settings)) {
-      // On SIGTERM: let this thread close the server and the consumer before the JVM exits.
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    stop.countDown();
-                    try {
-                      main.join(Duration.ofSeconds(15).toMillis());
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  },
-                  "dashboard-stop"));
-      System.out.printf(
-          "dashboard on http://localhost:%d/ reading %s, %s, %s and %s on %s%n",
-          dashboard.port(),
-          settings.topics().rollbackSignals(),
-          settings.topics().spikeAlerts(),
-          settings.topics().versionHealth(),
-          settings.topics().deadLetters(),
-          settings.bootstrapServers());
-      stop.await();
-    }
+    Dashboard dashboard = Dashboard.start(settings);
+    // On SIGTERM or Ctrl-C the hook closes the server and the consumer; the JVM exits after it.
+    Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close, "dashboard-stop"));
+    System.out.printf(
+        "dashboard on http://localhost:%d/ reading %s, %s, %s and %s on %s%n",
+        dashboard.port(),
+        settings.topics().rollbackSignals(),
+        settings.topics().spikeAlerts(),
+        settings.topics().versionHealth(),
+        settings.topics().deadLetters(),
+        settings.bootstrapServers());
+    new CountDownLatch(1).await(); // serves until the JVM is stopped
     return 0;
   }
 }
