@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -50,6 +51,7 @@ public final class OutputTopicsReader implements AutoCloseable {
   private final Deserializer<VersionHealth> health;
   private final Deserializer<DeadLetter> deadLetters;
   private final Set<String> found = ConcurrentHashMap.newKeySet();
+  private final Set<String> denied = ConcurrentHashMap.newKeySet();
   private final Thread thread;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -124,7 +126,16 @@ public final class OutputTopicsReader implements AutoCloseable {
   private void discover() {
     Set<TopicPartition> added = new HashSet<>();
     for (String topic : wanted()) {
-      List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      List<PartitionInfo> partitions;
+      try {
+        partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      } catch (TopicAuthorizationException e) {
+        // A principal may read the alert topics and not, say, the dead letters: show the rest.
+        if (denied.add(topic)) {
+          LOG.warn("not authorized to read {}: its part of the page stays empty", topic);
+        }
+        continue;
+      }
       if (partitions == null || partitions.isEmpty()) {
         continue;
       }
