@@ -46,6 +46,7 @@ function renderAll() {
   renderActive(o.active);
   renderLog(o.log);
   renderDeadLetters(o.deadLetters, o.unreadable);
+  renderAlerts(o.alerts);
   renderVersions(o.versions);
   $('#topics').textContent = 'reading ' + o.topicsFound.length + ' of 4 output topics';
 }
@@ -140,6 +141,19 @@ function renderDeadLetters(counts, unreadable) {
   if (rows.length === 0) body.append(Object.assign(document.createElement('tr'), { innerHTML: '<td colspan="2" class="muted">none</td>' }));
   const bad = Object.entries(unreadable || {}).map(([t, n]) => t + ': ' + n);
   $('#unreadable').textContent = bad.length ? 'records the dashboard could not decode: ' + bad.join(', ') : '';
+}
+
+function renderAlerts(alerts) {
+  const body = $('#other-alerts tbody');
+  body.replaceChildren();
+  for (const a of alerts) {
+    const tr = document.createElement('tr');
+    const level = document.createElement('td');
+    level.append(badge(a.severity));
+    tr.append(cell(time(a.time)), level, cell(a.summary + (a.vendor ? ' (' + a.vendor + ')' : '')));
+    body.append(tr);
+  }
+  if (alerts.length === 0) body.append(Object.assign(document.createElement('tr'), { innerHTML: '<td colspan="3" class="muted">none</td>' }));
 }
 
 function renderVersions(versions) {
@@ -281,6 +295,7 @@ function connect() {
     if (keys.some((k) => !known.has(k))) loadOverview();
     else if (keys.includes(state.chosen)) loadVersion();
   });
+  events.addEventListener('alerts', (e) => state.overview && renderAlerts(JSON.parse(e.data)));
   events.addEventListener('deadletters', (e) => state.overview && renderDeadLetters(JSON.parse(e.data), state.overview.unreadable));
 }
 

@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/overview}: an {@link Overview};
  *   <li>{@code GET /api/version?key=component@version}: a {@link VersionDetail};
  *   <li>{@code GET /events}: {@code signal} (an {@link ActiveSignal}: the new signal with its
- *       version's vendor and history, sent at once), {@code health} (the keys with new snapshots)
- *       and {@code deadletters} (the counts), both gathered over {@link #PUSH_INTERVAL_MS}, because
- *       a replay can publish thousands of snapshots a second.
+ *       version's vendor and history, sent at once), {@code health} (the keys with new snapshots),
+ *       {@code deadletters} (the counts) and {@code alerts} (the alerts that report no signal),
+ *       these three gathered over {@link #PUSH_INTERVAL_MS}, because a replay can publish thousands
+ *       of snapshots a second.
  * </ul>
  *
  * All pushes go through one thread, so that events to one client never interleave.
@@ -41,6 +42,7 @@ public final class DashboardServer implements ViewListener, AutoCloseable {
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
   private final Set<String> pendingHealth = new TreeSet<>();
   private boolean pendingDeadLetters;
+  private boolean pendingAlerts;
   private final ScheduledExecutorService pusher =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -102,6 +104,7 @@ public final class DashboardServer implements ViewListener, AutoCloseable {
     return new Overview(
         view.activeSignals(),
         view.signalLog(),
+        view.otherAlerts(),
         view.versions(),
         view.deadLetters(),
         view.unreadable(),
@@ -140,14 +143,28 @@ public final class DashboardServer implements ViewListener, AutoCloseable {
     }
   }
 
+  @Override
+  public void alertsUpdated() {
+    synchronized (pendingHealth) {
+      pendingAlerts = true;
+    }
+  }
+
   private void pushPending() {
     List<String> keys;
     boolean letters;
+    boolean alerts;
     synchronized (pendingHealth) {
       keys = List.copyOf(pendingHealth);
       letters = pendingDeadLetters;
+      alerts = pendingAlerts;
       pendingHealth.clear();
       pendingDeadLetters = false;
+      pendingAlerts = false;
+    }
+    if (alerts) {
+      String data = toJson(view.otherAlerts());
+      clients.forEach(c -> c.sendEvent("alerts", data));
     }
     if (!keys.isEmpty()) {
       String data = toJson(keys);

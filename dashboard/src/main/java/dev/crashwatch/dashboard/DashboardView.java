@@ -38,6 +38,7 @@ public final class DashboardView {
   private final Map<String, String> vendors = new HashMap<>();
   private final Set<String> seenSignals = new HashSet<>();
   private final Deque<SignalEntry> log = new ArrayDeque<>();
+  private final Map<String, AlertEntry> otherAlerts = new LinkedHashMap<>();
   private final Map<String, TreeMap<Long, HealthSnapshot>> health = new HashMap<>();
   private final Map<String, Long> deadLetters = new TreeMap<>();
   private final Map<String, Long> unreadable = new TreeMap<>();
@@ -97,24 +98,61 @@ public final class DashboardView {
   }
 
   /**
-   * A record of the spike-alerts topic: names the version's vendor and, once compaction has dropped
-   * older signals from rollback-signals, still tells the history step it reports.
+   * A record of the spike-alerts topic. An alert that reports a rollback signal (its id is the
+   * signal's, {@code component@version/e<episode>/<action>}) names the version's vendor and, once
+   * compaction has dropped older signals from rollback-signals, still tells the history step it
+   * reports. Any other alert (sensor tampering or degradation, say) is kept on its own.
    */
-  public synchronized void onAlert(SpikeAlert alert) {
-    String key = VersionKey.of(alert.getComponent(), alert.getVersion());
-    if (alert.getVendor() != null) {
-      vendors.put(key, alert.getVendor());
-    }
-    // The signal's own step (with its reason) wins over the alert that reports it.
-    steps(key)
-        .putIfAbsent(
-            alert.getAlertId(),
-            new HistoryStep(
+  public void onAlert(SpikeAlert alert) {
+    String key =
+        alert.getComponent().isEmpty()
+            ? ""
+            : VersionKey.of(alert.getComponent(), alert.getVersion());
+    ViewListener told = null;
+    synchronized (this) {
+      if (!key.isEmpty() && alert.getAlertId().startsWith(key + "/e")) {
+        if (alert.getVendor() != null) {
+          vendors.put(key, alert.getVendor());
+        }
+        // The signal's own step (with its reason) wins over the alert that reports it.
+        steps(key)
+            .putIfAbsent(
                 alert.getAlertId(),
-                alert.getSeverity().name(),
-                alert.getTime().toEpochMilli(),
-                alert.getSummary(),
-                alert.getCrashRate()));
+                new HistoryStep(
+                    alert.getAlertId(),
+                    alert.getSeverity().name(),
+                    alert.getTime().toEpochMilli(),
+                    alert.getSummary(),
+                    alert.getCrashRate()));
+        return;
+      }
+      if (otherAlerts.containsKey(alert.getAlertId())) {
+        return;
+      }
+      otherAlerts.put(
+          alert.getAlertId(),
+          new AlertEntry(
+              alert.getAlertId(),
+              key,
+              alert.getVendor(),
+              alert.getSeverity().name(),
+              alert.getSummary(),
+              alert.getTime().toEpochMilli()));
+      while (otherAlerts.size() > LOG_SIZE) {
+        otherAlerts.remove(otherAlerts.keySet().iterator().next());
+      }
+      told = listener;
+    }
+    if (told != null) {
+      told.alertsUpdated();
+    }
+  }
+
+  /** Alerts that report no rollback signal, newest first (the last {@value #LOG_SIZE}). */
+  public synchronized List<AlertEntry> otherAlerts() {
+    List<AlertEntry> out = new ArrayList<>(otherAlerts.values());
+    out.sort(Comparator.comparingLong(AlertEntry::time).reversed());
+    return out;
   }
 
   private Map<String, HistoryStep> steps(String key) {

@@ -13,4 +13,7 @@ public interface ViewListener {
 
   /** The dead-letter counts changed. */
   void deadLettersUpdated();
+
+  /** A spike alert that reports no rollback signal arrived. */
+  void alertsUpdated();
 }

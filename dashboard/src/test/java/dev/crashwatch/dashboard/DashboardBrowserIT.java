@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.TelemetryEmitter;
 import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.processor.CrashwatchTopology;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
 import dev.crashwatch.schema.EventSerdes;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -41,10 +44,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard in a real headless browser (Debian's chromium, driven by Selenium through Debian's
  * chromedriver) on the real pipeline: the shared in-process KRaft broker and Apicurio registry, the
  * real stream processor with exactly-once, and the fleet simulator playing a smaller copy of a
- * faulty scenario. The dashboard and the page start before any telemetry exists, so everything the
- * page shows arrives live: the HALT (without a reload), the chart of the signalled version drawn
- * from its health snapshots, and its ring table. Measures the time from a signal being readable on
- * its topic to it being painted on the page, and saves a screenshot in target/.
+ * faulty scenario, in lock-step with the processor as {@code crashwatch simulate} runs. The
+ * dashboard and the page start before any telemetry exists, so everything the page shows arrives
+ * live: the HALT (without a reload), the chart of the signalled version drawn from its health
+ * snapshots, and its ring table. Measures the time from a signal being readable on its topic to it
+ * being painted on the page, and saves a screenshot in target/.
  */
 class DashboardBrowserIT {
 
@@ -53,6 +57,7 @@ class DashboardBrowserIT {
   private static final Path SCENARIO = Path.of("../scenarios/faulty-driver-rollout.json");
   private static final int DEVICES = 4_000;
   private static final Path SCREENSHOT = Path.of("target/dashboard-halt.png");
+  private static final Path END_SCREENSHOT = Path.of("target/dashboard-end.png");
 
   private final LocalStack stack = LocalStack.shared();
   private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -114,18 +119,22 @@ class DashboardBrowserIT {
         .until(() -> processor.streams().state() == KafkaStreams.State.RUNNING);
 
     Scenario scenario = ScenarioLoader.load(SCENARIO).withDevices(DEVICES);
-    SimulationResult result;
-    try (TelemetryEmitter emitter =
-        new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of())) {
-      result = new FleetSimulator(scenario, emitter, topics).run(Duration.ofHours(1), at -> {});
-    }
-    System.out.printf(
-        "simulated %s with %,d devices: %,d events, %,d crashes, sent in %.1f s%n",
-        scenario.name(),
-        DEVICES,
-        result.events(),
-        result.crashes(),
-        result.wallTime().toMillis() / 1e3);
+    String app = settings.getString("application.id");
+    List<String> read = new ArrayList<>(topics.inputs());
+    read.add(app + "-" + CrashwatchTopology.VERSION_DELTAS + "-repartition");
+    read.add(app + "-" + CrashwatchTopology.DETECTOR_INPUT + "-repartition");
+    TelemetryEmitter emitter =
+        new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of());
+    resources.push(emitter);
+    LockStep lockStep = new LockStep(stack.bootstrapServers(), app, read);
+    resources.push(lockStep);
+    // The fleet plays on while the test watches the page, as an analyst would.
+    CompletableFuture<SimulationResult> replay =
+        CompletableFuture.supplyAsync(
+            () ->
+                new FleetSimulator(scenario, emitter, topics)
+                    .inLockStep(lockStep, Duration.ofMinutes(1), false)
+                    .run(Duration.ofHours(1), at -> {}));
 
     SignalWatch.Seen halt =
         await("a HALT on the rollback-signals topic")
@@ -180,6 +189,17 @@ class DashboardBrowserIT {
         browser.getScreenshotAs(OutputType.FILE).toPath(),
         SCREENSHOT,
         StandardCopyOption.REPLACE_EXISTING);
+    assertThat(replay).as("the HALT was seen while the fleet still played").isNotDone();
+
+    SimulationResult result = replay.get(5, TimeUnit.MINUTES);
+    System.out.printf(
+        "simulated %s with %,d devices in lock-step with the processor: %,d events, %,d crashes"
+            + " in %.1f s%n",
+        scenario.name(),
+        DEVICES,
+        result.events(),
+        result.crashes(),
+        result.wallTime().toMillis() / 1e3);
 
     // Every signal the test read from the topic is painted on the page; how long each took.
     // Caught up: the health snapshots have reached the end of the scenario's simulated time.
@@ -197,6 +217,10 @@ class DashboardBrowserIT {
     await("every signal on the page")
         .atMost(Duration.ofSeconds(30))
         .until(() -> shownAt(js, seen).size() == seen.size());
+    Files.copy(
+        browser.getScreenshotAs(OutputType.FILE).toPath(),
+        END_SCREENSHOT,
+        StandardCopyOption.REPLACE_EXISTING);
     Map<String, Long> shown = shownAt(js, seen);
     List<Long> all = new ArrayList<>();
     List<Long> halts = new ArrayList<>();
@@ -209,13 +233,14 @@ class DashboardBrowserIT {
     }
     System.out.printf(
         "dashboard latency, signal readable on the topic to painted on the page: median %d ms over"
-            + " %d signals (min %d, max %d); HALT: %s ms; screenshot %s%n",
+            + " %d signals (min %d, max %d); HALT: %s ms; screenshots %s, %s%n",
         median(all),
         all.size(),
         all.stream().mapToLong(Long::longValue).min().orElseThrow(),
         all.stream().mapToLong(Long::longValue).max().orElseThrow(),
         halts,
-        SCREENSHOT.toAbsolutePath());
+        SCREENSHOT.toAbsolutePath(),
+        END_SCREENSHOT.getFileName());
     assertThat(all.size()).as("several signals measured").isGreaterThanOrEqualTo(3);
     assertThat(median(all)).as("median ms from topic to page").isLessThan(5_000);
     assertThat(dashboard.failure()).isNull();
@@ -311,6 +336,10 @@ class DashboardBrowserIT {
         .with("bootstrap.servers", stack.bootstrapServers(), "test")
         .with("schema.registry.url", stack.schemaRegistryUrl(), "test")
         .with("application.id", "dashboard-it-" + run, "test")
+        // As the launcher's lock-step runs: every step's records are in before the processor
+        // catches up, and short commits keep each step's wait (one per hop) short.
+        .with("kafka.max.task.idle.ms", "0", "test")
+        .with("kafka.commit.interval.ms", "20", "test")
         .with(
             "state.dir",
             Files.createTempDirectory(Path.of("target"), "streams-").toString(),
@@ -322,10 +351,14 @@ class DashboardBrowserIT {
         .with("topic.rollback.signals", "rollback-signals-" + run, "test")
         .with("topic.spike.alerts", "spike-alerts-" + run, "test")
         .with("topic.version.health", "version-health-" + run, "test")
+        .with("topic.catalogue", "catalogue-" + run, "test")
         .with("topic.vendor.health.prefix", "vendor-health-" + run + ".", "test");
   }
 
-  /** The outputs as production has them: rollback-signals and version-health compacted. */
+  /**
+   * The outputs as production has them: rollback-signals and version-health compacted; and the
+   * operator's (empty) component catalogue, which the processor reads.
+   */
   private void createTopics(Topics topics) throws Exception {
     stack.createTopics(1, topics.boots(), topics.crashes(), topics.heartbeats());
     stack.createTopics(1, topics.deadLetters(), topics.spikeAlerts());
@@ -338,7 +371,8 @@ class DashboardBrowserIT {
           .createTopics(
               List.of(
                   new NewTopic(topics.rollbackSignals(), 1, (short) 1).configs(compacted),
-                  new NewTopic(topics.versionHealth(), 1, (short) 1).configs(compacted)))
+                  new NewTopic(topics.versionHealth(), 1, (short) 1).configs(compacted),
+                  new NewTopic(topics.catalogue(), 1, (short) 1).configs(compacted)))
           .all()
           .get();
     }

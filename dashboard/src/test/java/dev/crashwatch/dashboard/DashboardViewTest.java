@@ -12,6 +12,7 @@ import static dev.crashwatch.events.SignalAction.WATCH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crashwatch.events.SpikeAlert;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +137,42 @@ class DashboardViewTest {
   }
 
   @Test
+  void anAlertThatReportsNoSignalIsKeptOnItsOwnNotInAHistory() {
+    List<String> announced = new ArrayList<>();
+    view.setListener(listener(announced));
+    SpikeAlert tampering =
+        alert(
+            CONTENT,
+            "291",
+            HALT,
+            4,
+            "sensor-tampered:acme.sensor-content@291@2024-07-19T04:04:00Z",
+            "acme.sensor-content@291: 12 of 63 devices report TAMPERED sensors");
+    SpikeAlert tenant =
+        alert(
+            "",
+            "",
+            HALT,
+            5,
+            "sensor-degraded:tenant:7@2024-07-19T04:05:00Z",
+            "tenant 7: 30 of 40 devices report DEGRADED sensors");
+    view.onAlert(tampering);
+    view.onAlert(tenant);
+    view.onAlert(tenant);
+
+    assertThat(view.historyOf("acme.sensor-content@291")).isEmpty();
+    assertThat(view.otherAlerts())
+        .extracting(AlertEntry::key, AlertEntry::summary)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "", "tenant 7: 30 of 40 devices report DEGRADED sensors"),
+            org.assertj.core.groups.Tuple.tuple(
+                "acme.sensor-content@291",
+                "acme.sensor-content@291: 12 of 63 devices report TAMPERED sensors"));
+    assertThat(announced).containsExactly("alerts", "alerts");
+  }
+
+  @Test
   void healthSnapshotsFormASeriesInTimeOrderBoundedToTheNewest() {
     List<String> announced = new ArrayList<>();
     view.setListener(listener(announced));
@@ -229,6 +266,11 @@ class DashboardViewTest {
       @Override
       public void deadLettersUpdated() {
         announced.add("dead letters");
+      }
+
+      @Override
+      public void alertsUpdated() {
+        announced.add("alerts");
       }
     };
   }

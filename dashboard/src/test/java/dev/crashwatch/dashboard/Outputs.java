@@ -61,14 +61,31 @@ final class Outputs {
         .build();
   }
 
+  /** The alert that reports a rollback signal, with the signal's id. */
   static SpikeAlert alert(String component, String version, SignalAction severity, int minute) {
+    return alert(
+        component,
+        version,
+        severity,
+        minute,
+        component + "@" + version + "/e1/" + severity,
+        component + "@" + version + ": " + severity + " summary");
+  }
+
+  static SpikeAlert alert(
+      String component,
+      String version,
+      SignalAction severity,
+      int minute,
+      String id,
+      String summary) {
     return SpikeAlert.newBuilder()
-        .setAlertId(component + "@" + version + "/e1/" + severity)
+        .setAlertId(id)
         .setComponent(component)
         .setVersion(version)
         .setVendor("acme")
         .setSeverity(severity)
-        .setSummary(component + "@" + version + ": " + severity + " summary")
+        .setSummary(summary)
         .setCrashedDevices(41)
         .setExposedDevices(63)
         .setCrashRate(0.5)
