@@ -35,7 +35,7 @@ public final class Dashboard implements AutoCloseable {
             view);
     DashboardServer server;
     try {
-      server = new DashboardServer(view, () -> List.copyOf(reader.topicsFound()));
+      server = new DashboardServer(view, () -> List.copyOf(reader.topicsFound()), reader::ready);
       server.start(settings.bindAddress(), settings.port());
     } catch (RuntimeException e) {
       closeQuietly(reader);
@@ -64,6 +64,11 @@ public final class Dashboard implements AutoCloseable {
   /** The output topics found so far. */
   public List<String> topicsFound() {
     return List.copyOf(reader.topicsFound());
+  }
+
+  /** Whether the reader reads every output topic (what {@code /health/ready} answers). */
+  public boolean ready() {
+    return reader.ready();
   }
 
   /** What stopped the reader of the topics, or null while it reads. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +23,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code GET /api/overview}: an {@link Overview};
  *   <li>{@code GET /api/version?key=component@version}: a {@link VersionDetail};
+ *   <li>{@code GET /health/live} (200 while the server answers) and {@code GET /health/ready} (200
+ *       once the reader reads every output topic, 503 before or after it stopped), for
+ *       orchestrators;
  *   <li>{@code GET /events}: {@code signal} (an {@link ActiveSignal}: the new signal with its
  *       version's vendor and history, sent at once), {@code health} (the keys with new snapshots),
  *       {@code deadletters} (the counts) and {@code alerts} (the alerts that report no signal),
@@ -38,6 +42,7 @@ public final class DashboardServer implements ViewListener, AutoCloseable {
 
   private final DashboardView view;
   private final Supplier<List<String>> topicsFound;
+  private final BooleanSupplier ready;
   private final ObjectMapper json = new ObjectMapper();
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
   private final Set<String> pendingHealth = new TreeSet<>();
@@ -54,10 +59,13 @@ public final class DashboardServer implements ViewListener, AutoCloseable {
 
   /**
    * @param topicsFound the output topics the reader has found, shown on the page
+   * @param ready whether the reader reads every output topic
    */
-  public DashboardServer(DashboardView view, Supplier<List<String>> topicsFound) {
+  public DashboardServer(
+      DashboardView view, Supplier<List<String>> topicsFound, BooleanSupplier ready) {
     this.view = view;
     this.topicsFound = topicsFound;
+    this.ready = ready;
     this.app =
         Javalin.create(
             config -> {
@@ -72,6 +80,16 @@ public final class DashboardServer implements ViewListener, AutoCloseable {
               config.staticFiles.enableWebjars();
             });
     app.get("/api/overview", ctx -> ctx.json(overview()));
+    app.get("/health/live", ctx -> ctx.result("live"));
+    app.get(
+        "/health/ready",
+        ctx -> {
+          if (this.ready.getAsBoolean()) {
+            ctx.result("ready");
+          } else {
+            ctx.status(503).result("not ready: reading " + topicsFound.get());
+          }
+        });
     app.get(
         "/api/version",
         ctx -> {

@@ -85,6 +85,14 @@ public final class OutputTopicsReader implements AutoCloseable {
     return Set.copyOf(found);
   }
 
+  /**
+   * Ready to serve: reading, and every output topic found (or refused to this principal, whose
+   * panel then stays empty).
+   */
+  public boolean ready() {
+    return isRunning() && found.size() + denied.size() >= wanted().size();
+  }
+
   /** What stopped the reader, or null while it runs. */
   public Throwable failure() {
     return failure;

@@ -92,9 +92,9 @@ class DashboardBrowserIT {
                 .with("topic.dead.letters", topics.deadLetters(), "test"));
     Dashboard dashboard = Dashboard.start(dashboardSettings);
     resources.push(dashboard);
-    await("the dashboard finds the four output topics")
+    await("the dashboard reads the four output topics")
         .atMost(Duration.ofSeconds(30))
-        .until(() -> dashboard.topicsFound().size() == 4);
+        .until(() -> dashboard.topicsFound().size() == 4 && dashboard.ready());
 
     browser.get("http://127.0.0.1:" + dashboard.port() + "/");
     JavascriptExecutor js = browser;

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,10 @@ import org.junit.jupiter.api.Test;
 class DashboardServerTest {
 
   private final DashboardView view = new DashboardView(10);
+  private final AtomicBoolean ready = new AtomicBoolean();
   private final DashboardServer server =
-      new DashboardServer(view, () -> List.of("rollback-signals")).start("127.0.0.1", 0);
+      new DashboardServer(view, () -> List.of("rollback-signals"), ready::get)
+          .start("127.0.0.1", 0);
   private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
@@ -42,6 +45,15 @@ class DashboardServerTest {
     HttpResponse<String> chart = get("/webjars/chart.js/4.4.1/dist/chart.umd.js");
     assertThat(chart.statusCode()).isEqualTo(200);
     assertThat(chart.body()).contains("Chart.js v4.4.1");
+  }
+
+  @Test
+  void isLiveAtOnceAndReadyWhenTheReaderReadsEveryTopic() throws Exception {
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+    assertThat(get("/health/ready").body()).contains("rollback-signals");
+    ready.set(true);
+    assertThat(get("/health/ready").statusCode()).isEqualTo(200);
   }
 
   @Test
