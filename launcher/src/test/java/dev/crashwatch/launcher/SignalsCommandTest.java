@@ -66,7 +66,8 @@ class SignalsCommandTest {
         .hasMessageContaining("yesterday");
   }
 
-  private static RollbackSignal signal(String component, String reason) {
+  /** A HALT decided at 04:23, with evidence in every field. */
+  static RollbackSignal signal(String component, String reason) {
     return RollbackSignal.newBuilder()
         .setSignalId(component + "@291/e1/HALT")
         .setComponent(component)
