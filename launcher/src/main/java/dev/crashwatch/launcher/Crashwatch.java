@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       CatalogueCommand.class,
       VendorsCommand.class,
       SchemasCommand.class,
+      DashboardCommand.class,
+      SignalsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Crashwatch {
