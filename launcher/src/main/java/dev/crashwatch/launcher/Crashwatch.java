@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       EmitCommand.class,
       LocalStackCommand.class,
       ProcessCommand.class,
+      TopicsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Crashwatch {

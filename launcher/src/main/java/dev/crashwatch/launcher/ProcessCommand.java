@@ -2,11 +2,10 @@ package dev.crashwatch.launcher;
 
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the stream processor against a real cluster until it is stopped. */
@@ -20,14 +19,7 @@ import picocli.CommandLine.Option;
     })
 final class ProcessCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")
-  Path config;
-
-  @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers.")
-  String bootstrapServers;
+  @Mixin ClusterOptions cluster;
 
   @Option(
       names = "--schema-registry-url",
@@ -37,10 +29,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var settings = ProcessorSettings.load(Optional.ofNullable(config), System.getenv()).raw();
-    if (bootstrapServers != null) {
-      settings = settings.with("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
-    }
+    var settings = cluster.load(ProcessorSettings.DECLARED, System.getenv());
     if (schemaRegistryUrl != null) {
       settings = settings.with("schema.registry.url", schemaRegistryUrl, "--schema-registry-url");
     }
