@@ -111,6 +111,12 @@ final class EmitCommand implements Callable<Integer> {
   Duration heartbeatEvery;
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve Prometheus /metrics and /health/live, /health/ready on this port.")
+  Integer metricsPort;
+
+  @Option(
       names = "--once",
       description = "Send the boot, crash and one heartbeat, deliver them, and exit.")
   boolean once;
@@ -131,12 +137,14 @@ final class EmitCommand implements Callable<Integer> {
         new SensorSpec(vendor, product, null, SensorMode.UNKNOWN, SensorHealth.UNKNOWN);
     EventSerdes serdes = EventSerdes.connect(schemaRegistryUrl);
     try (SpoolingEmitter emitter =
-        new SpoolingEmitter(
-            spoolDir,
-            SpoolConfig.defaults().withMaxBytes(spoolMaxBytes),
-            bootstrapServers,
-            serdes,
-            Topics.defaults())) {
+            new SpoolingEmitter(
+                spoolDir,
+                SpoolConfig.defaults().withMaxBytes(spoolMaxBytes),
+                bootstrapServers,
+                serdes,
+                Topics.defaults());
+        EmitterEndpoint endpoint =
+            metricsPort == null ? null : new EmitterEndpoint(metricsPort, emitter)) {
       var boot = collector.boot();
       emitter.send(boot);
       out.printf(

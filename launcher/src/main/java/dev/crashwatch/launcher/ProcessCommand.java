@@ -1,8 +1,13 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.observability.MeterRegistries;
+import dev.crashwatch.observability.MetricsServer;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
+import dev.crashwatch.processor.metrics.ProcessorEndpoint;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,17 +32,36 @@ final class ProcessCommand implements Callable<Integer> {
       description = "Schema registry base URL.")
   String schemaRegistryUrl;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus /metrics and /health/live, /health/ready on this port (setting"
+              + " metrics.port).")
+  Integer metricsPort;
+
   @Override
   public Integer call() throws Exception {
     var settings = cluster.load(ProcessorSettings.DECLARED, System.getenv());
     if (schemaRegistryUrl != null) {
       settings = settings.with("schema.registry.url", schemaRegistryUrl, "--schema-registry-url");
     }
-    try (StreamProcessor processor = new StreamProcessor(new ProcessorSettings(settings))) {
+    if (metricsPort != null) {
+      settings = settings.with("metrics.port", metricsPort.toString(), "--metrics-port");
+    }
+    ProcessorSettings processorSettings = new ProcessorSettings(settings);
+    PrometheusMeterRegistry meters = MeterRegistries.prometheus("crashwatch-processor");
+    try (StreamProcessor processor = new StreamProcessor(processorSettings, meters)) {
       Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "crashwatch-shutdown"));
-      processor.start();
-      Throwable failure = processor.awaitStop(Duration.ofDays(365_000));
-      return failure == null ? 0 : 1;
+      Optional<MetricsServer> endpoint =
+          ProcessorEndpoint.start(processorSettings, processor, meters);
+      try {
+        processor.start();
+        Throwable failure = processor.awaitStop(Duration.ofDays(365_000));
+        return failure == null ? 0 : 1;
+      } finally {
+        endpoint.ifPresent(MetricsServer::close);
+      }
     }
   }
 }

@@ -147,26 +147,33 @@ final class TopicReconciler {
       return;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      Set<String> leaderless =
-          get(admin.describeTopics(topics).allTopicNames()).values().stream()
-              .filter(
-                  d ->
-                      d.partitions().stream()
-                          .map(TopicPartitionInfo::leader)
-                          .anyMatch(l -> l == null || l.isEmpty()))
-              .map(TopicDescription::name)
-              .collect(Collectors.toSet());
-      if (leaderless.isEmpty()) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "topics " + leaderless + " have no leader after " + timeout.toSeconds() + " s");
+    String waiting = String.valueOf(topics);
+    while (System.nanoTime() < deadline) {
+      try {
+        Set<String> leaderless =
+            get(admin.describeTopics(topics).allTopicNames()).values().stream()
+                .filter(
+                    d ->
+                        d.partitions().stream()
+                            .map(TopicPartitionInfo::leader)
+                            .anyMatch(l -> l == null || l.isEmpty()))
+                .map(TopicDescription::name)
+                .collect(Collectors.toSet());
+        if (leaderless.isEmpty()) {
+          return;
+        }
+        waiting = leaderless.toString();
+      } catch (ExecutionException e) {
+        // Just created: the metadata may not have reached the broker that answered yet.
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
       }
       // A new topic's partitions get their leaders within milliseconds on a healthy cluster.
       TimeUnit.MILLISECONDS.sleep(20);
     }
+    throw new IllegalStateException(
+        "topics " + waiting + " have no leader after " + timeout.toSeconds() + " s");
   }
 
   private <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws Exception {

@@ -2,7 +2,9 @@ package dev.crashwatch.processor;
 
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
+import dev.crashwatch.observability.MetricsServer;
 import dev.crashwatch.processor.detect.DetectorThresholds;
+import dev.crashwatch.processor.metrics.ProcessorHealth;
 import dev.crashwatch.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,6 +154,8 @@ public final class ProcessorSettings {
             str(d.resolveAfter()),
             "Consecutive evaluations failing even WATCH before RESOLVED."));
     all.addAll(Topics.SETTINGS);
+    all.add(MetricsServer.PORT_SETTING);
+    all.add(ProcessorHealth.MAX_LAG_SETTING);
     DECLARED = List.copyOf(all);
   }
 

@@ -1,8 +1,12 @@
 package dev.crashwatch.processor;
 
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.serde.SerdeConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -31,8 +35,16 @@ public final class StreamProcessor implements AutoCloseable {
   private final Admin admin;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
+  private final KafkaStreamsMetrics streamsMetrics;
 
   public StreamProcessor(ProcessorSettings settings) {
+    this(settings, new CompositeMeterRegistry());
+  }
+
+  /**
+   * With Kafka Streams' metrics and the pipeline's own ({@link PipelineMetrics}) in {@code meters}.
+   */
+  public StreamProcessor(ProcessorSettings settings, MeterRegistry meters) {
     EventSerdes serdes =
         EventSerdes.connect(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl()));
     Properties adminProps = new Properties();
@@ -54,7 +66,11 @@ public final class StreamProcessor implements AutoCloseable {
             Clock.systemUTC(),
             VendorFeeds.creating(admin, Duration.ofSeconds(30)));
     LOG.debug("topology:\n{}", topology.describe());
-    this.streams = new KafkaStreams(topology, streamsConfig(settings));
+    Properties config = streamsConfig(settings);
+    config.put(PipelineMetrics.CONFIG_KEY, new PipelineMetrics(meters));
+    this.streams = new KafkaStreams(topology, config);
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(
         e -> {
           failure = e;
@@ -97,6 +113,11 @@ public final class StreamProcessor implements AutoCloseable {
     return streams;
   }
 
+  /** The admin client of this processor (bootstrap servers and the kafka.* settings). */
+  public Admin admin() {
+    return admin;
+  }
+
   /** Blocks until the processor stops; returns the error that stopped it, if any. */
   public Throwable awaitStop(Duration timeout) throws InterruptedException {
     stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -106,6 +127,7 @@ public final class StreamProcessor implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
     admin.close(Duration.ofSeconds(5));
   }
 }

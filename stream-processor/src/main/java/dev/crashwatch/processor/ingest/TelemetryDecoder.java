@@ -1,6 +1,7 @@
 package dev.crashwatch.processor.ingest;
 
 import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.serde.SerdeError;
 import dev.crashwatch.serde.SerdeException;
 import java.nio.ByteBuffer;
@@ -44,6 +45,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   private final Clock wallClock;
   private final String applicationId;
   private ProcessorContext<String, Decoded> context;
+  private PipelineMetrics metrics;
 
   public TelemetryDecoder(
       Deserializer<T> deserializer,
@@ -65,11 +67,13 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   @Override
   public void init(ProcessorContext<String, Decoded> context) {
     this.context = context;
+    this.metrics = PipelineMetrics.of(context);
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    metrics.eventIn(topic);
     if (record.value() == null || record.key() == null) {
       reject(
           record,
@@ -126,6 +130,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
 
   private void reject(Record<byte[], byte[]> record, String reason, String detail) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
+    metrics.deadLetter(meta.topic(), reason);
     Map<String, ByteBuffer> headers = new HashMap<>();
     for (Header h : record.headers()) {
       headers.put(h.key(), h.value() == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(h.value()));

@@ -17,6 +17,7 @@ import dev.crashwatch.processor.detect.SpikeTest;
 import dev.crashwatch.processor.detect.TestResult;
 import dev.crashwatch.processor.detect.Transition;
 import dev.crashwatch.processor.detect.VersionFigures;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.SignalStateRecord;
@@ -95,6 +96,7 @@ public final class DetectorProcessor
   private final BlameResolver resolver;
   private final SignalStateMachine machine;
   private ProcessorContext<String, SpecificRecord> context;
+  private PipelineMetrics metrics;
   private KeyValueStore<String, VersionStats> figuresStore;
   private KeyValueStore<String, SignalStateRecord> statesStore;
 
@@ -122,6 +124,7 @@ public final class DetectorProcessor
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    this.metrics = PipelineMetrics.of(context);
     this.figuresStore = context.getStateStore(FIGURES_STORE);
     this.statesStore = context.getStateStore(STATES_STORE);
   }
@@ -144,7 +147,7 @@ public final class DetectorProcessor
     }
     if (now >= nextEvaluation) {
       nextEvaluation = next(now, interval);
-      evaluate(now);
+      metrics.evaluation(now, () -> evaluate(now));
     }
     if (now >= nextSnapshot) {
       nextSnapshot = next(now, healthInterval);
@@ -433,6 +436,7 @@ public final class DetectorProcessor
             .build();
     LOG.info("signal {} at {}: {}", t.signalId(), Instant.ofEpochMilli(now), reason);
     context.forward(new Record<>(key, signal, now));
+    metrics.signal(signal.getAction().name());
     context.forward(new Record<>(key, alert, now));
   }
 
