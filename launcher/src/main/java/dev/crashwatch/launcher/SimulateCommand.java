@@ -39,13 +39,19 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Write the JSON report here (default: only a summary on standard output).")
   Path reportFile;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Your Kafka.")
+  // Also from the environment, so that compose configures this service like every other.
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:CRASHWATCH_BOOTSTRAP_SERVERS}",
+      description = "Your Kafka (default: CRASHWATCH_BOOTSTRAP_SERVERS).")
   String bootstrapServers;
 
   @Option(
       names = "--schema-registry-url",
       paramLabel = "URL",
-      description = "Your schema registry.")
+      defaultValue = "${env:CRASHWATCH_SCHEMA_REGISTRY_URL}",
+      description = "Your schema registry (default: CRASHWATCH_SCHEMA_REGISTRY_URL).")
   String schemaRegistryUrl;
 
   @Option(names = "--devices", paramLabel = "N", description = "Override the fleet size.")

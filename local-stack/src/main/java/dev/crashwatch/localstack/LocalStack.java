@@ -41,9 +41,20 @@ public final class LocalStack implements AutoCloseable {
   private static LocalStack shared;
   private static RuntimeException sharedFailure;
 
+  /**
+   * System property (or environment variable {@code CRASHWATCH_STACK}) choosing what {@link
+   * #shared()} starts: {@code embedded} (default: the in-process broker and the registry child
+   * process) or {@code containers} (Testcontainers, where a Docker engine runs).
+   */
+  public static final String STACK_PROPERTY = "crashwatch.stack";
+
   private final Path dataDir;
   private final LocalKafka kafka;
   private final LocalSchemaRegistry registry;
+
+  /** The container stack, when {@link #shared()} runs on Testcontainers; else null. */
+  private final ContainerStack containers;
+
   private final boolean isShared;
   private final Thread shutdownHook;
   private final List<Path> scratchDirs = new ArrayList<>();
@@ -52,9 +63,19 @@ public final class LocalStack implements AutoCloseable {
 
   private LocalStack(
       Path dataDir, LocalKafka kafka, LocalSchemaRegistry registry, boolean isShared) {
+    this(dataDir, kafka, registry, null, isShared);
+  }
+
+  private LocalStack(
+      Path dataDir,
+      LocalKafka kafka,
+      LocalSchemaRegistry registry,
+      ContainerStack containers,
+      boolean isShared) {
     this.dataDir = dataDir;
     this.kafka = kafka;
     this.registry = registry;
+    this.containers = containers;
     this.isShared = isShared;
     this.shutdownHook = new Thread(this::closeNow, "local-stack-shutdown");
   }
@@ -159,7 +180,13 @@ public final class LocalStack implements AutoCloseable {
           Path.of("target", "local-stack-" + UUID.randomUUID().toString().substring(0, 8))
               .toAbsolutePath();
       try {
-        LocalStack stack = start(dir, Map.of(), true);
+        LocalStack stack =
+            ContainerStack.selected()
+                ? new LocalStack(dir, null, null, ContainerStack.start(), true)
+                : start(dir, Map.of(), true);
+        if (stack.containers != null) {
+          Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        }
         shared = stack;
         return stack;
       } catch (RuntimeException e) {
@@ -171,31 +198,33 @@ public final class LocalStack implements AutoCloseable {
 
   /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return containers != null ? containers.bootstrapServers() : kafka.bootstrapServers();
   }
 
   /** The Confluent-compatible registry URL, {@code http://127.0.0.1:<port>/apis/ccompat/v7}. */
   public String schemaRegistryUrl() {
-    return registry.url();
+    return containers != null ? containers.schemaRegistryUrl() : registry.url();
   }
 
   /** Broker cold-start time: formatting until the first admin request succeeded. */
   public long kafkaStartMillis() {
-    return kafka.startMillis();
+    return containers != null ? containers.kafkaStartMillis() : kafka.startMillis();
   }
 
   /** Registry cold-start time: process launch until its API answered. */
   public long registryStartMillis() {
-    return registry.startMillis();
+    return containers != null ? containers.registryStartMillis() : registry.startMillis();
   }
 
   /** The broker. */
   public LocalKafka kafka() {
+    ContainerStack.refuseOn(containers, "the in-process broker");
     return kafka;
   }
 
   /** The schema registry. */
   public LocalSchemaRegistry schemaRegistry() {
+    ContainerStack.refuseOn(containers, "the registry child process");
     return registry;
   }
 
@@ -334,6 +363,10 @@ public final class LocalStack implements AutoCloseable {
       }
     } finally {
       try {
+        if (containers != null) {
+          containers.close();
+          return;
+        }
         // The registry stops (SIGTERM) while the broker shuts down here.
         CompletableFuture<Void> registryStop = CompletableFuture.runAsync(registry::close);
         try {
