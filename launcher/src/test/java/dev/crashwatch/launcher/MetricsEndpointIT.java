@@ -202,19 +202,20 @@ class MetricsEndpointIT {
 
   @Test
   void emitterDaemonServesItsCountersAndHealth() throws Exception {
-    LocalStack stack = LocalStack.shared();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-      // The daemon writes to the default topic names, which the broker does not create on use.
-      new TopicReconciler(admin, Duration.ofSeconds(30))
-          .apply(TopicPlan.defaults(Topics.defaults()).specs().subList(0, 3));
+    // A stack of its own: the daemon writes heartbeats stamped now to the default topics, which
+    // ComposeServicesIT replays 2024 telemetry through on the shared stack.
+    Path dir = Path.of("target", "emit-metrics-it-" + UUID.randomUUID()).toAbsolutePath();
+    try (LocalStack stack = LocalStack.start(dir)) {
+      EmbeddedTopics.create(stack, Topics.defaults(), 1);
+      runEmitter(stack, dir.resolve("spool"));
     }
+  }
+
+  private static void runEmitter(LocalStack stack, Path spool) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Path spool = stack.scratchDir("emit-metrics-it-spool");
     try (CrashwatchProcess emit =
         CrashwatchProcess.start(
             "emit-metrics-it",
