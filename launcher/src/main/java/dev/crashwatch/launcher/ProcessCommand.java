@@ -27,12 +27,6 @@ final class ProcessCommand implements Callable<Integer> {
   @Mixin ClusterOptions cluster;
 
   @Option(
-      names = "--schema-registry-url",
-      paramLabel = "URL",
-      description = "Schema registry base URL.")
-  String schemaRegistryUrl;
-
-  @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       description =
@@ -42,10 +36,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var settings = cluster.load(ProcessorSettings.DECLARED, System.getenv());
-    if (schemaRegistryUrl != null) {
-      settings = settings.with("schema.registry.url", schemaRegistryUrl, "--schema-registry-url");
-    }
+    var settings = cluster.load(ProcessorSettings.DECLARED);
     if (metricsPort != null) {
       settings = settings.with("metrics.port", metricsPort.toString(), "--metrics-port");
     }

@@ -51,22 +51,20 @@ final class TopicsCommand implements Callable<Integer> {
       description = "Also create the health feed of this vendor (repeatable).")
   List<String> vendors = new ArrayList<>();
 
-  private final Map<String, String> env;
   private final PrintStream out;
 
   TopicsCommand() {
-    this(System.getenv(), System.out);
+    this(System.out);
   }
 
-  /** With another environment and output, for tests. */
-  TopicsCommand(Map<String, String> env, PrintStream out) {
-    this.env = new TreeMap<>(env);
+  /** With another output, for tests. */
+  TopicsCommand(PrintStream out) {
     this.out = out;
   }
 
   @Override
   public Integer call() throws Exception {
-    Settings settings = cluster.load(DECLARED, env);
+    Settings settings = cluster.load(DECLARED);
     TopicPlan plan = TopicPlan.from(settings);
     List<TopicSpec> specs = new ArrayList<>(plan.specs());
     vendors.forEach(v -> specs.add(plan.vendorFeed(v)));

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crashwatch.localstack.LocalStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +29,7 @@ import picocli.CommandLine;
  * {@code crashwatch topics} against the real broker of {@link LocalStack#shared()}: creates every
  * topic as planned, changes nothing when run again, sets a planned config that was changed behind
  * its back, and reports (and leaves) a partition count that differs. Topic names are made unique
- * per test through the same {@code CRASHWATCH_TOPIC_*} variables an operator would use.
+ * per test through a settings file ({@code --config}), as an operator would name them.
  */
 class TopicsCommandIT {
 
@@ -43,29 +48,41 @@ class TopicsCommandIT {
     admin.close();
   }
 
-  /** Environment naming every topic with {@code suffix}, as an operator's would. */
-  private static Map<String, String> env(String suffix) {
-    return Map.ofEntries(
-        Map.entry("CRASHWATCH_BOOTSTRAP_SERVERS", stack.bootstrapServers()),
-        Map.entry("CRASHWATCH_TOPIC_BOOTS", "boots-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_CRASHES", "crashes-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_HEARTBEATS", "heartbeats-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_ROLLBACK_SIGNALS", "signals-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_SPIKE_ALERTS", "alerts-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_VENDOR_HEALTH_PREFIX", "vendor-health-" + suffix + "."),
-        Map.entry("CRASHWATCH_TOPIC_DEAD_LETTERS", "dead-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_VERSION_HEALTH", "health-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_CATALOGUE", "catalogue-" + suffix),
-        Map.entry("CRASHWATCH_TOPIC_INPUT_PARTITIONS", "3"));
+  /** A settings file naming every topic with {@code suffix}, as an operator's would. */
+  private static Path config(String suffix, Map<String, String> extra) throws Exception {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("topic.boots", "boots-" + suffix);
+    settings.put("topic.crashes", "crashes-" + suffix);
+    settings.put("topic.heartbeats", "heartbeats-" + suffix);
+    settings.put("topic.rollback.signals", "signals-" + suffix);
+    settings.put("topic.spike.alerts", "alerts-" + suffix);
+    settings.put("topic.vendor.health.prefix", "vendor-health-" + suffix + ".");
+    settings.put("topic.dead.letters", "dead-" + suffix);
+    settings.put("topic.version.health", "health-" + suffix);
+    settings.put("topic.catalogue", "catalogue-" + suffix);
+    settings.put("topic.input.partitions", "3");
+    settings.putAll(extra);
+    Path file = Files.createTempFile(Path.of("target"), "topics-it-", ".properties");
+    Files.write(
+        file, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    return file;
   }
 
-  private record Run(int exitCode, String output) {}
+  private record Run(int exitCode, String output, String errors) {}
 
-  private static Run run(Map<String, String> env, String... args) {
+  private static Run run(Path config, String... more) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    int code = new CommandLine(new TopicsCommand(env, out)).execute(args);
-    return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cli =
+        new CommandLine(new TopicsCommand(new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of("--config", config.toString(), "--bootstrap-servers", stack.bootstrapServers()));
+    args.addAll(List.of(more));
+    int code = cli.execute(args.toArray(String[]::new));
+    return new Run(
+        code, bytes.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static Config config(String topic) throws Exception {
@@ -86,9 +103,9 @@ class TopicsCommandIT {
   @Test
   void createsEverythingOnceThenChangesNothingAndRepairsDrift() throws Exception {
     String s = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = env(s);
+    Path config = config(s, Map.of());
 
-    Run first = run(env, "--vendor", "acme");
+    Run first = run(config, "--vendor", "acme");
     assertThat(first.exitCode()).as(first.output()).isZero();
     assertThat(first.output()).contains("created 9, changed 0, unchanged 0, left different 0");
     for (String input : List.of("boots-", "crashes-", "heartbeats-")) {
@@ -106,7 +123,7 @@ class TopicsCommandIT {
         .isEqualTo("LogAppendTime");
     assertThat(config("dead-" + s).get("retention.ms").value()).isEqualTo("1209600000");
 
-    Run second = run(env, "--vendor", "acme");
+    Run second = run(config, "--vendor", "acme");
     assertThat(second.exitCode()).as(second.output()).isZero();
     assertThat(second.output()).contains("created 0, changed 0, unchanged 9, left different 0");
 
@@ -124,7 +141,7 @@ class TopicsCommandIT {
                         new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET))))
         .all()
         .get();
-    Run third = run(env, "--vendor", "acme");
+    Run third = run(config, "--vendor", "acme");
     assertThat(third.exitCode()).as(third.output()).isZero();
     assertThat(third.output())
         .contains("created 0, changed 2, unchanged 7, left different 0")
@@ -139,7 +156,7 @@ class TopicsCommandIT {
     String s = UUID.randomUUID().toString().substring(0, 8);
     stack.createTopics(2, "crashes-" + s);
 
-    Run run = run(env(s));
+    Run run = run(config(s, Map.of()));
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
@@ -151,13 +168,9 @@ class TopicsCommandIT {
   }
 
   @Test
-  void refusesABadSettingByName() {
-    Map<String, String> env = new java.util.HashMap<>(env("x"));
-    env.put("CRASHWATCH_TOPIC_INPUT_PARTITIONS", "0");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CommandLine cli = new CommandLine(new TopicsCommand(env, System.out));
-    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-    assertThat(cli.execute()).isNotZero();
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("topic.input.partitions");
+  void refusesABadSettingByName() throws Exception {
+    Run run = run(config("x", Map.of("topic.input.partitions", "0")));
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.errors()).contains("topic.input.partitions");
   }
 }
