@@ -32,10 +32,17 @@ final class TopicReconciler {
 
   private final Admin admin;
   private final Duration timeout;
+  private final boolean dryRun;
 
   TopicReconciler(Admin admin, Duration timeout) {
+    this(admin, timeout, false);
+  }
+
+  /** With {@code dryRun}, reports what it would do and changes nothing. */
+  TopicReconciler(Admin admin, Duration timeout, boolean dryRun) {
     this.admin = admin;
     this.timeout = timeout;
+    this.dryRun = dryRun;
   }
 
   /** Applies {@code specs} and returns what happened to each, in their order. */
@@ -52,7 +59,9 @@ final class TopicReconciler {
         outcomes.add(reconcile(spec, description == null ? describeOne(spec) : description));
       }
     }
-    awaitLeaders(created.stream().map(TopicSpec::name).toList());
+    if (!dryRun) {
+      awaitLeaders(created.stream().map(TopicSpec::name).toList());
+    }
     return outcomes;
   }
 
@@ -80,6 +89,9 @@ final class TopicReconciler {
 
   /** True if this call created it; false if someone else did in the meantime. */
   private boolean create(TopicSpec spec) throws Exception {
+    if (dryRun) {
+      return true;
+    }
     NewTopic topic =
         new NewTopic(
                 spec.name(), java.util.Optional.of(spec.partitions()), spec.replicationFactor())
@@ -112,7 +124,7 @@ final class TopicReconciler {
                 changed.add(key + " " + value + " -> " + planned);
               }
             });
-    if (!changes.isEmpty()) {
+    if (!changes.isEmpty() && !dryRun) {
       get(admin.incrementalAlterConfigs(Map.of(resource, changes)).all());
     }
     int partitions = description.partitions().size();

@@ -51,6 +51,11 @@ final class TopicsCommand implements Callable<Integer> {
       description = "Also create the health feed of this vendor (repeatable).")
   List<String> vendors = new ArrayList<>();
 
+  @Option(
+      names = "--dry-run",
+      description = "Report what would be created or changed, and change nothing.")
+  boolean dryRun;
+
   private final PrintStream out;
 
   TopicsCommand() {
@@ -69,10 +74,12 @@ final class TopicsCommand implements Callable<Integer> {
     List<TopicSpec> specs = new ArrayList<>(plan.specs());
     vendors.forEach(v -> specs.add(plan.vendorFeed(v)));
     String servers = settings.getString("bootstrap.servers");
-    out.printf("crashwatch topics: %d topics on %s%n", specs.size(), servers);
+    out.printf(
+        "crashwatch topics: %d topics on %s%s%n",
+        specs.size(), servers, dryRun ? " (dry run: nothing is changed)" : "");
     List<TopicOutcome> outcomes;
     try (Admin admin = KafkaAdmins.create(servers, settings)) {
-      outcomes = new TopicReconciler(admin, TIMEOUT).apply(specs);
+      outcomes = new TopicReconciler(admin, TIMEOUT, dryRun).apply(specs);
     }
     outcomes.forEach(o -> out.println(o.line()));
     Map<TopicOutcome.Kind, Long> counts = new TreeMap<>();

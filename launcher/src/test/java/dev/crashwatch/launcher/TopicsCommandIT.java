@@ -1,6 +1,7 @@
 package dev.crashwatch.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.crashwatch.localstack.LocalStack;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +107,11 @@ class TopicsCommandIT {
     String s = UUID.randomUUID().toString().substring(0, 8);
     Path config = config(s, Map.of());
 
+    Run dry = run(config, "--vendor", "acme", "--dry-run");
+    assertThat(dry.exitCode()).as(dry.output()).isZero();
+    assertThat(dry.output()).contains("created 9, changed 0, unchanged 0, left different 0");
+    assertThat(admin.listTopics().names().get()).noneMatch(t -> t.endsWith(s));
+
     Run first = run(config, "--vendor", "acme");
     assertThat(first.exitCode()).as(first.output()).isZero();
     assertThat(first.output()).contains("created 9, changed 0, unchanged 0, left different 0");
@@ -141,14 +148,23 @@ class TopicsCommandIT {
                         new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET))))
         .all()
         .get();
+    await("changes visible")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> config("alerts-" + s).get("retention.ms").value().equals("1000"));
     Run third = run(config, "--vendor", "acme");
     assertThat(third.exitCode()).as(third.output()).isZero();
     assertThat(third.output())
         .contains("created 0, changed 2, unchanged 7, left different 0")
         .contains("cleanup.policy delete -> compact")
         .contains("retention.ms 1000 -> 2592000000");
-    assertThat(config("signals-" + s).get("cleanup.policy").value()).isEqualTo("compact");
-    assertThat(config("alerts-" + s).get("retention.ms").value()).isEqualTo("2592000000");
+    // A config change reaches the broker's view through the metadata log, a moment later.
+    await("configs repaired")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(config("signals-" + s).get("cleanup.policy").value()).isEqualTo("compact");
+              assertThat(config("alerts-" + s).get("retention.ms").value()).isEqualTo("2592000000");
+            });
   }
 
   @Test
