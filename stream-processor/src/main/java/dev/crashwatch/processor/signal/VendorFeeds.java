@@ -2,6 +2,7 @@ package dev.crashwatch.processor.signal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * Makes sure a vendor's health feed exists before the first snapshot is written to it. Vendors are
  * learned from heartbeats, so their topics cannot all be created up front, and brokers usually
  * refuse to auto-create topics (a write to a missing topic blocks the stream thread). Each topic is
- * created at most once per process (broker defaults for partitions and replication); where the
- * processor may not create topics (ACLs), ops create {@code vendor-health.<vendor>} themselves and
- * the failure is only logged.
+ * created at most once per process (compacted; broker defaults for partitions and replication);
+ * where the processor may not create topics (ACLs), ops create {@code vendor-health.<vendor>}
+ * themselves and the failure is only logged.
  */
 public interface VendorFeeds {
 
@@ -44,7 +46,14 @@ public interface VendorFeeds {
       }
       try {
         admin
-            .createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+            .createTopics(
+                List.of(
+                    // Compacted, as TopicPlan.vendorFeed plans it: the latest per version.
+                    new NewTopic(topic, Optional.empty(), Optional.empty())
+                        .configs(
+                            Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_COMPACT))))
             .all()
             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         log.info("created vendor health feed {}", topic);
