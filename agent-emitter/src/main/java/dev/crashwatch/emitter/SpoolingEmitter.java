@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -183,6 +184,11 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
   /** Events acknowledged by the broker by this instance (a re-sent batch counts again). */
   public long delivered() {
     return delivered.get();
+  }
+
+  /** The Kafka producer, for reading its metrics (e.g. Micrometer's binder); not for sending. */
+  public Producer<?, ?> producer() {
+    return producer;
   }
 
   /** Events in the spool not yet acknowledged by the broker. */

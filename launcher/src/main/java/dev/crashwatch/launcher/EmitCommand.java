@@ -120,6 +120,12 @@ final class EmitCommand implements Callable<Integer> {
   Duration heartbeatEvery;
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve Prometheus /metrics and /health/live, /health/ready on this port.")
+  Integer metricsPort;
+
+  @Option(
       names = "--once",
       description = "Send the boot, crash and one heartbeat, deliver them, and exit.")
   boolean once;
@@ -143,13 +149,15 @@ final class EmitCommand implements Callable<Integer> {
             ClientSettings.load(Optional.ofNullable(config)), bootstrapServers, schemaRegistryUrl);
     EventSerdes serdes = ClientSettings.serdes(settings);
     try (SpoolingEmitter emitter =
-        new SpoolingEmitter(
-            spoolDir,
-            SpoolConfig.defaults().withMaxBytes(spoolMaxBytes),
-            settings.getString("bootstrap.servers"),
-            serdes,
-            Topics.from(settings),
-            settings.kafkaClientSecurity())) {
+            new SpoolingEmitter(
+                spoolDir,
+                SpoolConfig.defaults().withMaxBytes(spoolMaxBytes),
+                settings.getString("bootstrap.servers"),
+                serdes,
+                Topics.from(settings),
+                settings.kafkaClientSecurity());
+        EmitterEndpoint endpoint =
+            metricsPort == null ? null : new EmitterEndpoint(metricsPort, emitter)) {
       var boot = collector.boot();
       emitter.send(boot);
       out.printf(

@@ -1,12 +1,16 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.observability.MeterRegistries;
+import dev.crashwatch.observability.MetricsServer;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
-import java.nio.file.Path;
+import dev.crashwatch.processor.metrics.ProcessorEndpoint;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the stream processor against a real cluster until it is stopped. */
@@ -20,35 +24,35 @@ import picocli.CommandLine.Option;
     })
 final class ProcessCommand implements Callable<Integer> {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A properties file of settings.")
-  Path config;
+  @Mixin ClusterOptions cluster;
 
   @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry-url",
-      paramLabel = "URL",
-      description = "Schema registry base URL.")
-  String schemaRegistryUrl;
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus /metrics and /health/live, /health/ready on this port (setting"
+              + " metrics.port).")
+  Integer metricsPort;
 
   @Override
   public Integer call() throws Exception {
-    var settings = ProcessorSettings.load(Optional.ofNullable(config), System.getenv()).raw();
-    if (bootstrapServers != null) {
-      settings = settings.with("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
+    var settings = cluster.load(ProcessorSettings.DECLARED);
+    if (metricsPort != null) {
+      settings = settings.with("metrics.port", metricsPort.toString(), "--metrics-port");
     }
-    if (schemaRegistryUrl != null) {
-      settings = settings.with("schema.registry.url", schemaRegistryUrl, "--schema-registry-url");
-    }
-    try (StreamProcessor processor = new StreamProcessor(new ProcessorSettings(settings))) {
+    ProcessorSettings processorSettings = new ProcessorSettings(settings);
+    PrometheusMeterRegistry meters = MeterRegistries.prometheus("crashwatch-processor");
+    try (StreamProcessor processor = new StreamProcessor(processorSettings, meters)) {
       Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "crashwatch-shutdown"));
-      processor.start();
-      Throwable failure = processor.awaitStop(Duration.ofDays(365_000));
-      return failure == null ? 0 : 1;
+      Optional<MetricsServer> endpoint =
+          ProcessorEndpoint.start(processorSettings, processor, meters);
+      try {
+        processor.start();
+        Throwable failure = processor.awaitStop(Duration.ofDays(365_000));
+        return failure == null ? 0 : 1;
+      } finally {
+        endpoint.ifPresent(MetricsServer::close);
+      }
     }
   }
 }

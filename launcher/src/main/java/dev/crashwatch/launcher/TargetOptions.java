@@ -11,13 +11,19 @@ import picocli.CommandLine.Option;
  */
 final class TargetOptions {
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Your Kafka.")
+  // Also from the environment, so that compose configures the simulator like every other service.
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:CRASHWATCH_BOOTSTRAP_SERVERS}",
+      description = "Your Kafka (default: CRASHWATCH_BOOTSTRAP_SERVERS).")
   String bootstrapServers;
 
   @Option(
       names = "--schema-registry-url",
       paramLabel = "URL",
-      description = "Your schema registry.")
+      defaultValue = "${env:CRASHWATCH_SCHEMA_REGISTRY_URL}",
+      description = "Your schema registry (default: CRASHWATCH_SCHEMA_REGISTRY_URL).")
   String schemaRegistryUrl;
 
   @Option(

@@ -54,9 +54,20 @@ public final class LocalStack implements AutoCloseable {
   private static LocalStack sharedSecured;
   private static RuntimeException sharedSecuredFailure;
 
+  /**
+   * System property (or environment variable {@code CRASHWATCH_STACK}) choosing what {@link
+   * #shared()} starts: {@code embedded} (default: the in-process broker and the registry child
+   * process) or {@code containers} (Testcontainers, where a Docker engine runs).
+   */
+  public static final String STACK_PROPERTY = "crashwatch.stack";
+
   private final Path dataDir;
   private final LocalKafka kafka;
   private final LocalSchemaRegistry registry;
+
+  /** The container stack, when {@link #shared()} runs on Testcontainers; else null. */
+  private final ContainerStack containers;
+
   private final boolean isShared;
   private final Secured secured;
   private final Thread shutdownHook;
@@ -78,11 +89,13 @@ public final class LocalStack implements AutoCloseable {
       Path dataDir,
       LocalKafka kafka,
       LocalSchemaRegistry registry,
+      ContainerStack containers,
       boolean isShared,
       Secured secured) {
     this.dataDir = dataDir;
     this.kafka = kafka;
     this.registry = registry;
+    this.containers = containers;
     this.isShared = isShared;
     this.secured = secured;
     this.shutdownHook = new Thread(this::closeNow, "local-stack-shutdown");
@@ -173,7 +186,7 @@ public final class LocalStack implements AutoCloseable {
       passwords.put(AccessPlan.ADMIN, adminPassword);
       secured = new Secured(tls, plan, dir.resolve("clients"), passwords);
     }
-    LocalStack stack = new LocalStack(dir, kafka, registry, isShared, secured);
+    LocalStack stack = new LocalStack(dir, kafka, registry, null, isShared, secured);
     // Also covers a demo stopped by Ctrl-C before it could close the stack.
     Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     if (secured != null) {
@@ -224,7 +237,13 @@ public final class LocalStack implements AutoCloseable {
           Path.of("target", "local-stack-" + UUID.randomUUID().toString().substring(0, 8))
               .toAbsolutePath();
       try {
-        LocalStack stack = start(dir, Map.of(), true);
+        LocalStack stack =
+            ContainerStack.selected()
+                ? new LocalStack(dir, null, null, ContainerStack.start(), true, null)
+                : start(dir, Map.of(), true);
+        if (stack.containers != null) {
+          Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        }
         shared = stack;
         return stack;
       } catch (RuntimeException e) {
@@ -387,7 +406,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return containers != null ? containers.bootstrapServers() : kafka.bootstrapServers();
   }
 
   /**
@@ -395,26 +414,28 @@ public final class LocalStack implements AutoCloseable {
    * https} on a secured stack).
    */
   public String schemaRegistryUrl() {
-    return registry.url();
+    return containers != null ? containers.schemaRegistryUrl() : registry.url();
   }
 
   /** Broker cold-start time: formatting until the first admin request succeeded. */
   public long kafkaStartMillis() {
-    return kafka.startMillis();
+    return containers != null ? containers.kafkaStartMillis() : kafka.startMillis();
   }
 
   /** Registry cold-start time: process launch until its API answered. */
   public long registryStartMillis() {
-    return registry.startMillis();
+    return containers != null ? containers.registryStartMillis() : registry.startMillis();
   }
 
   /** The broker. */
   public LocalKafka kafka() {
+    ContainerStack.refuseOn(containers, "the in-process broker");
     return kafka;
   }
 
   /** The schema registry. */
   public LocalSchemaRegistry schemaRegistry() {
+    ContainerStack.refuseOn(containers, "the registry child process");
     return registry;
   }
 
@@ -554,6 +575,10 @@ public final class LocalStack implements AutoCloseable {
       }
     } finally {
       try {
+        if (containers != null) {
+          containers.close();
+          return;
+        }
         // The registry stops (SIGTERM) while the broker shuts down here.
         CompletableFuture<Void> registryStop = CompletableFuture.runAsync(registry::close);
         try {

@@ -2,8 +2,10 @@ package dev.crashwatch.processor;
 
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
+import dev.crashwatch.observability.MetricsServer;
 import dev.crashwatch.processor.detect.DetectorThresholds;
 import dev.crashwatch.processor.ingest.IngestLimits;
+import dev.crashwatch.processor.metrics.ProcessorHealth;
 import dev.crashwatch.schema.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,6 +188,8 @@ public final class ProcessorSettings {
             "Consecutive evaluations failing even WATCH before RESOLVED."));
     all.addAll(Topics.SETTINGS);
     all.addAll(dev.crashwatch.config.RegistrySettings.SETTINGS);
+    all.add(MetricsServer.PORT_SETTING);
+    all.add(ProcessorHealth.MAX_LAG_SETTING);
     DECLARED = List.copyOf(all);
   }
 

@@ -1,8 +1,12 @@
 package dev.crashwatch.processor;
 
 import dev.crashwatch.config.RegistrySettings;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.signal.ListedVendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -34,8 +38,16 @@ public final class StreamProcessor implements AutoCloseable {
   private final ListedVendorFeeds vendorFeeds;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
+  private final KafkaStreamsMetrics streamsMetrics;
 
   public StreamProcessor(ProcessorSettings settings) {
+    this(settings, new CompositeMeterRegistry());
+  }
+
+  /**
+   * With Kafka Streams' metrics and the pipeline's own ({@link PipelineMetrics}) in {@code meters}.
+   */
+  public StreamProcessor(ProcessorSettings settings, MeterRegistry meters) {
     // The registry's TLS, basic auth and auto-registration (off in a secured deployment) too.
     EventSerdes serdes = EventSerdes.connect(RegistrySettings.serdeConfig(settings.raw()));
     Properties adminProps = new Properties();
@@ -54,7 +66,11 @@ public final class StreamProcessor implements AutoCloseable {
         new ListedVendorFeeds(admin, settings.topics().vendorHealthPrefix(), FEED_REFRESH);
     Topology topology = CrashwatchTopology.build(settings, serdes, Clock.systemUTC(), vendorFeeds);
     LOG.debug("topology:\n{}", topology.describe());
-    this.streams = new KafkaStreams(topology, streamsConfig(settings));
+    Properties config = streamsConfig(settings);
+    config.put(PipelineMetrics.CONFIG_KEY, new PipelineMetrics(meters));
+    this.streams = new KafkaStreams(topology, config);
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(
         e -> {
           failure = e;
@@ -102,6 +118,11 @@ public final class StreamProcessor implements AutoCloseable {
     vendorFeeds.refresh();
   }
 
+  /** The admin client of this processor (bootstrap servers and the kafka.* settings). */
+  public Admin admin() {
+    return admin;
+  }
+
   /** Blocks until the processor stops; returns the error that stopped it, if any. */
   public Throwable awaitStop(Duration timeout) throws InterruptedException {
     stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -112,6 +133,7 @@ public final class StreamProcessor implements AutoCloseable {
   public void close() {
     streams.close(Duration.ofSeconds(30));
     vendorFeeds.close();
+    streamsMetrics.close();
     admin.close(Duration.ofSeconds(5));
   }
 }

@@ -3,6 +3,7 @@ package dev.crashwatch.processor.ingest;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.KnownVersions;
 import java.time.Clock;
@@ -44,6 +45,7 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
   private final String applicationId;
   private final Map<String, Map<String, Long>> known = new HashMap<>();
   private final Map<String, Long> tenants = new HashMap<>();
+  private PipelineMetrics metrics;
   private ProcessorContext<String, Decoded> context;
   private KeyValueStore<String, DeviceState> devices;
   private KeyValueStore<String, KnownVersions> store;
@@ -63,6 +65,7 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
   @Override
   public void init(ProcessorContext<String, Decoded> context) {
     this.context = context;
+    this.metrics = PipelineMetrics.of(context);
     this.devices = context.getStateStore(deviceStore);
     this.store = context.getStateStore(STORE);
     this.tenantStore = context.getStateStore(TENANTS_STORE);
@@ -143,6 +146,7 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
         return;
       }
     }
+    metrics.deadLetter(context.recordMetadata().orElseThrow().topic(), reason.name());
     context.forward(
         record.withValue(
             Decoded.deadLetter(

@@ -1,6 +1,7 @@
 package dev.crashwatch.processor.ingest;
 
 import dev.crashwatch.events.DeadLetter;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.serde.SerdeError;
 import dev.crashwatch.serde.SerdeException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   private final String applicationId;
   private final DeviceInput input;
   private ProcessorContext<String, Decoded> context;
+  private PipelineMetrics metrics;
 
   public TelemetryDecoder(
       Deserializer<T> deserializer,
@@ -65,11 +67,13 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   @Override
   public void init(ProcessorContext<String, Decoded> context) {
     this.context = context;
+    this.metrics = PipelineMetrics.of(context);
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    metrics.eventIn(topic);
     if (record.value() == null || record.key() == null) {
       reject(
           record,
@@ -131,6 +135,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   }
 
   private void reject(Record<byte[], byte[]> record, String reason, String detail) {
+    metrics.deadLetter(context.recordMetadata().orElseThrow().topic(), reason);
     DeadLetter letter =
         DeadLetters.of(
             context.recordMetadata().orElseThrow(),

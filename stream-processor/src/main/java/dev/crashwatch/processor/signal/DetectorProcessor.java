@@ -26,6 +26,7 @@ import dev.crashwatch.processor.detect.TestResult;
 import dev.crashwatch.processor.detect.Transition;
 import dev.crashwatch.processor.detect.VersionFigures;
 import dev.crashwatch.processor.ingest.DeviceInput;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.SignalStateRecord;
@@ -129,6 +130,7 @@ public final class DetectorProcessor
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<StatsKey, VersionStats> figuresStore;
   private KeyValueStore<StatsKey, SignalStateRecord> statesStore;
+  private PipelineMetrics metrics;
 
   /** The time every upstream version-stats task has reached (and through them every input). */
   private final SourceWatermark watermark = new SourceWatermark();
@@ -160,6 +162,7 @@ public final class DetectorProcessor
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    this.metrics = PipelineMetrics.of(context);
     this.figuresStore = context.getStateStore(FIGURES_STORE);
     this.statesStore = context.getStateStore(STATES_STORE);
     this.catalogue = new ComponentCatalogue(context.getStateStore(ComponentCatalogue.STORE));
@@ -183,7 +186,7 @@ public final class DetectorProcessor
     }
     if (now >= nextEvaluation) {
       nextEvaluation = next(now, interval);
-      evaluate(now);
+      metrics.evaluation(now, () -> evaluate(now));
     }
     if (now >= nextSnapshot) {
       nextSnapshot = next(now, healthInterval);
@@ -693,6 +696,7 @@ public final class DetectorProcessor
             .build();
     LOG.info("signal {} at {}: {}", t.signalId(), Instant.ofEpochMilli(now), reason);
     context.forward(new Record<>(key, signal, now));
+    metrics.signal(signal.getAction().name());
     context.forward(new Record<>(key, alert, now));
   }
 

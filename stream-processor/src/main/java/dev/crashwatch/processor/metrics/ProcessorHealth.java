@@ -1,0 +1,118 @@
+package dev.crashwatch.processor.metrics;
+
+import dev.crashwatch.config.Setting;
+import dev.crashwatch.observability.Health;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Liveness and readiness of the stream processor.
+ *
+ * <ul>
+ *   <li>Live: Kafka Streams has not failed (its state is not ERROR or PENDING_ERROR) and has not
+ *       stopped. A failed processor should be restarted.
+ *   <li>Ready: Kafka Streams is RUNNING and the application's committed offsets are at most {@code
+ *       health.ready.max.lag} records behind the end of its input topics, summed over partitions.
+ *       With exactly-once a task commits every 100 ms, so a processor that keeps up stays far below
+ *       the default bound; one that replays a backlog or rebalances is not ready.
+ * </ul>
+ *
+ * Lag is read through the admin client at most once per {@link #LAG_CACHE}, so probes cost the
+ * cluster little.
+ */
+public final class ProcessorHealth {
+
+  public static final Setting MAX_LAG_SETTING =
+      new Setting(
+          "health.ready.max.lag",
+          "10000",
+          "Readiness bound: the processor is ready when RUNNING and at most this many input"
+              + " records behind its committed offsets (summed over partitions).");
+
+  static final Duration LAG_CACHE = Duration.ofSeconds(1);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
+
+  private final KafkaStreams streams;
+  private final Admin admin;
+  private final String groupId;
+  private final List<String> inputs;
+  private final long maxLag;
+  private long lag = -1;
+  private long lagReadAt;
+
+  public ProcessorHealth(
+      KafkaStreams streams, Admin admin, String groupId, List<String> inputs, long maxLag) {
+    this.streams = streams;
+    this.admin = admin;
+    this.groupId = groupId;
+    this.inputs = List.copyOf(inputs);
+    this.maxLag = maxLag;
+  }
+
+  public Health live() {
+    KafkaStreams.State state = streams.state();
+    return switch (state) {
+      case ERROR, PENDING_ERROR, PENDING_SHUTDOWN, NOT_RUNNING -> Health.down("streams " + state);
+      default -> Health.up("streams " + state);
+    };
+  }
+
+  public Health ready() throws Exception {
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING) {
+      return Health.down("streams " + state);
+    }
+    long behind = inputLag();
+    String detail =
+        String.format("streams RUNNING, %,d input records behind (bound %,d)", behind, maxLag);
+    return behind <= maxLag ? Health.up(detail) : Health.down(detail);
+  }
+
+  /** Records on the inputs not yet committed by the application, over all partitions. */
+  synchronized long inputLag() throws Exception {
+    if (lag >= 0 && System.nanoTime() - lagReadAt < LAG_CACHE.toNanos()) {
+      return lag;
+    }
+    // Committed offsets first, ends second: a commit between the two reads shows as lag, never
+    // the other way round.
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(groupId)
+            .partitionsToOffsetAndMetadata()
+            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin
+        .describeTopics(inputs)
+        .allTopicNames()
+        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .values()
+        .forEach(
+            d ->
+                d.partitions()
+                    .forEach(
+                        p ->
+                            latest.put(
+                                new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+    long total = 0;
+    for (var end :
+        admin
+            .listOffsets(latest)
+            .all()
+            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .entrySet()) {
+      OffsetAndMetadata c = committed.get(end.getKey());
+      total += Math.max(0, end.getValue().offset() - (c == null ? 0 : c.offset()));
+    }
+    lag = total;
+    lagReadAt = System.nanoTime();
+    return total;
+  }
+}
