@@ -182,7 +182,7 @@ async function loadVersion() {
   const detail = await getJson('/api/version?key=' + encodeURIComponent(key));
   if (key !== state.chosen) return;
   drawChart(detail);
-  renderRings(detail.series[detail.series.length - 1]);
+  renderRings(detail.latest);
 }
 
 function drawChart(detail) {

@@ -39,7 +39,8 @@ public final class DashboardView {
   private final Set<String> seenSignals = new HashSet<>();
   private final Deque<SignalEntry> log = new ArrayDeque<>();
   private final Map<String, AlertEntry> otherAlerts = new LinkedHashMap<>();
-  private final Map<String, TreeMap<Long, HealthSnapshot>> health = new HashMap<>();
+  private final Map<String, TreeMap<Long, HealthPoint>> series = new HashMap<>();
+  private final Map<String, HealthSnapshot> latestHealth = new HashMap<>();
   private final Map<String, Long> deadLetters = new TreeMap<>();
   private final Map<String, Long> unreadable = new TreeMap<>();
   private ViewListener listener;
@@ -166,11 +167,14 @@ public final class DashboardView {
     synchronized (this) {
       for (VersionHealth h : snapshots) {
         HealthSnapshot s = HealthSnapshot.of(h);
-        TreeMap<Long, HealthSnapshot> series =
-            health.computeIfAbsent(s.key(), k -> new TreeMap<>());
-        series.put(s.time(), s);
-        while (series.size() > healthPoints) {
-          series.pollFirstEntry();
+        TreeMap<Long, HealthPoint> points = series.computeIfAbsent(s.key(), k -> new TreeMap<>());
+        points.put(s.time(), HealthPoint.of(s));
+        while (points.size() > healthPoints) {
+          points.pollFirstEntry();
+        }
+        HealthSnapshot latest = latestHealth.get(s.key());
+        if (latest == null || s.time() >= latest.time()) {
+          latestHealth.put(s.key(), s);
         }
         if (s.vendor() != null) {
           vendors.putIfAbsent(s.key(), s.vendor());
@@ -243,7 +247,7 @@ public final class DashboardView {
    * the rest by key. The page charts the first one until the analyst picks another.
    */
   public synchronized List<VersionOption> versions() {
-    Set<String> keys = new HashSet<>(health.keySet());
+    Set<String> keys = new HashSet<>(latestHealth.keySet());
     keys.addAll(latestSignal.keySet());
     Comparator<String> order =
         Comparator.comparingInt((String k) -> -activeRank(latestSignal.get(k)))
@@ -255,11 +259,9 @@ public final class DashboardView {
         .map(
             k -> {
               SignalEntry s = latestSignal.get(k);
-              TreeMap<Long, HealthSnapshot> series = health.get(k);
+              HealthSnapshot latest = latestHealth.get(k);
               return new VersionOption(
-                  k,
-                  s == null ? null : s.action(),
-                  series == null || series.isEmpty() ? 0 : series.lastKey());
+                  k, s == null ? null : s.action(), latest == null ? 0 : latest.time());
             })
         .toList();
   }
@@ -271,10 +273,11 @@ public final class DashboardView {
         : 1 + severity(latest.action());
   }
 
-  /** The chart and ring table of one version; empty series when nothing is known of it. */
+  /** The chart and ring table of one version; empty when nothing is known of it. */
   public synchronized VersionDetail detail(String key) {
-    TreeMap<Long, HealthSnapshot> series = health.getOrDefault(key, new TreeMap<>());
-    return new VersionDetail(key, List.copyOf(series.values()), historyOf(key));
+    TreeMap<Long, HealthPoint> points = series.getOrDefault(key, new TreeMap<>());
+    return new VersionDetail(
+        key, List.copyOf(points.values()), latestHealth.get(key), historyOf(key));
   }
 
   /** Dead letters counted by reason. */

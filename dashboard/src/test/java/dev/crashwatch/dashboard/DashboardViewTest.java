@@ -186,10 +186,10 @@ class DashboardViewTest {
 
     VersionDetail detail = view.detail("acme.sensor-content@291");
     // three points kept (the view was made with 3); the same snapshot time read twice is one point
-    assertThat(detail.series())
-        .extracting(HealthSnapshot::crashRate)
-        .containsExactly(0.2, 0.3, 0.45);
-    HealthSnapshot latest = detail.series().get(2);
+    assertThat(detail.series()).extracting(HealthPoint::crashRate).containsExactly(0.2, 0.3, 0.45);
+    HealthSnapshot latest = detail.latest();
+    assertThat(latest.time()).isEqualTo(t(4).toEpochMilli());
+    assertThat(latest.crashRate()).isEqualTo(0.45);
     assertThat(latest.exposedByRing()).containsEntry("canary", 63L);
     assertThat(latest.crashedByRing()).containsEntry("canary", 41L);
     assertThat(announced)
@@ -210,6 +210,7 @@ class DashboardViewTest {
             org.assertj.core.groups.Tuple.tuple("WATCH", t(1).toEpochMilli()),
             org.assertj.core.groups.Tuple.tuple("HALT", t(2).toEpochMilli()));
     assertThat(view.detail("nothing@1").series()).isEmpty();
+    assertThat(view.detail("nothing@1").latest()).isNull();
   }
 
   @Test
