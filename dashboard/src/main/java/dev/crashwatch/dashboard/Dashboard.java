@@ -1,9 +1,8 @@
 package dev.crashwatch.dashboard;
 
+import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.schema.EventSerdes;
-import dev.crashwatch.serde.SerdeConfig;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The SOC dashboard process: a {@link DashboardView} fed by an {@link OutputTopicsReader} and
@@ -26,7 +25,8 @@ public final class Dashboard implements AutoCloseable {
   public static Dashboard start(DashboardSettings settings) {
     DashboardView view = new DashboardView(settings.healthPoints());
     EventSerdes serdes =
-        EventSerdes.connect(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl()));
+        // The registry's TLS and basic auth, as every client takes them.
+        EventSerdes.connect(RegistrySettings.serdeConfig(settings.raw()));
     OutputTopicsReader reader =
         new OutputTopicsReader(
             OutputConsumerConfig.of(settings.raw(), "crashwatch-dashboard"),

@@ -1,6 +1,7 @@
 package dev.crashwatch.dashboard;
 
 import dev.crashwatch.config.ConfigException;
+import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.schema.Topics;
@@ -43,6 +44,7 @@ public final class DashboardSettings {
             "Health snapshots kept per component version for the chart (the newest; at one per"
                 + " minute, 720 is twelve hours)."));
     all.addAll(Topics.SETTINGS);
+    all.addAll(RegistrySettings.SETTINGS);
     DECLARED = List.copyOf(all);
   }
 

@@ -3,17 +3,14 @@ package dev.crashwatch.launcher;
 import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
-import dev.crashwatch.schema.EventSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,12 +67,8 @@ final class CatalogueCommand {
         raw = raw.with("schema.registry.url", schemaRegistryUrl, "--schema-registry-url");
       }
       ProcessorSettings settings = new ProcessorSettings(raw);
-      Map<String, Object> clients = new HashMap<>(raw.kafkaOverrides());
-      clients.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
       return new CatalogueClient(
-          clients,
-          EventSerdes.connect(settings.schemaRegistryUrl()),
-          settings.topics().catalogue());
+          ClientSettings.kafka(raw), ClientSettings.serdes(raw), settings.topics().catalogue());
     }
   }
 

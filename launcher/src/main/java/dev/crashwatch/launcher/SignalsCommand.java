@@ -5,9 +5,7 @@ import dev.crashwatch.dashboard.OutputConsumerConfig;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.events.SignalEvidence;
-import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
-import dev.crashwatch.serde.SerdeConfig;
 import dev.crashwatch.serde.SerdeException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -76,9 +74,7 @@ final class SignalsCommand implements Callable<Integer> {
     DashboardSettings settings = new DashboardSettings(cluster.load(DashboardSettings.DECLARED));
     Topics topics = settings.topics();
     Deserializer<RollbackSignal> values =
-        EventSerdes.connect(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.schemaRegistryUrl()))
-            .value(RollbackSignal.class)
-            .deserializer();
+        ClientSettings.serdes(settings.raw()).value(RollbackSignal.class).deserializer();
     Ansi ansi = Ansi.AUTO;
     long read = 0;
     long shown = 0;
