@@ -1,7 +1,9 @@
 package dev.crashwatch.dashboard;
 
 import dev.crashwatch.config.RegistrySettings;
+import dev.crashwatch.observability.MeterRegistries;
 import dev.crashwatch.schema.EventSerdes;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 
 /**
@@ -33,10 +35,12 @@ public final class Dashboard implements AutoCloseable {
             serdes,
             settings.topics(),
             view);
+    PrometheusMeterRegistry meters = MeterRegistries.prometheus("crashwatch-dashboard");
+    reader.withMetrics(meters);
     DashboardServer server;
     try {
       server = new DashboardServer(view, () -> List.copyOf(reader.topicsFound()), reader::ready);
-      server.start(settings.bindAddress(), settings.port());
+      server.serveMetrics(meters).start(settings.bindAddress(), settings.port());
     } catch (RuntimeException e) {
       closeQuietly(reader);
       throw e;

@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -127,6 +128,19 @@ public final class DashboardServer implements ViewListener, AutoCloseable {
         view.deadLetters(),
         view.unreadable(),
         topicsFound.get());
+  }
+
+  /**
+   * Serves {@code registry} at {@code GET /metrics} in Prometheus text format, with the number of
+   * connected pages ({@code crashwatch_dashboard_event_streams}); call before {@link #start}.
+   */
+  public DashboardServer serveMetrics(PrometheusMeterRegistry registry) {
+    registry.gauge("crashwatch.dashboard.event.streams", clients, Set::size);
+    app.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+    return this;
   }
 
   /** Starts listening on {@code host}:{@code port} (0 picks a free port). */

@@ -8,6 +8,9 @@ import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.serde.SerdeError;
 import dev.crashwatch.serde.SerdeException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,6 +58,7 @@ public final class OutputTopicsReader implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile Throwable failure;
+  private MeterRegistry meters = new CompositeMeterRegistry();
 
   public OutputTopicsReader(
       Map<String, Object> consumerConfig, EventSerdes serdes, Topics topics, DashboardView view) {
@@ -69,6 +73,18 @@ public final class OutputTopicsReader implements AutoCloseable {
     this.deadLetters = serdes.value(DeadLetter.class).deserializer();
     this.thread = new Thread(this::run, "dashboard-topics-reader");
     thread.setDaemon(true);
+  }
+
+  /**
+   * Counts into {@code registry} before {@link #start()}: records read and unreadable per topic
+   * ({@code crashwatch_dashboard_records_read_total}, {@code
+   * crashwatch_dashboard_records_unreadable_total}) and the consumer's own Kafka metrics.
+   */
+  @SuppressWarnings("resource") // the binder lives as long as the consumer, closed with it
+  public OutputTopicsReader withMetrics(MeterRegistry registry) {
+    this.meters = registry;
+    new KafkaClientMetrics(consumer).bindTo(registry);
+    return this;
   }
 
   public void start() {
@@ -175,6 +191,7 @@ public final class OutputTopicsReader implements AutoCloseable {
         continue; // a later record of a partition to read again, or a compaction tombstone
       }
       try {
+        meters.counter("crashwatch.dashboard.records.read", "topic", r.topic()).increment();
         if (r.topic().equals(topics.rollbackSignals())) {
           view.onSignal(signals.deserialize(r.topic(), r.headers(), r.value()), r.timestamp());
         } else if (r.topic().equals(topics.spikeAlerts())) {
@@ -192,6 +209,7 @@ public final class OutputTopicsReader implements AutoCloseable {
         } else {
           LOG.warn("unreadable record {}@{}: {}", tp, r.offset(), e.getMessage());
           view.onUnreadable(r.topic());
+          meters.counter("crashwatch.dashboard.records.unreadable", "topic", r.topic()).increment();
         }
       }
     }

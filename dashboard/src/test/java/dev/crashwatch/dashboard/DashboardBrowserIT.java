@@ -103,6 +103,14 @@ class DashboardBrowserIT {
         .until(() -> "live".equals(text(js, "#connection")));
     long loadedAt = ((Number) js.executeScript("return window.crashwatch.loadedAt")).longValue();
     assertThat(count(js, "#signal-log tbody tr")).isZero();
+    assertThat(metric(dashboard.port(), "crashwatch_dashboard_event_streams"))
+        .as("the page's event stream, counted")
+        .isGreaterThanOrEqualTo(1);
+    double signalsReadBefore =
+        metric(
+            dashboard.port(),
+            "crashwatch_dashboard_records_read_total",
+            settings.getString("topic.rollback.signals"));
 
     EventSerdes serdes = EventSerdes.connect(stack.schemaRegistryUrl());
     SignalWatch watch =
@@ -244,6 +252,16 @@ class DashboardBrowserIT {
     assertThat(all.size()).as("several signals measured").isGreaterThanOrEqualTo(3);
     assertThat(median(all)).as("median ms from topic to page").isLessThan(5_000);
     assertThat(dashboard.failure()).isNull();
+    assertThat(
+            metric(
+                dashboard.port(),
+                "crashwatch_dashboard_records_read_total",
+                settings.getString("topic.rollback.signals")))
+        .as("rollback signals read, on /metrics")
+        .isGreaterThanOrEqualTo(signalsReadBefore + all.size());
+    assertThat(metric(dashboard.port(), "kafka_consumer_fetch_manager_records_consumed_total"))
+        .as("the reader's own Kafka metrics")
+        .isPositive();
 
     // A dashboard started after everything happened rebuilds the same view from the topics.
     try (Dashboard late = Dashboard.start(dashboardSettings)) {
@@ -376,5 +394,29 @@ class DashboardBrowserIT {
           .all()
           .get();
     }
+  }
+
+  /**
+   * The sum of the series of {@code name} on the dashboard's /metrics (those with {@code
+   * topic="<topic>"} when a topic is given).
+   */
+  private static double metric(int port, String name, String... topic) throws Exception {
+    String body =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        if (topic.length == 0 || line.contains("topic=\"" + topic[0] + "\"")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sum;
   }
 }

@@ -94,8 +94,8 @@ public final class StreamProcessor implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
     // Hold a task until all its input partitions have data, so that event time stays aligned
-    // across boots, crashes and heartbeats during fast replays (DESIGN.md: replays drop data as
-    // late otherwise).
+    // across boots, crashes and heartbeats during fast replays (see docs/architecture.md, "Cost
+    // model": replays drop data as late otherwise).
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 1_000L);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // Opt in to what becomes the default in Kafka 5.0 (and silences the warning that says so).
