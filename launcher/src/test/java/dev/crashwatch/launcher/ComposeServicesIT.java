@@ -129,6 +129,21 @@ class ComposeServicesIT {
                                 && s.getAction() == SignalAction.HALT);
               });
     }
+    CrashwatchProcess dashboard = processes.get("dashboard");
+    if (dashboard != null) {
+      // The dashboard's own JSON view (its module's /api/overview), on the port its healthcheck
+      // probes: the signal must reach the page's data, not only the topic.
+      URI overview = URI.create(healthUrls.get("dashboard")).resolve("/api/overview");
+      await("HALT of " + SIGNALLED + " on the dashboard")
+          .atMost(Duration.ofMinutes(2))
+          .ignoreExceptions()
+          .failFast("the dashboard exited", () -> !dashboard.isAlive())
+          .until(
+              () -> {
+                String body = Scrape.get(overview).body();
+                return body.contains("acme.sensor-content") && body.contains("HALT");
+              });
+    }
     assertThat(missing)
         .as(
             "compose services whose command this build does not have (they were not started;"
