@@ -127,7 +127,12 @@ public final class OutputTopicsReader implements AutoCloseable {
     try {
       while (running) {
         if (System.nanoTime() >= nextDiscovery) {
-          discover();
+          try {
+            discover();
+          } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            // A slow or restarting broker: look again at the next discovery, keep what is read.
+            LOG.warn("looking for the output topics timed out ({}); trying again", e.getMessage());
+          }
           nextDiscovery = System.nanoTime() + DISCOVERY_INTERVAL.toNanos();
         }
         if (consumer.assignment().isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -174,9 +175,20 @@ public final class Settings {
         || k.contains("credentials");
   }
 
-  /** Variables read by the launcher script itself, not by the Java code. */
+  /**
+   * Variables that are not settings: read by the launcher script (JVM options, home), by the
+   * logging configuration (log file, console level) and by the tests' stack choice.
+   */
+  private static final Set<String> NOT_SETTINGS =
+      Set.of(
+          "CRASHWATCH_JAVA_OPTS",
+          "CRASHWATCH_HOME",
+          "CRASHWATCH_LOG_FILE",
+          "CRASHWATCH_CONSOLE_LOG_LEVEL",
+          "CRASHWATCH_STACK");
+
   private static boolean isLauncherVariable(String name) {
-    return name.equals("CRASHWATCH_JAVA_OPTS") || name.equals("CRASHWATCH_HOME");
+    return NOT_SETTINGS.contains(name);
   }
 
   private static void requireKnown(Map<String, Setting> byKey, String key, String origin) {

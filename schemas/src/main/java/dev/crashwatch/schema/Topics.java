@@ -5,9 +5,9 @@ import dev.crashwatch.config.Settings;
 import java.util.List;
 
 /**
- * The names of every topic, in one place. Defaults are those of docs/architecture.md; each name is overridable
- * ({@code topic.boots=...} or {@code CRASHWATCH_TOPIC_BOOTS}). Keys are device ids on the input
- * topics and {@code component@version} on the outputs.
+ * The names of every topic, in one place. Defaults are those of docs/architecture.md; each name is
+ * overridable ({@code topic.boots=...} or {@code CRASHWATCH_TOPIC_BOOTS}). Keys are device ids on
+ * the input topics and {@code component@version} on the outputs.
  *
  * @param boots {@code Boot} events, keyed by device id
  * @param crashes {@code Crash} events, keyed by device id

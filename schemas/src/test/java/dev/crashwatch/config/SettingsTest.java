@@ -71,6 +71,20 @@ class SettingsTest {
   }
 
   @Test
+  void variablesOfTheScriptTheLoggingAndTheTestsAreNotSettings() {
+    Settings s =
+        Settings.load(
+            DECLARED,
+            Optional.empty(),
+            Map.of(
+                "CRASHWATCH_JAVA_OPTS", "-Xmx64m",
+                "CRASHWATCH_LOG_FILE", "/tmp/x.log",
+                "CRASHWATCH_CONSOLE_LOG_LEVEL", "INFO",
+                "CRASHWATCH_STACK", "embedded"));
+    assertThat(s.getString("detector.window")).isEqualTo("PT10M");
+  }
+
+  @Test
   void anUnknownEnvironmentVariableIsRefusedByName() {
     assertThatThrownBy(
             () -> Settings.load(DECLARED, Optional.empty(), Map.of("CRASHWATCH_TOPIC_BOOT", "x")))

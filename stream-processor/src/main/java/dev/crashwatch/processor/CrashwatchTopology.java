@@ -120,7 +120,8 @@ public final class CrashwatchTopology {
                 Serdes.String(),
                 new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
             // A million device keys rarely hit the record cache; it costs more than it saves
-            // (measured: see docs/architecture.md, "Cost model"), and state is written only on change anyway.
+            // (measured: see docs/architecture.md, "Cost model"), and state is written only on
+            // change anyway.
             .withCachingDisabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
