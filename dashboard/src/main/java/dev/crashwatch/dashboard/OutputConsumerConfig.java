@@ -1,6 +1,5 @@
 package dev.crashwatch.dashboard;
 
-import dev.crashwatch.config.ConfigException;
 import dev.crashwatch.config.Settings;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,20 +19,10 @@ public final class OutputConsumerConfig {
   /**
    * @param settings with {@code bootstrap.servers} and any {@code kafka.*} overrides
    * @param clientId shown in the broker's logs and quotas
-   * @throws ConfigException when {@code kafka.isolation.level} asks for anything but read_committed
    */
   public static Map<String, Object> of(Settings settings, String clientId) {
+    // kafka.isolation.level=read_uncommitted never gets this far: Settings refuses it by name.
     Map<String, Object> config = new HashMap<>(settings.kafkaOverrides());
-    Object isolation = config.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
-    if (isolation != null && !"read_committed".equals(isolation)) {
-      throw new ConfigException(
-          "kafka.isolation.level: the output topics are written with exactly-once and must be read"
-              + " with read_committed, was '"
-              + isolation
-              + "' (from "
-              + settings.originOf("kafka.isolation.level")
-              + ")");
-    }
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getString("bootstrap.servers"));
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

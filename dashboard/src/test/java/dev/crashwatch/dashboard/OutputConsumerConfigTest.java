@@ -32,13 +32,12 @@ class OutputConsumerConfigTest {
 
   @Test
   void refusesToReadUncommittedNamingTheKey() {
-    Settings settings =
-        load(
-            Map.of(
-                "CRASHWATCH_BOOTSTRAP_SERVERS", "broker:9093",
-                "CRASHWATCH_KAFKA_ISOLATION_LEVEL", "read_uncommitted"));
-
-    assertThatThrownBy(() -> OutputConsumerConfig.of(settings, "x"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(
+                        "CRASHWATCH_BOOTSTRAP_SERVERS", "broker:9093",
+                        "CRASHWATCH_KAFKA_ISOLATION_LEVEL", "read_uncommitted")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kafka.isolation.level")
         .hasMessageContaining("CRASHWATCH_KAFKA_ISOLATION_LEVEL");
