@@ -127,19 +127,42 @@ final class DemoCommand implements Callable<Integer> {
     rows.sort((a, b) -> a.key.compareTo(b.key));
     out.println("what the processor counted, per component version:");
     out.printf(
-        "  %-32s %10s %10s %8s  %s%n",
-        "component@version", "exposed", "crashed", "rate", "top bugcheck / module");
+        "  %-32s %12s %12s %8s  %s%n",
+        "component@version", "running now", "ever crashed", "rate", "top bugcheck / module");
+    boolean left = false;
     for (KeyValue<String, VersionStats> row : rows) {
       long exposed = VersionStatsProcessor.exposed(row.value);
       long crashed = row.value.getCrashedDevices();
+      String rate = rate(crashed, exposed);
+      left |= crashed > exposed;
       out.printf(
-          "  %-32s %,10d %,10d %7.2f%%  %s%n",
+          "  %-32s %,12d %,12d %8s  %s%n",
           row.key,
           exposed,
           crashed,
-          exposed == 0 ? 0.0 : 100.0 * crashed / exposed,
+          rate,
           top(row.value.getBugchecks()) + " / " + top(row.value.getModules()));
     }
+    if (left) {
+      out.printf(
+          "  (%s: fewer devices run the version now than ever crashed on it: rolled back or"
+              + " replaced, so no rate against the devices running it)%n",
+          NO_RATE);
+    }
+  }
+
+  private static final String NO_RATE = "-";
+
+  /**
+   * Crashed over running now, as a percentage, when that is a share of the devices running it;
+   * {@link #NO_RATE} when the devices that crashed have mostly left the version (a rate over 100%
+   * or a 0.00% beside a count of crashes would say nothing true).
+   */
+  static String rate(long crashed, long runningNow) {
+    if (runningNow == 0 || crashed > runningNow) {
+      return NO_RATE;
+    }
+    return String.format(java.util.Locale.ROOT, "%.2f%%", 100.0 * crashed / runningNow);
   }
 
   private static String top(Map<String, Long> counts) {

@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The topics the embedded broker needs before anything runs (it does not create topics on use): the
@@ -26,8 +25,8 @@ final class EmbeddedTopics {
   static void create(LocalStack stack, Topics topics, int inputPartitions) {
     TopicPlan plan =
         TopicPlan.defaults(topics).withInputPartitions(inputPartitions).withInputRetentionMs(-1);
-    apply(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), plan.specs());
+    // as the stack's admin: on the secured stack, with its TLS and SCRAM login
+    apply(stack.adminClientConfig(), plan.specs());
   }
 
   /**

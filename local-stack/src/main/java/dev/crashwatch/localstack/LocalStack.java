@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -535,12 +536,24 @@ public final class LocalStack implements AutoCloseable {
     }
     if (admin == null) {
       Properties props = new Properties();
-      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-      props.putAll(kafka.adminClientProperties());
+      props.putAll(adminClientConfig());
       props.put(AdminClientConfig.CLIENT_ID_CONFIG, "local-stack-admin");
       admin = Admin.create(props);
     }
     return admin;
+  }
+
+  /**
+   * What an admin client of this stack needs: the bootstrap servers and, when secured, the admin
+   * principal's TLS and SASL settings (password included: keep it out of logs).
+   */
+  public Map<String, Object> adminClientConfig() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    if (kafka != null) {
+      config.putAll(kafka.adminClientProperties());
+    }
+    return config;
   }
 
   /**
