@@ -8,6 +8,7 @@ import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.serde.SerdeError;
 import dev.crashwatch.serde.SerdeException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -59,6 +60,7 @@ public final class OutputTopicsReader implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Throwable failure;
   private MeterRegistry meters = new CompositeMeterRegistry();
+  private final Map<String, Counter> recordsRead = new ConcurrentHashMap<>();
 
   public OutputTopicsReader(
       Map<String, Object> consumerConfig, EventSerdes serdes, Topics topics, DashboardView view) {
@@ -196,7 +198,11 @@ public final class OutputTopicsReader implements AutoCloseable {
         continue; // a later record of a partition to read again, or a compaction tombstone
       }
       try {
-        meters.counter("crashwatch.dashboard.records.read", "topic", r.topic()).increment();
+        recordsRead
+            .computeIfAbsent(
+                r.topic(),
+                topic -> meters.counter("crashwatch.dashboard.records.read", "topic", topic))
+            .increment();
         if (r.topic().equals(topics.rollbackSignals())) {
           view.onSignal(signals.deserialize(r.topic(), r.headers(), r.value()), r.timestamp());
         } else if (r.topic().equals(topics.spikeAlerts())) {

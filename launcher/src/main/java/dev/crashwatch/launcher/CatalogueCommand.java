@@ -3,13 +3,11 @@ package dev.crashwatch.launcher;
 import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,48 +36,23 @@ final class CatalogueCommand {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  /** The cluster options every subcommand takes, as {@code process} does. */
-  static final class Cluster {
-    @Option(
-        names = "--config",
-        paramLabel = "FILE",
-        description = "A properties file of settings (kafka.* passes through to the clients).")
-    Path config;
-
-    @Option(
-        names = "--bootstrap-servers",
-        paramLabel = "HOST:PORT",
-        description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(
-        names = "--schema-registry-url",
-        paramLabel = "URL",
-        description = "Schema registry base URL.")
-    String schemaRegistryUrl;
-
-    CatalogueClient client() {
-      var raw = ProcessorSettings.load(Optional.ofNullable(config), System.getenv()).raw();
-      if (bootstrapServers != null) {
-        raw = raw.with("bootstrap.servers", bootstrapServers, "--bootstrap-servers");
-      }
-      if (schemaRegistryUrl != null) {
-        raw = raw.with("schema.registry.url", schemaRegistryUrl, "--schema-registry-url");
-      }
-      ProcessorSettings settings = new ProcessorSettings(raw);
-      return new CatalogueClient(
-          ClientSettings.kafka(raw), ClientSettings.serdes(raw), settings.topics().catalogue());
-    }
+  /** A catalogue client on the cluster of {@code cluster}, with its security settings. */
+  static CatalogueClient client(ClusterOptions cluster) {
+    var raw = cluster.load(ProcessorSettings.DECLARED);
+    return new CatalogueClient(
+        ClientSettings.kafka(raw),
+        ClientSettings.serdes(raw),
+        new ProcessorSettings(raw).topics().catalogue());
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Print every entry.")
   static final class ListEntries implements Callable<Integer> {
-    @Mixin Cluster cluster;
+    @Mixin ClusterOptions cluster;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      Map<String, CatalogueEntry> entries = cluster.client().list(TIMEOUT);
+      Map<String, CatalogueEntry> entries = client(cluster).list(TIMEOUT);
       var out = spec.commandLine().getOut();
       for (CatalogueEntry e : entries.values()) {
         out.printf(
@@ -98,7 +71,7 @@ final class CatalogueCommand {
       mixinStandardHelpOptions = true,
       description = "Add a component, or replace its entry.")
   static final class Add implements Callable<Integer> {
-    @Mixin Cluster cluster;
+    @Mixin ClusterOptions cluster;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "COMPONENT", description = "Component id.")
@@ -121,7 +94,7 @@ final class CatalogueCommand {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      cluster.client().put(List.of(entry));
+      client(cluster).put(List.of(entry));
       spec.commandLine()
           .getOut()
           .printf(
@@ -133,7 +106,7 @@ final class CatalogueCommand {
 
   @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a component.")
   static final class Remove implements Callable<Integer> {
-    @Mixin Cluster cluster;
+    @Mixin ClusterOptions cluster;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "COMPONENT", description = "Component id.")
@@ -141,7 +114,7 @@ final class CatalogueCommand {
 
     @Override
     public Integer call() {
-      cluster.client().remove(component);
+      client(cluster).remove(component);
       spec.commandLine().getOut().printf("removed %s from the catalogue%n", component);
       return 0;
     }
