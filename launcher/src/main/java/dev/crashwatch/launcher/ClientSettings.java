@@ -3,11 +3,10 @@ package dev.crashwatch.launcher;
 import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
+import dev.crashwatch.emitter.cli.EmitterSettings;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.schema.EventSerdes;
-import dev.crashwatch.schema.Topics;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,22 +21,8 @@ import java.util.Optional;
  */
 final class ClientSettings {
 
-  static final List<Setting> DECLARED;
-
-  static {
-    List<Setting> all = new ArrayList<>();
-    all.add(
-        new Setting("bootstrap.servers", null, "Kafka bootstrap servers, host:port[,host:port]."));
-    all.add(new Setting(RegistrySettings.URL, null, "Schema registry base URL."));
-    all.add(
-        new Setting(
-            "application.id",
-            "crashwatch-detector",
-            "The stream processor's application id (its group and internal topics)."));
-    all.addAll(RegistrySettings.SETTINGS);
-    all.addAll(Topics.SETTINGS);
-    DECLARED = List.copyOf(all);
-  }
+  /** The same keys as the emitter daemon's: addresses, registry, topics, application id. */
+  static final List<Setting> DECLARED = EmitterSettings.DECLARED;
 
   private ClientSettings() {}
 

@@ -1,5 +1,6 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.emitter.cli.EmitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       SuiteCommand.class,
       EmitCommand.class,
+      FullScaleCommand.class,
       LocalStackCommand.class,
       ProcessCommand.class,
       CatalogueCommand.class,

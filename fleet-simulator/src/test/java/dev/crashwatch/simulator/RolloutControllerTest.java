@@ -53,6 +53,7 @@ class RolloutControllerTest {
     final List<Instant> steps = new ArrayList<>();
     final List<Long> latestSentAtStep = new ArrayList<>();
     Instant signalledAt;
+    SimulationResult result;
 
     ScriptedPipeline(RecordingSink sink) {
       this.sink = sink;
@@ -73,6 +74,13 @@ class RolloutControllerTest {
     }
   }
 
+  @Test
+  void theClosedLoopSendsTheEventsItAlwaysSent() throws Exception {
+    ScriptedPipeline pipeline = run(true);
+    assertThat(EventStreamPinTest.digest(pipeline.sink, pipeline.result))
+        .isEqualTo("25197 49c5228e4f2054ceabecd3e91735a5a8c9eb505dffa085f118173c4816447063");
+  }
+
   private static ScriptedPipeline run(boolean controller) {
     Scenario s = ScenarioLoader.parse(SCENARIO, "test.json");
     RecordingSink sink = new RecordingSink();
@@ -82,6 +90,7 @@ class RolloutControllerTest {
             .inLockStep(pipeline, Duration.ofMinutes(1), controller)
             .run(Duration.ofHours(1), at -> {});
     assertThat(result.moments()).isNotEmpty();
+    pipeline.result = result;
     return pipeline;
   }
 

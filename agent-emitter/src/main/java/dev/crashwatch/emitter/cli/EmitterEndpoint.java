@@ -1,4 +1,4 @@
-package dev.crashwatch.launcher;
+package dev.crashwatch.emitter.cli;
 
 import dev.crashwatch.emitter.SpoolingEmitter;
 import dev.crashwatch.observability.Health;

@@ -1,5 +1,7 @@
-package dev.crashwatch.launcher;
+package dev.crashwatch.emitter.cli;
 
+import dev.crashwatch.config.ConfigException;
+import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.SpoolingEmitter;
 import dev.crashwatch.emitter.linux.CollectorConfig;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,7 +41,7 @@ import picocli.CommandLine.Spec;
           + " journal) and heartbeat events, spooled on disk while Kafka or the registry is"
           + " unreachable."
     })
-final class EmitCommand implements Callable<Integer> {
+public final class EmitCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -132,6 +135,30 @@ final class EmitCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
+  /** Counted down once the spool is closed: what the shutdown hook waits for. */
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  /**
+   * The emitter's own jar ({@code crashwatch-emitter.jar}, what {@code ./crashwatch emit} runs):
+   * this command alone, with its own quiet logging (Kafka's lines to the log file).
+   */
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "dev/crashwatch/emitter/cli/logback.xml");
+    }
+    CommandLine cli = new CommandLine(new EmitCommand()).setCommandName("crashwatch emit");
+    // A bad option or config value is the user's to fix: print the message, not a stack trace.
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof ConfigException) {
+            commandLine.getErr().println("crashwatch emit: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    System.exit(cli.execute(args));
+  }
+
   @Override
   public Integer call() throws Exception {
     if (heartbeatEvery.isNegative() || heartbeatEvery.isZero()) {
@@ -145,9 +172,18 @@ final class EmitCommand implements Callable<Integer> {
     SensorSpec sensor =
         new SensorSpec(vendor, product, null, SensorMode.UNKNOWN, SensorHealth.UNKNOWN);
     Settings settings =
-        ClientSettings.withAddresses(
-            ClientSettings.load(Optional.ofNullable(config)), bootstrapServers, schemaRegistryUrl);
-    EventSerdes serdes = ClientSettings.serdes(settings);
+        EmitterSettings.load(Optional.ofNullable(config), bootstrapServers, schemaRegistryUrl);
+    EventSerdes serdes = EventSerdes.connect(RegistrySettings.serdeConfig(settings));
+    try {
+      return emitUntilStopped(sensor, collector, settings, serdes);
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private int emitUntilStopped(
+      SensorSpec sensor, LinuxCollector collector, Settings settings, EventSerdes serdes)
+      throws Exception {
     try (SpoolingEmitter emitter =
             new SpoolingEmitter(
                 spoolDir,
@@ -173,16 +209,16 @@ final class EmitCommand implements Callable<Integer> {
                     crash.getBugcheckCode(), crash.getFaultingModule(), crash.getBucketId());
               });
       CountDownLatch stop = new CountDownLatch(1);
-      Thread main = Thread.currentThread();
       // On SIGTERM: stop emitting, then let this thread deliver what it can and close the spool
-      // before the JVM exits.
+      // before the JVM exits. It waits for the spool to be closed, not for this thread to end:
+      // after --once this thread is the one in System.exit, waiting for the hook.
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
                     stop.countDown();
                     try {
-                      main.join(Duration.ofSeconds(40).toMillis());
+                      closed.await(40, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();
                     }

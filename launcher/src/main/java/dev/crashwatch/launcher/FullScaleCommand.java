@@ -1,0 +1,176 @@
+package dev.crashwatch.launcher;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.crashwatch.simulator.report.ObservedSignal;
+import dev.crashwatch.simulator.report.ScenarioReport;
+import dev.crashwatch.simulator.scenario.MustSignal;
+import dev.crashwatch.simulator.scenario.Scenario;
+import dev.crashwatch.simulator.scenario.ScenarioLoader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The full-scale benchmark: the July 19 fleet (8.5 million devices by default, or {@code --devices
+ * N} of it) through the embedded pipeline for the scenario's whole simulated time, in lock-step,
+ * with the figures issue 11 asks for printed against their targets. Not in CI: it is meant to run
+ * for tens of minutes to hours.
+ */
+@Command(
+    name = "full-scale",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmark: scenarios/july19-full-scale.json (or --scenario) through the embedded broker,"
+          + " registry and processor, as fast as the pipeline takes it; prints the machine, wall"
+          + " time and its ratio to simulated time, events/s, peak heap and RSS, state store size"
+          + " on disk, time to ROLLBACK and any other signal, each against its target.",
+      "Exit codes: 0 every expectation of the scenario holds, 1 one does not."
+    })
+final class FullScaleCommand implements Callable<Integer> {
+
+  /** Issue 11's targets. */
+  static final double SPEED_TARGET = 10;
+
+  static final Duration ROLLBACK_TARGET = Duration.ofMinutes(10);
+
+  @Option(
+      names = "--scenario",
+      paramLabel = "FILE",
+      defaultValue = "scenarios/july19-full-scale.json",
+      description = "Scenario file (default: ${DEFAULT-VALUE}).")
+  Path scenarioFile;
+
+  @Option(
+      names = "--devices",
+      paramLabel = "N",
+      description = "Run this many devices of the fleet instead of all (a fraction of the run).")
+  Integer devices;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = ".crashwatch/full-scale",
+      description =
+          "Files of the embedded broker, registry and state stores (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "Also write the scenario's JSON report here.")
+  Path reportFile;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Scenario loaded = ScenarioLoader.load(scenarioFile);
+    Scenario scenario = devices == null ? loaded : loaded.withDevices(devices);
+    Instant started = Instant.now();
+    printMachine(scenario, loaded.fleet().devices(), started);
+    ResourceSampler sampler = ResourceSampler.start(dataDir.resolve("streams"));
+    ScenarioReport report;
+    try {
+      report =
+          ScenarioRun.run(
+              scenario,
+              PipelineTarget.embedded(false),
+              dataDir,
+              partitions,
+              scenario.controller(),
+              0,
+              reportFile,
+              out);
+    } finally {
+      sampler.close();
+    }
+    printFigures(scenario, report, sampler);
+    return report.passed() ? 0 : 1;
+  }
+
+  private void printMachine(Scenario scenario, int fullFleet, Instant started) {
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    out.printf(
+        "full-scale: %s, %,d of %,d devices, %s of simulated time; started %s%n",
+        scenario.name(), scenario.fleet().devices(), fullFleet, scenario.duration(), started);
+    out.printf(
+        "machine: %s %s, %d cores, %.1f GiB memory; Java %s, max heap %.1f GiB%n",
+        os.getName(),
+        os.getArch(),
+        os.getAvailableProcessors(),
+        os.getTotalMemorySize() / (double) (1L << 30),
+        Runtime.version(),
+        Runtime.getRuntime().maxMemory() / (double) (1L << 30));
+    out.println(
+        "one JVM: the simulator, the Kafka broker and the stream processor share this process"
+            + " (the registry is a child process of its own)");
+  }
+
+  private void printFigures(Scenario scenario, ScenarioReport report, ResourceSampler sampler) {
+    double simulated = scenario.duration().toMillis() / 1000.0;
+    double ratio = simulated / report.wallSeconds();
+    out.println("figures:");
+    out.printf(
+        "  wall time %.1f s for %.0f s of simulated time: %.2f times real time (target >= %.0f: %s)%n",
+        report.wallSeconds(),
+        simulated,
+        ratio,
+        SPEED_TARGET,
+        ratio >= SPEED_TARGET ? "met" : "NOT met");
+    out.printf(
+        "  %,d events, %,.0f events/s%n", report.events(), report.events() / report.wallSeconds());
+    out.printf(
+        "  peak heap used %.2f GiB, peak RSS %.2f GiB (the whole JVM: simulator, broker and"
+            + " processor)%n",
+        sampler.peakHeapBytes() / (double) (1L << 30),
+        sampler.peakRssBytes() / (double) (1L << 30));
+    out.printf(
+        "  memory allocated, by thread: %s (a split of the allocation rate, not of live heap)%n",
+        sampler.allocationByPart());
+    out.printf(
+        "  state stores on disk: peak %.1f MiB (%s)%n",
+        sampler.peakStateBytes() / (double) (1L << 20), dataDir.resolve("streams"));
+    for (MustSignal must : scenario.expect().must()) {
+      String target = must.component() + "@" + must.version();
+      Duration took = report.timeToDetect().get(target);
+      out.printf(
+          "  %s %s: %s after its first faulty crash in simulated time (target <= %d min: %s)%n",
+          must.action(),
+          target,
+          took == null ? "never" : took,
+          ROLLBACK_TARGET.toMinutes(),
+          took != null && took.compareTo(ROLLBACK_TARGET) <= 0 ? "met" : "NOT met");
+    }
+    Set<String> expected =
+        scenario.expect().must().stream()
+            .map(m -> m.component() + "@" + m.version())
+            .collect(Collectors.toSet());
+    List<String> others =
+        report.signals().stream()
+            .filter(s -> !expected.contains(s.target()))
+            .map(FullScaleCommand::describe)
+            .toList();
+    out.printf(
+        "  other signals: %s (target: none)%n",
+        others.isEmpty() ? "none" : String.join(", ", others));
+  }
+
+  private static String describe(ObservedSignal s) {
+    return s.action() + " " + s.target() + " at " + s.simulatedTime();
+  }
+}
