@@ -4,7 +4,6 @@ import dev.crashwatch.emitter.WireSink;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
-import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.events.ShutdownKind;
@@ -26,15 +25,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Plays a scenario's fleet forward in simulated time and publishes what its devices would send: a
@@ -56,22 +58,27 @@ public final class FleetSimulator {
 
   private static final Duration DAY = Duration.ofDays(1);
 
+  /** The span of simulated time one bucket of timers covers. */
+  private static final long TIMER_BUCKET_MS = Duration.ofMinutes(1).toMillis();
+
   /** Bugchecks of the background crashes every fleet has, unrelated to any version. */
   private static final String[] BASELINE_BUGCHECKS = {"0x1E", "0xD1", "0x7E", "0x133"};
 
   private static final String BASELINE_MODULE = "ntoskrnl.exe";
 
-  private enum Kind {
-    BOOT,
-    HEARTBEAT,
-    UPDATE,
-    CRASH,
-    UPLOAD,
-    POWER_OFF,
-    WAVE,
-    BASELINE,
-    FLUSH
-  }
+  private static final ShutdownKind[] SHUTDOWN_KINDS = ShutdownKind.values();
+
+  // Timer kinds; the payload of each is an index: a ShutdownKind, a rollout, a cause, a pending
+  // report, an incident.
+  private static final int BOOT = 0;
+  private static final int HEARTBEAT = 1;
+  private static final int UPDATE = 2;
+  private static final int CRASH = 3;
+  private static final int UPLOAD = 4;
+  private static final int POWER_OFF = 5;
+  private static final int WAVE = 6;
+  private static final int BASELINE = 7;
+  private static final int FLUSH = 8;
 
   /** Why a device crashes: a faulty rollout (maybe looping), a crash wave, or the baseline. */
   private record Cause(String bugcheck, String module, String rollout) {
@@ -80,25 +87,32 @@ public final class FleetSimulator {
     }
   }
 
-  private record Timer(long time, long seq, Kind kind, int device, int life, Object payload)
-      implements Comparable<Timer> {
-    @Override
-    public int compareTo(Timer o) {
-      int c = Long.compare(time, o.time);
-      return c != 0 ? c : Long.compare(seq, o.seq);
-    }
-  }
+  /** The sensor heartbeats a device sends: one per vendor with a kernel or user mode module. */
+  private record VendorBeat(String vendor, Component product, int[] components) {}
+
+  /** A faulty rollout's version and the versions its fault needs, as indices. */
+  private record FaultyVersion(Rollout rollout, int component, int version, int[][] onlyWith) {}
 
   private final Scenario scenario;
   private final WireSink sink;
   private final Topics topics;
   private final SplittableRandom random;
-  private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-  private final List<SimulatedDevice> devices = new ArrayList<>();
+  private final DeviceTable devices;
+  private final TimerQueue timers;
+  private final PendingReports pending;
+  private final List<Cause> causes = new ArrayList<>();
+  private final Map<Cause, Integer> causeIndex = new HashMap<>();
+  private final List<FaultyVersion> faulty = new ArrayList<>();
+  private final List<VendorBeat> vendorBeats = new ArrayList<>();
+  private final List<NetworkOutage> networkOutages;
+  private final long[] networkOutageFrom;
+  private final long[] networkOutageTo;
+  private final List<PowerOutage> powerOutages;
+  private final List<CrashWave> crashWaves;
   private final Map<NetworkOutage, List<Runnable>> held = new LinkedHashMap<>();
   private final Map<String, Long> crashedByRing = new LinkedHashMap<>();
-  private final Set<Integer> crashedByRollout = new HashSet<>();
-  private final Set<Integer> crashedAtAll = new HashSet<>();
+  private final BitSet crashedByRollout = new BitSet();
+  private final BitSet crashedAtAll = new BitSet();
   private final Map<String, Instant> firstFaultyCrash = new LinkedHashMap<>();
   private final List<SignalMoment> moments = new ArrayList<>();
   private final Set<String> signalled = new HashSet<>();
@@ -107,7 +121,6 @@ public final class FleetSimulator {
   private RolloutController controller;
   private double speed;
   private long paceStartNanos;
-  private long seq;
   private long events;
   private long crashes;
   private long crashReports;
@@ -119,6 +132,66 @@ public final class FleetSimulator {
     this.sink = sink;
     this.topics = topics;
     this.random = new SplittableRandom(scenario.seed());
+    this.devices = new DeviceTable(scenario);
+    this.timers =
+        new TimerQueue(
+            scenario.start().toEpochMilli(), scenario.end().toEpochMilli(), TIMER_BUCKET_MS);
+    this.pending = new PendingReports(devices.components());
+    for (Rollout r : scenario.rollouts()) {
+      if (r.isFaulty()) {
+        faulty.add(faultyVersion(r));
+      }
+    }
+    this.networkOutages = scenario.incidents(NetworkOutage.class);
+    this.networkOutageFrom = new long[networkOutages.size()];
+    this.networkOutageTo = new long[networkOutages.size()];
+    for (int i = 0; i < networkOutages.size(); i++) {
+      NetworkOutage o = networkOutages.get(i);
+      networkOutageFrom[i] = scenario.timeAt(o.at()).toEpochMilli();
+      networkOutageTo[i] = scenario.timeAt(o.at().plus(o.duration())).toEpochMilli();
+    }
+    this.powerOutages = scenario.incidents(PowerOutage.class);
+    this.crashWaves = scenario.incidents(CrashWave.class);
+    vendorBeats();
+  }
+
+  private FaultyVersion faultyVersion(Rollout r) {
+    int c = devices.component(r.component());
+    Map<String, List<String>> onlyWith = r.faultIfAny().orElseThrow().onlyWith();
+    int[][] allowed = new int[onlyWith.size()][];
+    int i = 0;
+    for (Map.Entry<String, List<String>> condition : onlyWith.entrySet()) {
+      int component = devices.component(condition.getKey());
+      // [component, version, version...]; an unknown component or version matches no device
+      allowed[i++] =
+          IntStream.concat(
+                  IntStream.of(component),
+                  condition.getValue().stream().mapToInt(v -> devices.version(component, v)))
+              .toArray();
+    }
+    return new FaultyVersion(r, c, devices.version(c, r.version()), allowed);
+  }
+
+  /** Vendors in the order their first sensor component is listed, as heartbeats are sent. */
+  private void vendorBeats() {
+    Map<String, List<Integer>> byVendor = new LinkedHashMap<>();
+    Map<String, Component> firstOfVendor = new LinkedHashMap<>();
+    List<Component> components = scenario.fleet().components();
+    for (int c = 0; c < components.size(); c++) {
+      Component component = components.get(c);
+      if (component.module() == null) {
+        continue; // not a sensor: an OS build or a driver reports through boots and crashes
+      }
+      byVendor.computeIfAbsent(component.vendor(), v -> new ArrayList<>()).add(c);
+      firstOfVendor.putIfAbsent(component.vendor(), component);
+    }
+    byVendor.forEach(
+        (vendor, ids) ->
+            vendorBeats.add(
+                new VendorBeat(
+                    vendor,
+                    firstOfVendor.get(vendor),
+                    ids.stream().mapToInt(Integer::intValue).toArray())));
   }
 
   /**
@@ -165,17 +238,17 @@ public final class FleetSimulator {
     long nextProgress = scenario.start().toEpochMilli() + progressEvery.toMillis();
     long nextStep = scenario.start().toEpochMilli() + stepMs;
     paceStartNanos = System.nanoTime();
-    while (!timers.isEmpty() && timers.peek().time() <= end) {
-      while (feedback != null && timers.peek().time() >= nextStep) {
+    while (!timers.isEmpty() && timers.peekTime() <= end) {
+      while (feedback != null && timers.peekTime() >= nextStep) {
         awaitPipeline(nextStep);
         nextStep += stepMs;
       }
-      Timer timer = timers.poll();
-      while (timer.time() >= nextProgress) {
+      timers.poll();
+      while (timers.time() >= nextProgress) {
         progress.accept(Instant.ofEpochMilli(nextProgress));
         nextProgress += progressEvery.toMillis();
       }
-      fire(timer);
+      fire(timers.time(), timers.kind(), timers.device(), timers.life(), timers.payload());
     }
     // Whatever a network outage still holds at the end is delivered late, as devices would.
     held.values().forEach(list -> list.forEach(Runnable::run));
@@ -192,7 +265,7 @@ public final class FleetSimulator {
         duplicates,
         malformed,
         Map.copyOf(crashedByRing),
-        crashedAtAll.size(),
+        crashedAtAll.cardinality(),
         Map.copyOf(firstFaultyCrash),
         List.copyOf(moments),
         Duration.ofNanos(System.nanoTime() - wallStart));
@@ -222,13 +295,15 @@ public final class FleetSimulator {
       Rollout rollout = decision.rollout();
       moments.add(moment(rollout.target().toString(), decision.because().action(), time, true));
       if (decision.rollBack()) {
-        for (SimulatedDevice d : devices) {
-          if (d.up && rollout.version().equals(d.versions.get(rollout.component()))) {
-            revert(d, time);
+        int c = devices.component(rollout.component());
+        int version = devices.version(c, rollout.version());
+        for (int d = 0; d < devices.size; d++) {
+          if (devices.up(d) && devices.runs(d, c, version)) {
+            revert(d);
             heartbeats(d, time);
             // A new life: the crash its faulty version had planned will not come, and a device
             // that booted into that crash had no heartbeats scheduled; start them again.
-            d.life++;
+            devices.nextLife(d);
             scheduleFirstHeartbeat(d, time);
           }
         }
@@ -261,16 +336,15 @@ public final class FleetSimulator {
   }
 
   /** Puts back the versions a rolled-back rollout replaced on this device. */
-  private void revert(SimulatedDevice d, long time) {
+  private void revert(int d) {
     if (controller == null) {
       return;
     }
-    for (Map.Entry<String, String> e : List.copyOf(d.versions.entrySet())) {
-      String before = d.previous.get(e.getKey());
-      if (before != null && controller.rolledBack(e.getKey(), e.getValue())) {
-        d.versions.put(e.getKey(), before);
-        d.previous.remove(e.getKey());
-        d.looping = false;
+    for (int c = 0; c < devices.components(); c++) {
+      int before = devices.previous(d, c);
+      if (before >= 0 && controller.rolledBack(devices.componentId(c), devices.versionOf(d, c))) {
+        devices.revert(d, c);
+        devices.setLooping(d, false);
       }
     }
   }
@@ -279,31 +353,29 @@ public final class FleetSimulator {
     long start = scenario.start().toEpochMilli();
     long beat = scenario.fleet().heartbeatEvery().toMillis();
     long skew = scenario.telemetry().clockSkew().toMillis();
-    int tenants = scenario.fleet().tenants();
-    for (int i = 0; i < scenario.fleet().devices(); i++) {
-      String ring = pickRing();
-      Map<String, String> versions = new LinkedHashMap<>();
-      for (Component c : scenario.fleet().components()) {
-        versions.put(c.id(), pickVersion(c.versions()));
+    List<Component> components = scenario.fleet().components();
+    for (int i = 0; i < devices.size; i++) {
+      int ring = pickRing();
+      for (int c = 0; c < components.size(); c++) {
+        devices.install(i, c, devices.version(c, pickVersion(components.get(c).versions())));
       }
       long offset = skew == 0 ? 0 : random.nextLong(-skew, skew + 1);
-      SimulatedDevice d = new SimulatedDevice(i, i % tenants, ring, versions, offset);
-      devices.add(d);
+      devices.place(i, ring, Math.toIntExact(offset));
       // Boots spread over the first heartbeat interval, so load is even from the start.
-      schedule(start + (long) (random.nextDouble() * beat), Kind.BOOT, d, ShutdownKind.CLEAN);
+      schedule(start + (long) (random.nextDouble() * beat), BOOT, i, ShutdownKind.CLEAN.ordinal());
     }
   }
 
-  private String pickRing() {
+  private int pickRing() {
     double x = random.nextDouble();
     List<Ring> rings = scenario.fleet().rings();
-    for (Ring r : rings) {
-      x -= r.share();
+    for (int r = 0; r < rings.size(); r++) {
+      x -= rings.get(r).share();
       if (x < 0) {
-        return r.name();
+        return r;
       }
     }
-    return rings.get(rings.size() - 1).name();
+    return rings.size() - 1;
   }
 
   private String pickVersion(List<VersionShare> shares) {
@@ -317,15 +389,22 @@ public final class FleetSimulator {
     return shares.get(shares.size() - 1).version();
   }
 
+  private String ringName(int d) {
+    return scenario.fleet().rings().get(devices.ring(d)).name();
+  }
+
   private void scheduleRollouts() {
-    for (Rollout rollout : scenario.rollouts()) {
+    List<Rollout> rollouts = scenario.rollouts();
+    for (int r = 0; r < rollouts.size(); r++) {
+      Rollout rollout = rollouts.get(r);
       for (Wave wave : rollout.waves()) {
         long waveStart = scenario.timeAt(wave.at()).toEpochMilli();
         long spread = rollout.spreadOver().toMillis();
-        for (SimulatedDevice d : devices) {
-          if (d.ring.equals(wave.ring())) {
+        int ring = scenario.fleet().ringIndex(wave.ring());
+        for (int d = 0; d < devices.size; d++) {
+          if (devices.ring(d) == ring) {
             long at = waveStart + (spread == 0 ? 0 : (long) (random.nextDouble() * spread));
-            schedule(at, Kind.UPDATE, d, rollout);
+            schedule(at, UPDATE, d, r);
           }
         }
       }
@@ -333,30 +412,29 @@ public final class FleetSimulator {
   }
 
   private void scheduleIncidents() {
-    for (PowerOutage outage : scenario.incidents(PowerOutage.class)) {
+    for (int i = 0; i < powerOutages.size(); i++) {
+      PowerOutage outage = powerOutages.get(i);
       long at = scenario.timeAt(outage.at()).toEpochMilli();
-      for (SimulatedDevice d : devices) {
-        if (d.tenant == outage.tenant() && random.nextDouble() < outage.share()) {
-          schedule(at, Kind.POWER_OFF, d, outage);
+      for (int d = 0; d < devices.size; d++) {
+        if (devices.tenant(d) == outage.tenant() && random.nextDouble() < outage.share()) {
+          schedule(at, POWER_OFF, d, i);
         }
       }
     }
     for (SensorTampering tampering : scenario.incidents(SensorTampering.class)) {
       long at = scenario.timeAt(tampering.at()).toEpochMilli();
-      for (SimulatedDevice d : devices) {
-        if (d.tenant == tampering.tenant() && random.nextDouble() < tampering.share()) {
-          d.sensorHealth = tampering.health();
-          d.sensorHealthFrom = at;
+      for (int d = 0; d < devices.size; d++) {
+        if (devices.tenant(d) == tampering.tenant() && random.nextDouble() < tampering.share()) {
+          devices.tamper(d, tampering.health(), at);
         }
       }
     }
-    for (CrashWave wave : scenario.incidents(CrashWave.class)) {
-      schedule(scenario.timeAt(wave.at()).toEpochMilli(), Kind.WAVE, devices.get(0), wave);
+    for (int i = 0; i < crashWaves.size(); i++) {
+      schedule(scenario.timeAt(crashWaves.get(i).at()).toEpochMilli(), WAVE, 0, i);
     }
-    for (NetworkOutage outage : scenario.incidents(NetworkOutage.class)) {
-      held.put(outage, new ArrayList<>());
-      long end = scenario.timeAt(outage.at().plus(outage.duration())).toEpochMilli();
-      schedule(end, Kind.FLUSH, devices.get(0), outage);
+    for (int i = 0; i < networkOutages.size(); i++) {
+      held.put(networkOutages.get(i), new ArrayList<>());
+      schedule(networkOutageTo[i], FLUSH, 0, i);
     }
   }
 
@@ -366,229 +444,279 @@ public final class FleetSimulator {
     if (perDeviceDay <= 0) {
       return;
     }
-    double perMs = perDeviceDay * devices.size() / DAY.toMillis();
+    double perMs = perDeviceDay * devices.size / DAY.toMillis();
     long gap = (long) Math.ceil(-Math.log(1 - random.nextDouble()) / perMs);
-    SimulatedDevice victim = devices.get(random.nextInt(devices.size()));
-    schedule(after + gap, Kind.BASELINE, victim, null);
+    int victim = random.nextInt(devices.size);
+    schedule(after + gap, BASELINE, victim, 0);
   }
 
-  private void fire(Timer timer) {
-    SimulatedDevice d = devices.get(timer.device());
-    boolean stale = timer.life() != d.life;
-    switch (timer.kind()) {
-      case BOOT -> boot(d, timer.time(), (ShutdownKind) timer.payload());
+  private void fire(long time, int kind, int d, int life, int payload) {
+    boolean stale = life != devices.life(d);
+    switch (kind) {
+      case BOOT -> boot(d, time, SHUTDOWN_KINDS[payload]);
       case HEARTBEAT -> {
-        if (!stale && d.up) {
-          heartbeats(d, timer.time());
-          schedule(
-              timer.time() + scenario.fleet().heartbeatEvery().toMillis(), Kind.HEARTBEAT, d, null);
+        if (!stale && devices.up(d)) {
+          heartbeats(d, time);
+          schedule(time + scenario.fleet().heartbeatEvery().toMillis(), HEARTBEAT, d, 0);
         }
       }
-      case UPDATE -> update(d, timer.time(), (Rollout) timer.payload());
+      case UPDATE -> update(d, time, payload);
       case CRASH -> {
         // a crash caused by a rollout needs the device to still run it (not rolled back)
-        Cause cause = (Cause) timer.payload();
+        Cause cause = causes.get(payload);
         if (!stale && (!cause.fromRollout() || activeFault(d) != null)) {
-          crash(d, timer.time(), cause);
+          crash(d, time, cause);
         }
       }
-      case UPLOAD -> {
-        Crash report = (Crash) timer.payload();
-        emit(
-            d,
-            timer.time(),
-            topics.crashes(),
-            report.getUploadTime().toEpochMilli(),
-            () -> sink.send(report));
-      }
-      case POWER_OFF -> powerOff(d, timer.time(), (PowerOutage) timer.payload());
-      case WAVE -> crashWave(timer.time(), (CrashWave) timer.payload());
+      case UPLOAD -> upload(d, time, payload);
+      case POWER_OFF -> powerOff(d, time, powerOutages.get(payload));
+      case WAVE -> crashWave(time, crashWaves.get(payload));
       case BASELINE -> {
-        if (d.up) {
+        if (devices.up(d)) {
           String code = BASELINE_BUGCHECKS[random.nextInt(BASELINE_BUGCHECKS.length)];
-          crash(d, timer.time(), new Cause(code, BASELINE_MODULE, null));
+          crash(d, time, new Cause(code, BASELINE_MODULE, null));
         }
-        scheduleBaselineCrash(timer.time());
+        scheduleBaselineCrash(time);
       }
       case FLUSH -> {
-        List<Runnable> spooled = held.remove((NetworkOutage) timer.payload());
+        List<Runnable> spooled = held.remove(networkOutages.get(payload));
         if (spooled != null) {
           spooled.forEach(Runnable::run);
         }
       }
+      default -> throw new IllegalStateException("unknown timer kind " + kind);
     }
   }
 
-  private void boot(SimulatedDevice d, long time, ShutdownKind previous) {
-    d.up = true;
-    revert(d, time);
-    d.bootId = uuid();
+  private void boot(int d, long time, ShutdownKind previous) {
+    devices.setUp(d, true);
+    revert(d);
+    devices.setBootId(d, random.nextLong(), random.nextLong());
+    long skew = devices.clockSkewMs(d);
+    int windows = devices.component("windows");
     Boot boot =
         Boot.newBuilder()
             .setEventId(uuid())
-            .setDeviceId(d.id)
-            .setTenantId(d.tenantId())
-            .setRing(d.ring)
-            .setBootId(d.bootId)
-            .setBootTime(Instant.ofEpochMilli(time + d.clockSkewMs))
-            .setOsBuild(d.versions.getOrDefault("windows", "unknown"))
+            .setDeviceId(DeviceTable.id(d))
+            .setTenantId(devices.tenantId(d))
+            .setRing(ringName(d))
+            .setBootId(devices.bootId(d))
+            .setBootTime(Instant.ofEpochMilli(time + skew))
+            .setOsBuild(windows < 0 ? "unknown" : devices.versionOf(d, windows))
             .setPreviousShutdown(previous)
-            .setComponents(Map.copyOf(d.versions))
+            .setComponents(devices.componentsOf(d))
             .build();
-    emit(d, time, topics.boots(), time + d.clockSkewMs, () -> sink.send(boot));
-    Rollout faulty = activeFault(d);
-    Fault fault = faulty == null ? null : faulty.faultIfAny().orElseThrow();
-    if (fault != null && (d.looping || random.nextDouble() < fault.crashProbability())) {
-      d.looping = fault.loop();
-      schedule(time + fault.after().sample(random).toMillis(), Kind.CRASH, d, cause(faulty));
+    emit(d, time, topics.boots(), time + skew, () -> sink.send(boot));
+    FaultyVersion faultyVersion = activeFault(d);
+    Fault fault = faultyVersion == null ? null : faultyVersion.rollout().faultIfAny().orElseThrow();
+    if (fault != null && (devices.looping(d) || random.nextDouble() < fault.crashProbability())) {
+      devices.setLooping(d, fault.loop());
+      schedule(
+          time + fault.after().sample(random).toMillis(), CRASH, d, cause(faultyVersion.rollout()));
     } else {
-      d.looping = false;
+      devices.setLooping(d, false);
       scheduleFirstHeartbeat(d, time);
     }
   }
 
   /** The first heartbeat of a device's life, at a random point of the heartbeat interval. */
-  private void scheduleFirstHeartbeat(SimulatedDevice d, long time) {
+  private void scheduleFirstHeartbeat(int d, long time) {
     long beat = scenario.fleet().heartbeatEvery().toMillis();
-    schedule(time + (long) (random.nextDouble() * beat), Kind.HEARTBEAT, d, null);
+    schedule(time + (long) (random.nextDouble() * beat), HEARTBEAT, d, 0);
   }
 
   /** The faulty rollout whose version the device runs, if its other versions make it apply. */
-  private Rollout activeFault(SimulatedDevice d) {
-    for (Rollout r : scenario.rollouts()) {
-      if (r.isFaulty()
-          && r.version().equals(d.versions.get(r.component()))
-          && r.faultIfAny().get().appliesTo(d.versions)) {
-        return r;
+  private FaultyVersion activeFault(int d) {
+    for (FaultyVersion f : faulty) {
+      if (devices.runs(d, f.component(), f.version()) && applies(f, d)) {
+        return f;
       }
     }
     return null;
   }
 
-  private static Cause cause(Rollout rollout) {
-    Fault fault = rollout.faultIfAny().orElseThrow();
-    return new Cause(fault.bugcheck(), fault.module(), rollout.target().toString());
+  /** Fault.appliesTo on the device's columns: every onlyWith component at one of its versions. */
+  private boolean applies(FaultyVersion f, int d) {
+    for (int[] condition : f.onlyWith()) {
+      int c = condition[0];
+      if (c < 0) {
+        return false;
+      }
+      int runs = devices.runs(d, c);
+      boolean any = false;
+      for (int i = 1; i < condition.length && !any; i++) {
+        any = condition[i] == runs;
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  private void update(SimulatedDevice d, long time, Rollout rollout) {
-    if (rollout.version().equals(d.versions.get(rollout.component()))
-        || (controller != null && controller.halted(rollout))) {
+  private int cause(Rollout rollout) {
+    Fault fault = rollout.faultIfAny().orElseThrow();
+    return cause(new Cause(fault.bugcheck(), fault.module(), rollout.target().toString()));
+  }
+
+  private int cause(Cause cause) {
+    return causeIndex.computeIfAbsent(
+        cause,
+        c -> {
+          causes.add(c);
+          return causes.size() - 1;
+        });
+  }
+
+  private void update(int d, long time, int r) {
+    Rollout rollout = scenario.rollouts().get(r);
+    int c = devices.component(rollout.component());
+    int version = devices.version(c, rollout.version());
+    if (devices.runs(d, c, version) || (controller != null && controller.halted(rollout))) {
       return;
     }
-    if (!d.up || inNetworkOutage(d, time) != null) {
+    if (!devices.up(d) || inNetworkOutage(d, time) >= 0) {
       // Offline devices take the update once they are back.
-      schedule(time + REBOOT.toMillis(), Kind.UPDATE, d, rollout);
+      schedule(time + REBOOT.toMillis(), UPDATE, d, r);
       return;
     }
-    d.previous.put(rollout.component(), d.versions.put(rollout.component(), rollout.version()));
+    devices.update(d, c, version);
     heartbeats(d, time);
-    rollout
-        .faultIfAny()
-        .filter(f -> f.appliesTo(d.versions) && random.nextDouble() < f.crashProbability())
-        .ifPresent(
-            f -> {
-              d.looping = f.loop();
-              schedule(time + f.after().sample(random).toMillis(), Kind.CRASH, d, cause(rollout));
-            });
+    Optional<Fault> fault = rollout.faultIfAny();
+    if (fault.isPresent()
+        && applies(faultyVersionOf(rollout), d)
+        && random.nextDouble() < fault.get().crashProbability()) {
+      devices.setLooping(d, fault.get().loop());
+      schedule(time + fault.get().after().sample(random).toMillis(), CRASH, d, cause(rollout));
+    }
+  }
+
+  private FaultyVersion faultyVersionOf(Rollout rollout) {
+    for (FaultyVersion f : faulty) {
+      if (f.rollout() == rollout) {
+        return f;
+      }
+    }
+    throw new IllegalStateException("not a faulty rollout: " + rollout.target());
   }
 
   private void crashWave(long start, CrashWave wave) {
     long span = Math.max(1, wave.duration().toMillis());
-    for (SimulatedDevice d : devices) {
-      if (wave.version().equals(d.versions.get(wave.component()))
-          && random.nextDouble() < wave.crashProbability()) {
-        schedule(
-            start + (long) (random.nextDouble() * span),
-            Kind.CRASH,
-            d,
-            new Cause(wave.bugcheck(), wave.module(), null));
+    int c = devices.component(wave.component());
+    int version = devices.version(c, wave.version());
+    int cause = cause(new Cause(wave.bugcheck(), wave.module(), null));
+    for (int d = 0; d < devices.size; d++) {
+      if (devices.runs(d, c, version) && random.nextDouble() < wave.crashProbability()) {
+        schedule(start + (long) (random.nextDouble() * span), CRASH, d, cause);
       }
     }
   }
 
-  private void powerOff(SimulatedDevice d, long time, PowerOutage outage) {
-    if (!d.up) {
+  private void powerOff(int d, long time, PowerOutage outage) {
+    if (!devices.up(d)) {
       return;
     }
     goDown(d);
-    schedule(time + outage.duration().toMillis(), Kind.BOOT, d, ShutdownKind.UNEXPECTED_POWER_LOSS);
+    schedule(
+        time + outage.duration().toMillis(), BOOT, d, ShutdownKind.UNEXPECTED_POWER_LOSS.ordinal());
   }
 
-  private void crash(SimulatedDevice d, long time, Cause cause) {
-    if (!d.up) {
+  private void crash(int d, long time, Cause cause) {
+    if (!devices.up(d)) {
       return;
     }
     goDown(d);
     crashes++;
-    crashedAtAll.add(d.index);
+    crashedAtAll.set(d);
     if (cause.fromRollout()) {
       firstFaultyCrash.putIfAbsent(cause.rollout(), Instant.ofEpochMilli(time));
-      if (crashedByRollout.add(d.index)) {
-        crashedByRing.merge(d.ring, 1L, Long::sum);
+      if (!crashedByRollout.get(d)) {
+        crashedByRollout.set(d);
+        crashedByRing.merge(ringName(d), 1L, Long::sum);
       }
     }
     long reboot = time + REBOOT.toMillis();
-    schedule(reboot, Kind.BOOT, d, ShutdownKind.CRASH);
+    schedule(reboot, BOOT, d, ShutdownKind.CRASH.ordinal());
     if (random.nextDouble() < scenario.telemetry().crashUploadLoss()) {
       return;
     }
-    // The report goes out after the machine is back up, often later still.
+    // The report goes out after the machine is back up, often later still. What it will say is
+    // kept compactly until then (the event id is drawn now, as the report is written now).
     long upload = reboot + scenario.telemetry().uploadDelay().sample(random).toMillis();
+    long skew = devices.clockSkewMs(d);
+    long eventHigh = random.nextLong();
+    long eventLow = random.nextLong();
+    int slot =
+        pending.add(
+            eventHigh,
+            eventLow,
+            devices.bootIdHigh(d),
+            devices.bootIdLow(d),
+            time + skew,
+            upload + skew,
+            cause(cause),
+            devices,
+            d);
+    crashReports++;
+    schedule(upload, UPLOAD, d, slot);
+  }
+
+  /** Sends a crash report kept since the crash, and frees its slot. */
+  private void upload(int d, long time, int slot) {
+    Cause cause = causes.get(pending.cause(slot));
+    Map<String, String> components = new HashMap<>();
+    for (int c = 0; c < devices.components(); c++) {
+      components.put(devices.componentId(c), devices.versionName(c, pending.version(slot, c)));
+    }
     Crash report =
         Crash.newBuilder()
-            .setEventId(uuid())
-            .setDeviceId(d.id)
-            .setTenantId(d.tenantId())
-            .setRing(d.ring)
-            .setBootId(d.bootId)
-            .setCrashTime(Instant.ofEpochMilli(time + d.clockSkewMs))
-            .setUploadTime(Instant.ofEpochMilli(upload + d.clockSkewMs))
+            .setEventId(new UUID(pending.eventIdHigh(slot), pending.eventIdLow(slot)).toString())
+            .setDeviceId(DeviceTable.id(d))
+            .setTenantId(devices.tenantId(d))
+            .setRing(ringName(d))
+            .setBootId(new UUID(pending.bootIdHigh(slot), pending.bootIdLow(slot)).toString())
+            .setCrashTime(Instant.ofEpochMilli(pending.crashTime(slot)))
+            .setUploadTime(Instant.ofEpochMilli(pending.uploadTime(slot)))
             .setKind(CrashKind.KERNEL_BUGCHECK)
             .setBugcheckCode(cause.bugcheck())
             .setBugcheckParameters(List.of())
             .setFaultingModule(cause.module())
-            .setComponents(Map.copyOf(d.versions))
+            .setComponents(Map.copyOf(components))
             .build();
-    crashReports++;
-    schedule(upload, Kind.UPLOAD, d, report);
+    long timestamp = pending.uploadTime(slot);
+    pending.release(slot);
+    emit(d, time, topics.crashes(), timestamp, () -> sink.send(report));
   }
 
-  private void goDown(SimulatedDevice d) {
-    d.up = false;
-    d.life++;
+  private void goDown(int d) {
+    devices.setUp(d, false);
+    devices.nextLife(d);
   }
 
   /** One heartbeat per sensor vendor (kernel or user mode component with a module). */
-  private void heartbeats(SimulatedDevice d, long time) {
-    Map<String, Map<String, String>> byVendor = new LinkedHashMap<>();
-    Map<String, Component> firstOfVendor = new LinkedHashMap<>();
-    for (Component c : scenario.fleet().components()) {
-      if (c.module() == null) {
-        continue; // not a sensor: an OS build or a driver reports through boots and crashes
+  private void heartbeats(int d, long time) {
+    long reported = time + devices.clockSkewMs(d);
+    for (VendorBeat v : vendorBeats) {
+      Map<String, String> versions = new HashMap<>();
+      for (int c : v.components()) {
+        versions.put(devices.componentId(c), devices.versionOf(d, c));
       }
-      byVendor
-          .computeIfAbsent(c.vendor(), v -> new LinkedHashMap<>())
-          .put(c.id(), d.versions.get(c.id()));
-      firstOfVendor.putIfAbsent(c.vendor(), c);
-    }
-    long reported = time + d.clockSkewMs;
-    for (Map.Entry<String, Map<String, String>> e : byVendor.entrySet()) {
-      Component product = firstOfVendor.get(e.getKey());
-      List<String> ids = new ArrayList<>(e.getValue().keySet());
+      Component product = v.product();
       SensorHeartbeat beat =
           SensorHeartbeat.newBuilder()
               .setEventId(uuid())
-              .setDeviceId(d.id)
-              .setTenantId(d.tenantId())
-              .setRing(d.ring)
-              .setVendor(e.getKey())
+              .setDeviceId(DeviceTable.id(d))
+              .setTenantId(devices.tenantId(d))
+              .setRing(ringName(d))
+              .setVendor(v.vendor())
               .setProduct(product.id())
-              .setAgentVersion(e.getValue().get(product.id()))
-              .setContentVersion(ids.size() > 1 ? e.getValue().get(ids.get(1)) : null)
+              .setAgentVersion(versions.get(product.id()))
+              .setContentVersion(
+                  v.components().length > 1 ? devices.versionOf(d, v.components()[1]) : null)
               .setMode(product.mode() == ComponentMode.KERNEL ? SensorMode.KERNEL : SensorMode.USER)
-              .setHealth(time >= d.sensorHealthFrom ? d.sensorHealth : SensorHealth.OK)
+              .setHealth(devices.sensorHealth(d, time))
               .setTime(Instant.ofEpochMilli(reported))
-              .setComponents(Map.copyOf(e.getValue()))
+              .setComponents(Map.copyOf(versions))
               .build();
       emit(d, time, topics.heartbeats(), reported, () -> sink.send(beat));
     }
@@ -598,21 +726,21 @@ public final class FleetSimulator {
    * Delivers one event with the scenario's noise: held back while the device's tenant has a network
    * outage, replaced by garbage for a share of records, sent twice for another share.
    */
-  private void emit(SimulatedDevice d, long sendTime, String topic, long timestamp, Runnable send) {
+  private void emit(int d, long sendTime, String topic, long timestamp, Runnable send) {
     Runnable deliver = () -> deliver(d, topic, timestamp, send);
-    NetworkOutage outage = inNetworkOutage(d, sendTime);
-    if (outage != null && held.containsKey(outage)) {
-      held.get(outage).add(deliver);
+    int outage = inNetworkOutage(d, sendTime);
+    if (outage >= 0 && held.containsKey(networkOutages.get(outage))) {
+      held.get(networkOutages.get(outage)).add(deliver);
       return;
     }
     deliver.run();
   }
 
-  private void deliver(SimulatedDevice d, String topic, long timestamp, Runnable send) {
+  private void deliver(int d, String topic, long timestamp, Runnable send) {
     events++;
     if (random.nextDouble() < scenario.telemetry().malformed()) {
       malformed++;
-      sink.sendRaw(topic, d.id.getBytes(StandardCharsets.UTF_8), garbage(), timestamp);
+      sink.sendRaw(topic, DeviceTable.id(d).getBytes(StandardCharsets.UTF_8), garbage(), timestamp);
       return;
     }
     send.run();
@@ -642,15 +770,16 @@ public final class FleetSimulator {
     return out;
   }
 
-  private NetworkOutage inNetworkOutage(SimulatedDevice d, long time) {
-    for (NetworkOutage o : scenario.incidents(NetworkOutage.class)) {
-      long from = scenario.timeAt(o.at()).toEpochMilli();
-      long to = scenario.timeAt(o.at().plus(o.duration())).toEpochMilli();
-      if (d.tenant == o.tenant() && time >= from && time < to) {
-        return o;
+  /** The network outage of the device's tenant at {@code time}, as an index, or -1. */
+  private int inNetworkOutage(int d, long time) {
+    for (int i = 0; i < networkOutages.size(); i++) {
+      if (devices.tenant(d) == networkOutages.get(i).tenant()
+          && time >= networkOutageFrom[i]
+          && time < networkOutageTo[i]) {
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   /** Event and boot ids from the seeded generator, so that a seed gives the same events. */
@@ -658,7 +787,7 @@ public final class FleetSimulator {
     return new UUID(random.nextLong(), random.nextLong()).toString();
   }
 
-  private void schedule(long time, Kind kind, SimulatedDevice d, Object payload) {
-    timers.add(new Timer(time, seq++, kind, d.index, d.life, payload));
+  private void schedule(long time, int kind, int d, int payload) {
+    timers.add(time, kind, d, devices.life(d), payload);
   }
 }
