@@ -1,6 +1,7 @@
 package dev.crashwatch.emitter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.crashwatch.emitter.TopicContents.Delivered;
 import dev.crashwatch.events.Boot;
@@ -9,6 +10,7 @@ import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.schema.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,7 @@ class EmitterJarIT {
             "topic.crashes=" + topics.crashes(),
             "topic.heartbeats=" + topics.heartbeats(),
             ""));
+    Path output = work.resolve("emit.out");
     Process emit =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -61,14 +64,25 @@ class EmitterJarIT {
                 "jar-" + run)
             .directory(work.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(work.resolve("emit.out").toFile())
+            .redirectOutput(output.toFile())
             .start();
-    // Well under the shutdown hook's 40 s bound: --once exits when done, not when the hook gives
-    // up.
-    assertThat(emit.waitFor(30, TimeUnit.SECONDS)).as("emit --once finished").isTrue();
-    String out = Files.readString(work.resolve("emit.out"));
+    try {
+      await("emit --once reported what it delivered")
+          .atMost(Duration.ofSeconds(90))
+          .failFast("emit exited early", () -> !emit.isAlive() && emit.exitValue() != 0)
+          .until(() -> Files.readString(output).contains("still spooled"));
+      // Well under the shutdown hook's 40 s bound: --once exits when done, not when the hook
+      // gives up waiting.
+      assertThat(emit.waitFor(20, TimeUnit.SECONDS)).as("emit --once exited").isTrue();
+    } finally {
+      emit.destroyForcibly();
+    }
+    String out = Files.readString(output);
     assertThat(emit.exitValue()).as("exit status; output:%n%s", out).isZero();
     assertThat(out).contains("device jar-" + run + " booted").contains("0 still spooled");
+    // Quiet: logging goes to the jar's own log file, not the console.
+    assertThat(out).doesNotContain("INFO").doesNotContain("logback");
+    assertThat(work.resolve(".crashwatch/logs/emitter.log")).exists();
 
     List<Delivered> delivered =
         TopicContents.readAll(stack.bootstrapServers(), stack.schemaRegistryUrl(), topics);
