@@ -2,6 +2,7 @@ package dev.crashwatch.processor;
 
 import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.processor.metrics.PipelineMetrics;
+import dev.crashwatch.processor.metrics.RegistryOutage;
 import dev.crashwatch.processor.signal.ListedVendorFeeds;
 import dev.crashwatch.processor.state.SourceWatermark;
 import dev.crashwatch.schema.EventSerdes;
@@ -53,6 +54,8 @@ public final class StreamProcessor implements AutoCloseable {
   /** The input topics' partition count, read at {@link #start}: see {@link SourceWatermark}. */
   private final AtomicInteger upstreamTasks = new AtomicInteger();
 
+  private final RegistryOutage registryOutage = new RegistryOutage(Clock.systemUTC());
+
   public StreamProcessor(ProcessorSettings settings) {
     this(settings, new CompositeMeterRegistry());
   }
@@ -83,6 +86,7 @@ public final class StreamProcessor implements AutoCloseable {
     Properties config = streamsConfig(settings);
     config.put(PipelineMetrics.CONFIG_KEY, new PipelineMetrics(meters));
     config.put(SourceWatermark.UPSTREAM_TASKS_CONFIG, upstreamTasks);
+    config.put(RegistryOutage.CONFIG_KEY, registryOutage);
     this.streams = new KafkaStreams(topology, config);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
@@ -172,8 +176,14 @@ public final class StreamProcessor implements AutoCloseable {
     return failure;
   }
 
+  /** The schema registry outage the decoders are waiting out, if any: for the health endpoint. */
+  public RegistryOutage registryOutage() {
+    return registryOutage;
+  }
+
   @Override
   public void close() {
+    registryOutage.stopWaiting();
     streams.close(Duration.ofSeconds(30));
     vendorFeeds.close();
     streamsMetrics.close();

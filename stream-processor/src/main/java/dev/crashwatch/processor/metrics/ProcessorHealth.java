@@ -2,10 +2,12 @@ package dev.crashwatch.processor.metrics;
 
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.observability.Health;
+import dev.crashwatch.serde.SerdeError;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -22,7 +24,9 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>Ready: Kafka Streams is RUNNING and the application's committed offsets are at most {@code
  *       health.ready.max.lag} records behind the end of its input topics, summed over partitions.
  *       With exactly-once a task commits every 100 ms, so a processor that keeps up stays far below
- *       the default bound; one that replays a backlog or rebalances is not ready.
+ *       the default bound; one that replays a backlog or rebalances is not ready. Nor is one whose
+ *       decoders wait for the schema registry ({@link RegistryOutage}): the reason (unreachable, or
+ *       credentials refused) is the readiness detail.
  * </ul>
  *
  * Lag is read through the admin client at most once per {@link #LAG_CACHE}, so probes cost the
@@ -45,12 +49,19 @@ public final class ProcessorHealth {
   private final String groupId;
   private final List<String> inputs;
   private final long maxLag;
+  private final RegistryOutage registryOutage;
   private long lag = -1;
   private long lagReadAt;
 
   public ProcessorHealth(
-      KafkaStreams streams, Admin admin, String groupId, List<String> inputs, long maxLag) {
+      KafkaStreams streams,
+      Admin admin,
+      String groupId,
+      List<String> inputs,
+      long maxLag,
+      RegistryOutage registryOutage) {
     this.streams = streams;
+    this.registryOutage = registryOutage;
     this.admin = admin;
     this.groupId = groupId;
     this.inputs = List.copyOf(inputs);
@@ -69,6 +80,18 @@ public final class ProcessorHealth {
     KafkaStreams.State state = streams.state();
     if (state != KafkaStreams.State.RUNNING) {
       return Health.down("streams " + state);
+    }
+    Optional<RegistryOutage.Problem> registry = registryOutage.problem();
+    if (registry.isPresent()) {
+      RegistryOutage.Problem p = registry.get();
+      return Health.down(
+          (p.error() == SerdeError.REGISTRY_UNAUTHORIZED
+                  ? "schema registry refuses the processor's credentials"
+                  : "schema registry unreachable")
+              + " since "
+              + p.since()
+              + "; processing waits: "
+              + p.message());
     }
     long behind = inputLag();
     String detail =
