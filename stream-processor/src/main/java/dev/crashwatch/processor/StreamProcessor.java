@@ -10,9 +10,11 @@ import dev.crashwatch.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +52,7 @@ public final class StreamProcessor implements AutoCloseable {
   private volatile Throwable failure;
   private final KafkaStreamsMetrics streamsMetrics;
   private final Topics topics;
+  private final Path appStateDir;
 
   /** The input topics' partition count, read at {@link #start}: see {@link SourceWatermark}. */
   private final AtomicInteger upstreamTasks = new AtomicInteger();
@@ -84,6 +87,9 @@ public final class StreamProcessor implements AutoCloseable {
     Topology topology = CrashwatchTopology.build(settings, serdes, Clock.systemUTC(), vendorFeeds);
     LOG.debug("topology:\n{}", topology.describe());
     Properties config = streamsConfig(settings);
+    this.appStateDir =
+        Path.of(new StreamsConfig(config).getString(StreamsConfig.STATE_DIR_CONFIG))
+            .resolve(settings.applicationId());
     config.put(PipelineMetrics.CONFIG_KEY, new PipelineMetrics(meters));
     config.put(SourceWatermark.UPSTREAM_TASKS_CONFIG, upstreamTasks);
     config.put(RegistryOutage.CONFIG_KEY, registryOutage);
@@ -128,8 +134,19 @@ public final class StreamProcessor implements AutoCloseable {
    * Starts the processor once its input topics exist; the watermark learns from their partition
    * count how many upstream tasks it waits for (one per partition: they co-partition).
    */
-  public void start() {
+  public void start() throws InterruptedException {
     upstreamTasks.set(inputPartitions());
+    LocalStateCheck local = new LocalStateCheck(admin, appStateDir);
+    Optional<String> stale = local.staleBecause();
+    if (stale.isPresent()) {
+      LOG.warn(
+          "the local state in {} does not belong to this cluster: {}; deleting it, it is rebuilt"
+              + " from the changelogs",
+          appStateDir,
+          stale.get());
+      streams.cleanUp();
+    }
+    local.markUsed();
     streams.start();
   }
 
