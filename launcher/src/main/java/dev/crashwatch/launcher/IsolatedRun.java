@@ -1,10 +1,12 @@
 package dev.crashwatch.launcher;
 
 import dev.crashwatch.config.Settings;
+import dev.crashwatch.processor.metrics.TopicEnds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -34,7 +35,7 @@ final class IsolatedRun {
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-  private static final long ADMIN_TIMEOUT_MS = 60_000;
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
   private IsolatedRun() {}
 
@@ -60,30 +61,13 @@ final class IsolatedRun {
   static void startAtTheEnds(Admin admin, String applicationId, List<String> inputs)
       throws InterruptedException {
     try {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin
-          .describeTopics(inputs)
-          .allTopicNames()
-          .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-          .values()
-          .forEach(
-              d ->
-                  d.partitions()
-                      .forEach(
-                          p ->
-                              latest.put(
-                                  new TopicPartition(d.name(), p.partition()),
-                                  OffsetSpec.latest())));
       Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-      admin
-          .listOffsets(latest)
-          .all()
-          .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-          .forEach((tp, end) -> start.put(tp, new OffsetAndMetadata(end.offset())));
+      TopicEnds.of(admin, inputs, ADMIN_TIMEOUT)
+          .forEach((tp, end) -> start.put(tp, new OffsetAndMetadata(end)));
       admin
           .alterConsumerGroupOffsets(applicationId, start)
           .all()
-          .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
           "cannot set the run's starting offsets on " + inputs + ": " + e.getMessage(), e);

@@ -4,13 +4,11 @@ import dev.crashwatch.config.Setting;
 import dev.crashwatch.observability.Health;
 import dev.crashwatch.serde.SerdeError;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -111,28 +109,10 @@ public final class ProcessorHealth {
             .listConsumerGroupOffsets(groupId)
             .partitionsToOffsetAndMetadata()
             .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    admin
-        .describeTopics(inputs)
-        .allTopicNames()
-        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .values()
-        .forEach(
-            d ->
-                d.partitions()
-                    .forEach(
-                        p ->
-                            latest.put(
-                                new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
     long total = 0;
-    for (var end :
-        admin
-            .listOffsets(latest)
-            .all()
-            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .entrySet()) {
+    for (var end : TopicEnds.of(admin, inputs, ADMIN_TIMEOUT).entrySet()) {
       OffsetAndMetadata c = committed.get(end.getKey());
-      total += Math.max(0, end.getValue().offset() - (c == null ? 0 : c.offset()));
+      total += Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
     }
     lag = total;
     lagReadAt = System.nanoTime();
