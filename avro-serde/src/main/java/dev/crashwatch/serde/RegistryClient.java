@@ -292,7 +292,9 @@ public final class RegistryClient {
   private void requireOk(Answer a, String what) {
     if (!a.ok()) {
       throw new RegistryException(
-          SerdeError.REGISTRY_ERROR,
+          a.status == 401 || a.status == 403
+              ? SerdeError.REGISTRY_UNAUTHORIZED
+              : SerdeError.REGISTRY_ERROR,
           "cannot " + what + ": " + a.describe(),
           a.url,
           a.status,

@@ -25,6 +25,11 @@ public enum SerdeError {
   INCOMPATIBLE_SCHEMA,
   /** {@code auto.register.schemas=false} and the schema is not registered under the subject. */
   SCHEMA_NOT_REGISTERED,
-  /** Any other refusal by the registry (401/403, 422 invalid schema, unexpected 4xx). */
-  REGISTRY_ERROR
+  /** Any other refusal by the registry (422 invalid schema, unexpected 4xx). */
+  REGISTRY_ERROR,
+  /**
+   * The registry refused the client's credentials (401) or access (403): a fault of the client's
+   * configuration, never of a record, and not fixed by retrying until someone fixes it.
+   */
+  REGISTRY_UNAUTHORIZED
 }

@@ -120,6 +120,18 @@ class RegistryClientHttpTest {
   }
 
   @Test
+  void aRefusalOfTheCredentialsIsNotAnyOtherError() {
+    // the processor waits on it and reports it; a REGISTRY_ERROR would dead-letter the record
+    fake.reply(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+    RegistryClient client = client();
+    assertThatThrownBy(() -> client.schemaById(7))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> assertThat(e.error()).isEqualTo(SerdeError.REGISTRY_UNAUTHORIZED));
+    assertThat(client.httpRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void mapsTheRegistryAnswersThatMeanSomething() {
     fake.reply(409, "{\"error_code\":409,\"message\":\"Incompatible\"}")
         .reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}")

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       SchemasCommand.class,
       DashboardCommand.class,
       SignalsCommand.class,
+      DeadLettersCommand.class,
       TopicsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -52,6 +52,8 @@ final class PipelineSession implements AutoCloseable {
   private final ProcessorSettings settings;
   private final StreamProcessor processor;
   private final SignalCollector signals;
+  private final DataDirLock dataDirLock;
+  private final Path runStateDir;
 
   /**
    * @param target your cluster, or the embedded stack (plaintext or secured)
@@ -91,13 +93,15 @@ final class PipelineSession implements AutoCloseable {
       throws InterruptedException {
     this.out = out;
     PipelineAccess access;
+    DataDirLock lock = null;
     if (running != null) {
       stack = running;
       access = embeddedAccess(stack);
     } else if (target.isEmbedded()) {
       out.printf(
-          "starting a local Kafka broker and schema registry%s...%n",
-          target.secured() ? " (secured: TLS, SCRAM-SHA-512 principals, ACLs)" : "");
+          "starting a local Kafka broker and schema registry%s in %s...%n",
+          target.secured() ? " (secured: TLS, SCRAM-SHA-512 principals, ACLs)" : "", dataDir);
+      lock = DataDirLock.acquire(dataDir);
       stack =
           target.secured()
               ? LocalStack.startSecured(dataDir, embeddedPlan())
@@ -128,10 +132,19 @@ final class PipelineSession implements AutoCloseable {
     raw =
         raw.with("kafka.max.task.idle.ms", "0", "pipeline")
             .with("kafka.commit.interval.ms", "20", "pipeline");
+    this.dataDirLock = lock;
     if (stack != null) {
       raw =
           raw.with("application.id", EMBEDDED_APPLICATION_ID, "pipeline")
               .with("state.dir", stack.scratchDir("streams").toString(), "pipeline");
+      runStateDir = null;
+    } else {
+      // Your cluster: a run of its own (application id, local state, input offsets), so that it
+      // neither reuses an earlier run's local state nor counts the telemetry already on the topics.
+      runStateDir = IsolatedRun.stateDir();
+      raw =
+          raw.with("application.id", IsolatedRun.applicationId(raw), "simulate run")
+              .with("state.dir", runStateDir.toString(), "simulate run");
     }
     settings = new ProcessorSettings(raw);
     this.access = new PipelineAccess(access.emitter(), settings, access.reader(), access.monitor());
@@ -162,6 +175,13 @@ final class PipelineSession implements AutoCloseable {
     emitterSerdes = ClientSettings.serdes(this.access.emitter());
     readerSerdes = ClientSettings.serdes(this.access.reader());
     processor = new StreamProcessor(settings);
+    if (stack == null) {
+      IsolatedRun.startAtTheEnds(processor.admin(), settings.applicationId(), topics.inputs());
+      out.printf(
+          "isolated run: application id %s, local state in %s, input read from its current"
+              + " end%n",
+          settings.applicationId(), runStateDir);
+    }
     processor.start();
     Progress.await(
         "stream processor running",
@@ -256,17 +276,7 @@ final class PipelineSession implements AutoCloseable {
    * and their vendors' health feeds; returns once the processor sees both.
    */
   private void loadCatalogue(Scenario scenario) throws InterruptedException {
-    Instant now = Instant.now();
-    List<CatalogueEntry> entries =
-        scenario.fleet().components().stream()
-            .map(
-                c ->
-                    CatalogueClient.entry(
-                        c.id(),
-                        c.vendor(),
-                        c.module() == null ? List.of() : List.of(c.module()),
-                        now))
-            .toList();
+    List<CatalogueEntry> entries = catalogueEntries(scenario);
     // The operator's part (the admin principal on the secured stack): the catalogue and the feeds.
     Map<String, Object> operator = ClientSettings.kafka(access.monitor());
     new CatalogueClient(operator, ClientSettings.serdes(access.monitor()), topics.catalogue())
@@ -285,6 +295,17 @@ final class PipelineSession implements AutoCloseable {
         Duration.ofSeconds(60),
         () -> entries.stream().allMatch(e -> catalogue.get(e.getComponent()) != null));
     out.printf("catalogue loaded: %d components%n", entries.size());
+  }
+
+  /** The scenario's components as catalogue entries: component id, vendor, module. */
+  static List<CatalogueEntry> catalogueEntries(Scenario scenario) {
+    Instant now = Instant.now();
+    return scenario.fleet().components().stream()
+        .map(
+            c ->
+                CatalogueClient.entry(
+                    c.id(), c.vendor(), c.module() == null ? List.of() : List.of(c.module()), now))
+        .toList();
   }
 
   List<ObservedSignal> signals() {
@@ -308,8 +329,17 @@ final class PipelineSession implements AutoCloseable {
       try {
         processor.close();
       } finally {
-        if (stack != null) {
-          stack.close();
+        try {
+          if (stack != null) {
+            stack.close();
+          }
+        } finally {
+          if (dataDirLock != null) {
+            dataDirLock.close();
+          }
+          if (runStateDir != null) {
+            IsolatedRun.delete(runStateDir);
+          }
         }
       }
     }

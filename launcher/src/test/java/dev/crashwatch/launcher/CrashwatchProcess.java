@@ -78,6 +78,11 @@ final class CrashwatchProcess implements AutoCloseable {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
+  /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   @Override
   public void close() throws Exception {
     process.destroy(); // SIGTERM: its shutdown hooks close Kafka clients cleanly

@@ -241,8 +241,7 @@ public final class CrashwatchTopology {
                     new DeviceStateProcessor(
                         settings.lastSeenBucket(),
                         settings.detectorInterval(),
-                        settings.silenceAfter(),
-                        timestamps::highWater),
+                        settings.silenceAfter()),
                 Named.as("device-state-processor"),
                 DeviceStateProcessor.STORE,
                 DeviceStateProcessor.SILENCE_STORE)

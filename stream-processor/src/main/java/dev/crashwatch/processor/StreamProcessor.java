@@ -2,16 +2,25 @@ package dev.crashwatch.processor;
 
 import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.processor.metrics.PipelineMetrics;
+import dev.crashwatch.processor.metrics.RegistryOutage;
 import dev.crashwatch.processor.signal.ListedVendorFeeds;
+import dev.crashwatch.processor.state.SourceWatermark;
 import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,12 +42,22 @@ public final class StreamProcessor implements AutoCloseable {
   /** How often the list of vendor health feeds is refreshed: a new feed is used within this. */
   private static final Duration FEED_REFRESH = Duration.ofSeconds(10);
 
+  /** How long {@link #start} waits for the broker to describe the input topics. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
   private final KafkaStreams streams;
   private final Admin admin;
   private final ListedVendorFeeds vendorFeeds;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Throwable failure;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final Topics topics;
+  private final Path appStateDir;
+
+  /** The input topics' partition count, read at {@link #start}: see {@link SourceWatermark}. */
+  private final AtomicInteger upstreamTasks = new AtomicInteger();
+
+  private final RegistryOutage registryOutage = new RegistryOutage(Clock.systemUTC());
 
   public StreamProcessor(ProcessorSettings settings) {
     this(settings, new CompositeMeterRegistry());
@@ -49,6 +68,7 @@ public final class StreamProcessor implements AutoCloseable {
    */
   public StreamProcessor(ProcessorSettings settings, MeterRegistry meters) {
     // The registry's TLS, basic auth and auto-registration (off in a secured deployment) too.
+    this.topics = settings.topics();
     EventSerdes serdes = EventSerdes.connect(RegistrySettings.serdeConfig(settings.raw()));
     Properties adminProps = new Properties();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -67,7 +87,12 @@ public final class StreamProcessor implements AutoCloseable {
     Topology topology = CrashwatchTopology.build(settings, serdes, Clock.systemUTC(), vendorFeeds);
     LOG.debug("topology:\n{}", topology.describe());
     Properties config = streamsConfig(settings);
+    this.appStateDir =
+        Path.of(new StreamsConfig(config).getString(StreamsConfig.STATE_DIR_CONFIG))
+            .resolve(settings.applicationId());
     config.put(PipelineMetrics.CONFIG_KEY, new PipelineMetrics(meters));
+    config.put(SourceWatermark.UPSTREAM_TASKS_CONFIG, upstreamTasks);
+    config.put(RegistryOutage.CONFIG_KEY, registryOutage);
     this.streams = new KafkaStreams(topology, config);
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
@@ -105,8 +130,47 @@ public final class StreamProcessor implements AutoCloseable {
     return props;
   }
 
-  public void start() {
+  /**
+   * Starts the processor once its input topics exist; the watermark learns from their partition
+   * count how many upstream tasks it waits for (one per partition: they co-partition).
+   */
+  public void start() throws InterruptedException {
+    upstreamTasks.set(inputPartitions());
+    LocalStateCheck local = new LocalStateCheck(admin, appStateDir);
+    Optional<String> stale = local.staleBecause();
+    if (stale.isPresent()) {
+      LOG.warn(
+          "the local state in {} does not belong to this cluster: {}; deleting it, it is rebuilt"
+              + " from the changelogs",
+          appStateDir,
+          stale.get());
+      streams.cleanUp();
+    }
+    local.markUsed();
     streams.start();
+  }
+
+  private int inputPartitions() {
+    String boots = topics.boots();
+    try {
+      return admin
+          .describeTopics(List.of(boots))
+          .allTopicNames()
+          .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(boots)
+          .partitions()
+          .size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing " + boots, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot describe the input topic "
+              + boots
+              + " (does it exist? crashwatch topics creates it): "
+              + e.getMessage(),
+          e);
+    }
   }
 
   public KafkaStreams streams() {
@@ -129,8 +193,14 @@ public final class StreamProcessor implements AutoCloseable {
     return failure;
   }
 
+  /** The schema registry outage the decoders are waiting out, if any: for the health endpoint. */
+  public RegistryOutage registryOutage() {
+    return registryOutage;
+  }
+
   @Override
   public void close() {
+    registryOutage.stopWaiting();
     streams.close(Duration.ofSeconds(30));
     vendorFeeds.close();
     streamsMetrics.close();

@@ -2,7 +2,7 @@ package dev.crashwatch.processor.ingest;
 
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.processor.metrics.PipelineMetrics;
-import dev.crashwatch.serde.SerdeError;
+import dev.crashwatch.processor.metrics.RegistryOutage;
 import dev.crashwatch.serde.SerdeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,8 +23,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * serde's checks and the telemetry checks (key, plausible time) in one place, and keeps the
  * dead-letter path a normal, tested branch of the topology.
  *
- * <p>A registry that cannot be reached is not the record's fault: that error is rethrown, so the
- * task fails and the record is retried after restart instead of being dead-lettered.
+ * <p>A registry that cannot be reached, or that refuses the processor's credentials, is not the
+ * record's fault: the task waits and asks again ({@link RegistryOutage}) instead of failing or
+ * dead-lettering the record.
  *
  * @param <T> the event type of this input topic
  */
@@ -44,6 +45,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   private final DeviceInput input;
   private ProcessorContext<String, Decoded> context;
   private PipelineMetrics metrics;
+  private RegistryOutage registryOutage;
 
   public TelemetryDecoder(
       Deserializer<T> deserializer,
@@ -68,6 +70,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   public void init(ProcessorContext<String, Decoded> context) {
     this.context = context;
     this.metrics = PipelineMetrics.of(context);
+    this.registryOutage = RegistryOutage.of(context);
   }
 
   @Override
@@ -83,11 +86,10 @@ public final class TelemetryDecoder<T extends SpecificRecord>
     }
     T event;
     try {
-      event = deserializer.deserialize(topic, record.headers(), record.value());
+      event =
+          registryOutage.await(
+              () -> deserializer.deserialize(topic, record.headers(), record.value()));
     } catch (SerdeException e) {
-      if (e.error() == SerdeError.REGISTRY_UNREACHABLE) {
-        throw e;
-      }
       reject(record, e.error().name(), e.getMessage());
       return;
     }

@@ -28,7 +28,8 @@ public final class ProcessorEndpoint {
             processor.admin(),
             settings.applicationId(),
             settings.topics().inputs(),
-            raw.getLong(ProcessorHealth.MAX_LAG_SETTING.key()));
+            raw.getLong(ProcessorHealth.MAX_LAG_SETTING.key()),
+            processor.registryOutage());
     return Optional.of(
         MetricsServer.start(
             raw.getInt(MetricsServer.PORT_SETTING.key()), meters, health::live, health::ready));

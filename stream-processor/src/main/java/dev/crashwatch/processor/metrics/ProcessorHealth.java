@@ -2,13 +2,13 @@ package dev.crashwatch.processor.metrics;
 
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.observability.Health;
+import dev.crashwatch.serde.SerdeError;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -22,7 +22,9 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>Ready: Kafka Streams is RUNNING and the application's committed offsets are at most {@code
  *       health.ready.max.lag} records behind the end of its input topics, summed over partitions.
  *       With exactly-once a task commits every 100 ms, so a processor that keeps up stays far below
- *       the default bound; one that replays a backlog or rebalances is not ready.
+ *       the default bound; one that replays a backlog or rebalances is not ready. Nor is one whose
+ *       decoders wait for the schema registry ({@link RegistryOutage}): the reason (unreachable, or
+ *       credentials refused) is the readiness detail.
  * </ul>
  *
  * Lag is read through the admin client at most once per {@link #LAG_CACHE}, so probes cost the
@@ -45,12 +47,19 @@ public final class ProcessorHealth {
   private final String groupId;
   private final List<String> inputs;
   private final long maxLag;
+  private final RegistryOutage registryOutage;
   private long lag = -1;
   private long lagReadAt;
 
   public ProcessorHealth(
-      KafkaStreams streams, Admin admin, String groupId, List<String> inputs, long maxLag) {
+      KafkaStreams streams,
+      Admin admin,
+      String groupId,
+      List<String> inputs,
+      long maxLag,
+      RegistryOutage registryOutage) {
     this.streams = streams;
+    this.registryOutage = registryOutage;
     this.admin = admin;
     this.groupId = groupId;
     this.inputs = List.copyOf(inputs);
@@ -70,6 +79,18 @@ public final class ProcessorHealth {
     if (state != KafkaStreams.State.RUNNING) {
       return Health.down("streams " + state);
     }
+    Optional<RegistryOutage.Problem> registry = registryOutage.problem();
+    if (registry.isPresent()) {
+      RegistryOutage.Problem p = registry.get();
+      return Health.down(
+          (p.error() == SerdeError.REGISTRY_UNAUTHORIZED
+                  ? "schema registry refuses the processor's credentials"
+                  : "schema registry unreachable")
+              + " since "
+              + p.since()
+              + "; processing waits: "
+              + p.message());
+    }
     long behind = inputLag();
     String detail =
         String.format("streams RUNNING, %,d input records behind (bound %,d)", behind, maxLag);
@@ -88,28 +109,10 @@ public final class ProcessorHealth {
             .listConsumerGroupOffsets(groupId)
             .partitionsToOffsetAndMetadata()
             .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    admin
-        .describeTopics(inputs)
-        .allTopicNames()
-        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .values()
-        .forEach(
-            d ->
-                d.partitions()
-                    .forEach(
-                        p ->
-                            latest.put(
-                                new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
     long total = 0;
-    for (var end :
-        admin
-            .listOffsets(latest)
-            .all()
-            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .entrySet()) {
+    for (var end : TopicEnds.of(admin, inputs, ADMIN_TIMEOUT).entrySet()) {
       OffsetAndMetadata c = committed.get(end.getKey());
-      total += Math.max(0, end.getValue().offset() - (c == null ? 0 : c.offset()));
+      total += Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
     }
     lag = total;
     lagReadAt = System.nanoTime();

@@ -133,7 +133,7 @@ public final class DetectorProcessor
   private PipelineMetrics metrics;
 
   /** The time every upstream version-stats task has reached (and through them every input). */
-  private final SourceWatermark watermark = new SourceWatermark();
+  private SourceWatermark watermark;
 
   private long nextEvaluation;
   private long nextSnapshot;
@@ -165,6 +165,7 @@ public final class DetectorProcessor
     this.metrics = PipelineMetrics.of(context);
     this.figuresStore = context.getStateStore(FIGURES_STORE);
     this.statesStore = context.getStateStore(STATES_STORE);
+    this.watermark = SourceWatermark.of(context);
     this.catalogue = new ComponentCatalogue(context.getStateStore(ComponentCatalogue.STORE));
   }
 

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -41,7 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * PairKey} for the cross counts of blame (devices running both of two versions, only when a
  * device's versions change or it is first counted crashed), and on stream time every {@code
  * tickInterval} a tick ({@link SourceWatermark#tick}) that the repartition sends to every
- * partition, so that stream time moves downstream although heartbeats change nothing.
+ * partition, so that stream time moves downstream although heartbeats change nothing; and, while
+ * its partitions bring nothing, idle ticks ({@link #tickIfIdle}).
  *
  * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
  * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
@@ -73,25 +73,16 @@ public final class DeviceStateProcessor
   private final Duration tickInterval;
   private ProcessorContext<StatsKey, VersionDelta> context;
   private final long silenceMs;
-  private final LongSupplier readUpTo;
-  private long lastTick = -1;
   private long streamTimeAtLastCheck = -1;
+  private boolean idleSent;
   private KeyValueStore<String, DeviceState> store;
   private KeyValueStore<Bytes, String> silence;
 
-  /**
-   * @param readUpTo the newest event time the application instance has read on any input (the
-   *     timestamp extractor's high-water mark): an idle task ticks at it
-   */
   public DeviceStateProcessor(
-      Duration lastSeenBucket,
-      Duration tickInterval,
-      Duration silenceAfter,
-      LongSupplier readUpTo) {
+      Duration lastSeenBucket, Duration tickInterval, Duration silenceAfter) {
     this.bucketMs = Math.max(1, lastSeenBucket.toMillis());
     this.tickInterval = tickInterval;
     this.silenceMs = silenceAfter.toMillis();
-    this.readUpTo = readUpTo;
   }
 
   @Override
@@ -99,6 +90,8 @@ public final class DeviceStateProcessor
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.silence = context.getStateStore(SILENCE_STORE);
+    this.streamTimeAtLastCheck = -1;
+    this.idleSent = false;
     context.schedule(
         tickInterval,
         PunctuationType.STREAM_TIME,
@@ -110,7 +103,6 @@ public final class DeviceStateProcessor
   }
 
   private void tick(long time) {
-    lastTick = time;
     context.forward(
         new Record<>(
             SourceWatermark.tick(context.taskId().partition()),
@@ -119,19 +111,35 @@ public final class DeviceStateProcessor
   }
 
   /**
-   * A task whose partitions bring nothing new (a quiet partition of a small fleet, the end of a
-   * replay) would hold the downstream watermark back for ever. If its stream time has not moved for
-   * {@link #IDLE_AFTER} of wall time while the instance has read further on other partitions, it
-   * has nothing older left to process: it ticks at what the instance has read. A task that is
-   * behind (a backlog) keeps moving, and keeps the watermark where it is.
+   * A task whose partitions bring nothing new (a quiet partition of a small fleet, an instance
+   * whose partitions went quiet, the end of a replay) would hold the downstream watermark back for
+   * ever. If its stream time has not moved for {@link #IDLE_AFTER} of wall time, it says so with an
+   * idle tick at its own stream time, again every {@link #IDLE_AFTER} while it stays idle (a
+   * downstream task that has just moved learns it from the next one), and the watermark leaves it
+   * out until it has something again ({@link SourceWatermark}). The idle tick carries the task's
+   * own time, never a time read off the wall clock or another task, so a replay's watermark takes
+   * the same values however fast it runs. A task that is behind (a backlog) keeps moving, and keeps
+   * the watermark where it is.
    */
   private void tickIfIdle() {
     long streamTime = context.currentStreamTimeMs();
     boolean idle = streamTime == streamTimeAtLastCheck;
     streamTimeAtLastCheck = streamTime;
-    long reached = readUpTo.getAsLong();
-    if (idle && reached > lastTick && reached > streamTime) {
-      tick(reached);
+    if (idle) {
+      idleSent = true;
+      context.forward(
+          new Record<>(
+              SourceWatermark.idleTick(context.taskId().partition()),
+              VersionDelta.newBuilder().build(),
+              Math.max(0, streamTime)));
+    }
+  }
+
+  /** A task that said it was idle and has a record again counts in the watermark from now on. */
+  private void resumeIfIdle() {
+    if (idleSent) {
+      idleSent = false;
+      tick(Math.max(0, context.currentStreamTimeMs()));
     }
   }
 
@@ -235,6 +243,7 @@ public final class DeviceStateProcessor
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    resumeIfIdle();
     DeviceState before = store.get(record.key());
     DeviceState after =
         before == null ? DeviceState.newBuilder().build() : DeviceState.newBuilder(before).build();

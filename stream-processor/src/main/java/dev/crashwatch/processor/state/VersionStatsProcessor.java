@@ -39,7 +39,7 @@ public final class VersionStatsProcessor
   private final Duration forwardInterval;
   private final long retentionMs;
   private final LinkedHashSet<StatsKey> dirty = new LinkedHashSet<>();
-  private final SourceWatermark watermark = new SourceWatermark();
+  private SourceWatermark watermark;
   private boolean forwardAll = true;
   private long nextForward;
   private ProcessorContext<StatsKey, VersionStats> context;
@@ -58,6 +58,7 @@ public final class VersionStatsProcessor
   public void init(ProcessorContext<StatsKey, VersionStats> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.watermark = SourceWatermark.of(context);
     context.schedule(logInterval, PunctuationType.STREAM_TIME, this::logSummary);
   }
 
