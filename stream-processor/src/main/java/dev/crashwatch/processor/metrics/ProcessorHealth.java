@@ -20,9 +20,9 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>Live: Kafka Streams has not failed (its state is not ERROR or PENDING_ERROR) and has not
  *       stopped. A failed processor should be restarted.
  *   <li>Ready: Kafka Streams is RUNNING and the application's committed offsets are at most {@code
- *       health.ready.max.lag} records behind the end of its input topics, summed over partitions.
- *       With exactly-once a task commits every 100 ms, so a processor that keeps up stays far below
- *       the default bound; one that replays a backlog or rebalances is not ready.
+ *       health.ready.max.lag} records behind the end of its input topics, summed over partitions. A
+ *       task commits every commit interval (a second by default), so a processor that keeps up
+ *       stays far below the default bound; one that replays a backlog or rebalances is not ready.
  * </ul>
  *
  * Lag is read through the admin client at most once per {@link #LAG_CACHE}, so probes cost the
@@ -77,7 +77,7 @@ public final class ProcessorHealth {
   }
 
   /** Records on the inputs not yet committed by the application, over all partitions. */
-  synchronized long inputLag() throws Exception {
+  public synchronized long inputLag() throws Exception {
     if (lag >= 0 && System.nanoTime() - lagReadAt < LAG_CACHE.toNanos()) {
       return lag;
     }
