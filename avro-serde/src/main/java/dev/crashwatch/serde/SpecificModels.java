@@ -32,11 +32,6 @@ public final class SpecificModels {
           KnownClasses model = new KnownClasses(loader, classes);
           // The generated MODEL$ carries the logical-type conversions the class was built with.
           SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
-          // Avro's resolved fast reader (FastReaderBuilder) is on for SpecificData.get() but off
-          // for a model built with a class loader, as this one is; it halves the cost of decoding
-          // a heartbeat (measured with `crashwatch bench serde`, README "Benchmarks"), and the
-          // processor decodes every input record and every state store read with these models.
-          model.setFastReaderEnabled(true);
           return model;
         }
       };

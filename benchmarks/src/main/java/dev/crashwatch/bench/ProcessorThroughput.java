@@ -147,6 +147,7 @@ final class ProcessorThroughput {
     ProcessorSettings settings = stack.processorSettings(applicationId, overrides);
     Hotspots hotspots = recorded ? Hotspots.start() : null;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long processCpuStart = processCpuNanos();
     long start = System.nanoTime();
     double seconds;
     long streamCpuNanos;
@@ -179,10 +180,16 @@ final class ProcessorThroughput {
       }
       streamCpuNanos = cpuNanos(threads, STREAM_THREAD);
       long applicationCpu = cpuNanos(threads, applicationId);
+      long processCpu = processCpuNanos() - processCpuStart;
       out.printf(
-          "    %s: %.1f s, %.1f µs of CPU per event in its stream threads, %.1f µs in all its"
-              + " threads (producers' and consumers' I/O included)%n",
-          applicationId, seconds, streamCpuNanos / 1e3 / records, applicationCpu / 1e3 / records);
+          "    %s: %.1f s; CPU per event: %.1f µs in its stream threads, %.1f µs in all its threads"
+              + " (clients' I/O included), %.1f µs in this whole JVM (the broker's work for it"
+              + " included)%n",
+          applicationId,
+          seconds,
+          streamCpuNanos / 1e3 / records,
+          applicationCpu / 1e3 / records,
+          processCpu / 1e3 / records);
     }
     if (recorded) {
       Path file = hotspots.stop(dir.resolve(applicationId + ".jfr"));
@@ -200,6 +207,12 @@ final class ProcessorThroughput {
           100.0 * profile.inclusiveShareOf("DetectorProcessor"));
     }
     return records / seconds;
+  }
+
+  /** CPU time of this JVM: the processor and the embedded broker it runs against. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** CPU time of the live threads whose name contains {@code part}. */

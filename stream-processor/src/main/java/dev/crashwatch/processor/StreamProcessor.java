@@ -33,9 +33,6 @@ public final class StreamProcessor implements AutoCloseable {
   /** How often the list of vendor health feeds is refreshed: a new feed is used within this. */
   private static final Duration FEED_REFRESH = Duration.ofSeconds(10);
 
-  /** The default commit interval (override: {@code kafka.commit.interval.ms}); see below. */
-  static final long COMMIT_INTERVAL_MS = 1_000L;
-
   private final KafkaStreams streams;
   private final Admin admin;
   private final ListedVendorFeeds vendorFeeds;
@@ -101,11 +98,6 @@ public final class StreamProcessor implements AutoCloseable {
     // model": replays drop data as late otherwise).
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 1_000L);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // With exactly-once every commit is a transaction commit that the stream thread waits for;
-    // Kafka's default for exactly-once (100 ms) made the processor spend most of its time waiting
-    // (measured by `crashwatch bench processor`, README "Benchmarks"). A second costs at most a
-    // second of latency before outputs are readable (read_committed), against a 60 s target.
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     // Opt in to what becomes the default in Kafka 5.0 (and silences the warning that says so).
     props.put("processing.exception.handler.global.enabled", true);
     settings.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
