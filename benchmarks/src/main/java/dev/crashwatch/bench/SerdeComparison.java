@@ -46,6 +46,7 @@ final class SerdeComparison {
               .measurementTime(TimeValue.seconds(1))
               .threads(1)
               .verbosity(VerboseMode.SILENT)
+              .shouldFailOnError(true)
               .build();
       out.printf(
           "serde (JMH, %d fork(s), %d s warm-up and %d one-second iterations each, one thread)...%n",

@@ -4,6 +4,7 @@ import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.serde.SpecificModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
@@ -51,10 +52,16 @@ public class SerdeRoundTrip {
   private byte[][] plain;
   private Serializer<SensorHeartbeat> serializer;
   private Deserializer<SensorHeartbeat> deserializer;
+  // The same trusted model the serde uses (SpecificModels): Avro's default one refuses to load
+  // classes of a package not named in org.apache.avro.SERIALIZABLE_PACKAGES.
   private final SpecificDatumWriter<SensorHeartbeat> writer =
-      new SpecificDatumWriter<>(SensorHeartbeat.class);
+      new SpecificDatumWriter<>(
+          SensorHeartbeat.getClassSchema(), SpecificModels.forClass(SensorHeartbeat.class));
   private final SpecificDatumReader<SensorHeartbeat> reader =
-      new SpecificDatumReader<>(SensorHeartbeat.class);
+      new SpecificDatumReader<>(
+          SensorHeartbeat.getClassSchema(),
+          SensorHeartbeat.getClassSchema(),
+          SpecificModels.forClass(SensorHeartbeat.class));
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
   private BinaryEncoder encoder;
   private BinaryDecoder decoder;
