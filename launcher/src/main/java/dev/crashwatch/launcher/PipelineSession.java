@@ -276,7 +276,7 @@ final class PipelineSession implements AutoCloseable {
    * and their vendors' health feeds; returns once the processor sees both.
    */
   private void loadCatalogue(Scenario scenario) throws InterruptedException {
-    List<CatalogueEntry> entries = catalogueEntries(scenario);
+    List<CatalogueEntry> entries = ScenarioCatalogue.entries(scenario, Instant.now());
     // The operator's part (the admin principal on the secured stack): the catalogue and the feeds.
     Map<String, Object> operator = ClientSettings.kafka(access.monitor());
     new CatalogueClient(operator, ClientSettings.serdes(access.monitor()), topics.catalogue())
@@ -295,17 +295,6 @@ final class PipelineSession implements AutoCloseable {
         Duration.ofSeconds(60),
         () -> entries.stream().allMatch(e -> catalogue.get(e.getComponent()) != null));
     out.printf("catalogue loaded: %d components%n", entries.size());
-  }
-
-  /** The scenario's components as catalogue entries: component id, vendor, module. */
-  static List<CatalogueEntry> catalogueEntries(Scenario scenario) {
-    Instant now = Instant.now();
-    return scenario.fleet().components().stream()
-        .map(
-            c ->
-                CatalogueClient.entry(
-                    c.id(), c.vendor(), c.module() == null ? List.of() : List.of(c.module()), now))
-        .toList();
   }
 
   List<ObservedSignal> signals() {

@@ -190,7 +190,7 @@ final class FailureRun implements AutoCloseable {
   }
 
   private void loadCatalogue(Scenario scenario, EventSerdes serdes) {
-    List<CatalogueEntry> entries = PipelineSession.catalogueEntries(scenario);
+    List<CatalogueEntry> entries = ScenarioCatalogue.entries(scenario, Instant.now());
     new CatalogueClient(kafka(), serdes, topics.catalogue()).put(entries);
     EmbeddedTopics.createFeeds(
         stack.adminClientConfig(),

@@ -98,7 +98,7 @@ public final class ProcessorHealth {
   }
 
   /** Records on the inputs not yet committed by the application, over all partitions. */
-  synchronized long inputLag() throws Exception {
+  public synchronized long inputLag() throws Exception {
     if (lag >= 0 && System.nanoTime() - lagReadAt < LAG_CACHE.toNanos()) {
       return lag;
     }

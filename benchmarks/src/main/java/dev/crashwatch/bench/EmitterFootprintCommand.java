@@ -1,0 +1,46 @@
+package dev.crashwatch.bench;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench emitter}: see {@link EmitterFootprint}. */
+@Command(
+    name = "emitter",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start-up time, RSS and CPU per hour of `crashwatch emit` at its default heartbeat, one"
+            + " process per run, all at once, beside an idle JVM.")
+final class EmitterFootprintCommand implements Callable<Integer> {
+
+  /** The emitter's own default ({@code emit --heartbeat-every}). */
+  static final String DEFAULT_HEARTBEAT = "PT5M";
+
+  /** The JVM options the README's emitter figures have always used: a small heap, serial GC. */
+  static final String DEFAULT_JAVA_OPTIONS = "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+  @Mixin BenchOptions common;
+
+  @Option(
+      names = "--heartbeat-every",
+      defaultValue = DEFAULT_HEARTBEAT,
+      description =
+          "Heartbeat interval, and the interval CPU is measured over (default: ${DEFAULT-VALUE},"
+              + " emit's own default).")
+  Duration heartbeat;
+
+  @Option(
+      names = "--java-options",
+      defaultValue = DEFAULT_JAVA_OPTIONS,
+      description = "JVM options of the emitter processes (default: ${DEFAULT-VALUE}).")
+  String javaOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    new EmitterFootprint(System.out, common.dir.resolve("emitter"))
+        .run(common.runs, heartbeat, javaOptions);
+    return 0;
+  }
+}

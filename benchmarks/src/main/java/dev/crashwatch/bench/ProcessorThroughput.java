@@ -1,0 +1,225 @@
+package dev.crashwatch.bench;
+
+import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.processor.ProcessorSettings;
+import dev.crashwatch.processor.StreamProcessor;
+import dev.crashwatch.processor.metrics.ProcessorHealth;
+import dev.crashwatch.simulator.FleetSimulator;
+import dev.crashwatch.simulator.SimulationResult;
+import dev.crashwatch.simulator.scenario.Scenario;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Processor throughput against the raw-consumer ceiling, in one run on the same topics: a scenario
+ * (controller off) is preloaded into the input topics of the embedded stack; then, alternating, the
+ * ceiling ({@link CeilingConsumer}) reads and decodes all of it, and the processor, with
+ * exactly-once, from offset zero under a fresh application id and state directory, runs until its
+ * committed offsets reach the end of every input partition (lag 0). The last processor run is
+ * recorded with JFR ({@link Hotspots}).
+ */
+final class ProcessorThroughput {
+
+  static final double TARGET_RATIO = 0.25;
+  private static final Duration CATCH_UP_BOUND = Duration.ofMinutes(30);
+  private static final long POLL_MS = 100;
+  // Kafka Streams names its processing threads "<client id>-StreamThread-<n>"; the global store's
+  // thread is "...-GlobalStreamThread", which is not one of them.
+  private static final String STREAM_THREAD = "-StreamThread-";
+
+  /** The medians of the processor's defaults (or {@code --set}) against the ceiling. */
+  record Result(double ceilingMedian, double processorMedian, double ratio) {}
+
+  private final PrintStream out;
+  private final Path dir;
+  private final Map<String, String> overrides;
+  private final List<Map<String, String>> variants;
+
+  /**
+   * @param overrides processor settings of every processor run
+   * @param variants further settings, each measured as a processor run of its own in every round,
+   *     beside the plain one: a before/after comparison on the same records in the same run
+   */
+  ProcessorThroughput(
+      PrintStream out,
+      Path dir,
+      Map<String, String> overrides,
+      List<Map<String, String>> variants) {
+    this.out = out;
+    this.dir = dir;
+    this.overrides = overrides;
+    this.variants = variants;
+  }
+
+  Result run(Scenario scenario, int partitions, int runs, boolean profile) throws Exception {
+    out.println(Machine.describe());
+    try (BenchStack stack = BenchStack.start(dir, partitions)) {
+      stack.loadCatalogue(scenario);
+      long records = preload(stack, scenario);
+      if (!overrides.isEmpty()) {
+        out.printf("  processor settings changed for this run: %s%n", overrides);
+      }
+      List<Double> ceilings = new ArrayList<>();
+      List<Double> processors = new ArrayList<>();
+      List<List<Double>> variantRates = new ArrayList<>();
+      variants.forEach(v -> variantRates.add(new ArrayList<>()));
+      for (int i = 1; i <= runs; i++) {
+        CeilingConsumer.Reading reading =
+            CeilingConsumer.read(stack.bootstrapServers(), stack.serdes, stack.topics, records);
+        double ceiling = reading.recordsPerSecond();
+        ceilings.add(ceiling);
+        out.printf(
+            "  run %d: ceiling %,.0f records/s, %.1f µs of CPU per record%n",
+            i, ceiling, reading.cpuNanos() / 1e3 / records);
+        boolean recorded = profile && i == runs;
+        double processor =
+            runProcessor(stack, records, "bench-processor-" + i, overrides, recorded);
+        processors.add(processor);
+        out.printf(
+            "  run %d: processor %,.0f events/s, ratio %.3f%n", i, processor, processor / ceiling);
+        for (int v = 0; v < variants.size(); v++) {
+          Map<String, String> settings = new LinkedHashMap<>(overrides);
+          settings.putAll(variants.get(v));
+          double rate =
+              runProcessor(stack, records, "bench-variant-" + (v + 1) + "-" + i, settings, false);
+          variantRates.get(v).add(rate);
+          out.printf(
+              "  run %d: processor with %s %,.0f events/s, ratio %.3f%n",
+              i, variants.get(v), rate, rate / ceiling);
+        }
+      }
+      double c = Figures.median(ceilings);
+      double p = Figures.median(processors);
+      out.printf(
+          "processor throughput: median %,.0f events/s against a ceiling of %,.0f records/s over %d"
+              + " runs: ratio %.3f (target >= %.2f: %s)%n",
+          p, c, runs, p / c, TARGET_RATIO, Figures.atLeast(p / c, TARGET_RATIO));
+      for (int v = 0; v < variants.size(); v++) {
+        double rate = Figures.median(variantRates.get(v));
+        out.printf(
+            "  with %s: median %,.0f events/s, ratio %.3f (%.2fx the plain run)%n",
+            variants.get(v), rate, rate / c, rate / p);
+      }
+      return new Result(c, p, p / c);
+    }
+  }
+
+  /** Sends the scenario into the input topics; returns how many records were written. */
+  private long preload(BenchStack stack, Scenario scenario) {
+    out.printf(
+        "preloading scenario %s (%,d devices, %s simulated, controller off)...%n",
+        scenario.name(), scenario.fleet().devices(), scenario.duration());
+    long start = System.nanoTime();
+    SimulationResult result;
+    long records;
+    try (TelemetryEmitter emitter =
+        new TelemetryEmitter(stack.bootstrapServers(), stack.serdes, stack.topics, Map.of())) {
+      result =
+          new FleetSimulator(scenario, emitter, stack.topics).run(scenario.duration(), at -> {});
+      emitter.flush();
+      if (emitter.failed() > 0) {
+        throw new IllegalStateException(emitter.failed() + " events were not delivered");
+      }
+      // every record written, the scenario's duplicates and malformed ones included
+      records = emitter.sent();
+    }
+    out.printf(
+        "  preloaded %,d events (%,d records) in %.1f s%n",
+        result.events(), records, (System.nanoTime() - start) / 1e9);
+    return records;
+  }
+
+  private double runProcessor(
+      BenchStack stack,
+      long records,
+      String applicationId,
+      Map<String, String> overrides,
+      boolean recorded)
+      throws Exception {
+    ProcessorSettings settings = stack.processorSettings(applicationId, overrides);
+    Hotspots hotspots = recorded ? Hotspots.start() : null;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long processCpuStart = processCpuNanos();
+    long start = System.nanoTime();
+    double seconds;
+    long streamCpuNanos;
+    try (StreamProcessor processor = new StreamProcessor(settings)) {
+      processor.start();
+      // caught up: committed offsets at the end of every input partition (lag 0)
+      ProcessorHealth health =
+          new ProcessorHealth(
+              processor.streams(), processor.admin(), applicationId, stack.topics.inputs(), 0);
+      long deadline = System.nanoTime() + CATCH_UP_BOUND.toNanos();
+      while (health.inputLag() > 0) {
+        Throwable failed = processor.awaitStop(Duration.ofMillis(POLL_MS));
+        if (failed != null || processor.streams().state() == KafkaStreams.State.NOT_RUNNING) {
+          throw new IllegalStateException(
+              applicationId + " stopped before it caught up: " + failed, failed);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              applicationId
+                  + " still "
+                  + health.inputLag()
+                  + " records behind after "
+                  + CATCH_UP_BOUND);
+        }
+        Thread.sleep(POLL_MS);
+      }
+      seconds = (System.nanoTime() - start) / 1e9;
+      if (processor.streams().state() != KafkaStreams.State.RUNNING) {
+        throw new IllegalStateException("the processor is " + processor.streams().state());
+      }
+      streamCpuNanos = cpuNanos(threads, STREAM_THREAD);
+      long applicationCpu = cpuNanos(threads, applicationId);
+      long processCpu = processCpuNanos() - processCpuStart;
+      out.printf(
+          "    %s: %.1f s; CPU per event: %.1f µs in its stream threads, %.1f µs in all its threads"
+              + " (clients' I/O included), %.1f µs in this whole JVM (the broker's work for it"
+              + " included)%n",
+          applicationId,
+          seconds,
+          streamCpuNanos / 1e3 / records,
+          applicationCpu / 1e3 / records,
+          processCpu / 1e3 / records);
+    }
+    if (recorded) {
+      Path file = hotspots.stop(dir.resolve(applicationId + ".jfr"));
+      Hotspots.Profile profile = Hotspots.read(file, name -> name.contains(STREAM_THREAD));
+      out.printf(
+          "  where the processor's stream threads spend their time (run %s, %s):%n",
+          applicationId, file);
+      profile.print(out, "    ");
+      out.printf(
+          "  stream threads' CPU: %.1f s of %.1f s wall (%.0f%% of one core); the detector task"
+              + " (DetectorProcessor on the stack) holds %.1f%% of their samples%n",
+          streamCpuNanos / 1e9,
+          seconds,
+          100.0 * streamCpuNanos / 1e9 / seconds,
+          100.0 * profile.inclusiveShareOf("DetectorProcessor"));
+    }
+    return records / seconds;
+  }
+
+  /** CPU time of this JVM: the processor and the embedded broker it runs against. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** CPU time of the live threads whose name contains {@code part}. */
+  private static long cpuNanos(ThreadMXBean threads, String part) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().contains(part))
+        .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
+        .sum();
+  }
+}

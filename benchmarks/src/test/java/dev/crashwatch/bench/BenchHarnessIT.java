@@ -1,0 +1,75 @@
+package dev.crashwatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crashwatch.simulator.scenario.ScenarioLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short smoke run of each benchmark's harness on a real broker and registry (each starts the
+ * embedded stack it measures on), with tiny sizes: that the figures come out and are printed. The
+ * figures themselves mean nothing at this size; {@code ./crashwatch bench all} measures.
+ */
+class BenchHarnessIT {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+  @Test
+  void processorThroughputMeasuresTheProcessorAndTheCeilingOnTheSameRecords() throws Exception {
+    var scenario =
+        ScenarioLoader.load(Path.of("../scenarios/channel-file-291.json")).withDevices(200);
+    ProcessorThroughput.Result r =
+        new ProcessorThroughput(
+                out, dir, Map.of(), List.of(Map.of("kafka.commit.interval.ms", "100")))
+            .run(scenario, 2, 1, true);
+
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(r.ceilingMedian()).isPositive();
+    assertThat(r.processorMedian()).isPositive();
+    assertThat(r.ratio()).isEqualTo(r.processorMedian() / r.ceilingMedian());
+    assertThat(text)
+        .contains("machine: ")
+        .contains("processor throughput: median")
+        .contains("with {kafka.commit.interval.ms=100}: median")
+        .contains("by area of the top frame")
+        .contains("stream threads' CPU");
+    assertThat(dir.resolve("bench-processor-1.jfr")).exists();
+  }
+
+  @Test
+  void serdeComparisonRunsBothSidesUnderJmh() throws Exception {
+    // forks 0: in this JVM, one warm-up and one measured second per benchmark
+    SerdeComparison.Result r = new SerdeComparison(out, dir).run(0, 1, 1);
+
+    assertThat(r.serializeRatio()).isPositive();
+    assertThat(r.deserializeRatio()).isPositive();
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("serialize   serde ")
+        .contains("deserialize serde ");
+  }
+
+  @Test
+  void emitterFootprintMeasuresARealEmitterProcess() throws Exception {
+    EmitterFootprint.Result r =
+        new EmitterFootprint(out, dir)
+            .run(1, Duration.ofSeconds(2), EmitterFootprintCommand.DEFAULT_JAVA_OPTIONS);
+
+    assertThat(r.startSeconds()).isPositive();
+    assertThat(r.rssMib()).isPositive();
+    assertThat(r.cpuSecondsPerHour()).isPositive();
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("emitter footprint, median of 1");
+    assertThat(Files.readString(dir.resolve("bench-emitter-1.out"))).contains("booted");
+  }
+}
