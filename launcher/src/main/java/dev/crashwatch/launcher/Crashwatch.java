@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       SimulateCommand.class,
       SuiteCommand.class,
+      BacktestCommand.class,
       EmitCommand.class,
       LocalStackCommand.class,
       ProcessCommand.class,

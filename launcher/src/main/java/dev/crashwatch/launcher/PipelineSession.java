@@ -256,17 +256,7 @@ final class PipelineSession implements AutoCloseable {
    * and their vendors' health feeds; returns once the processor sees both.
    */
   private void loadCatalogue(Scenario scenario) throws InterruptedException {
-    Instant now = Instant.now();
-    List<CatalogueEntry> entries =
-        scenario.fleet().components().stream()
-            .map(
-                c ->
-                    CatalogueClient.entry(
-                        c.id(),
-                        c.vendor(),
-                        c.module() == null ? List.of() : List.of(c.module()),
-                        now))
-            .toList();
+    List<CatalogueEntry> entries = ScenarioRun.catalogueOf(scenario, Instant.now());
     // The operator's part (the admin principal on the secured stack): the catalogue and the feeds.
     Map<String, Object> operator = ClientSettings.kafka(access.monitor());
     new CatalogueClient(operator, ClientSettings.serdes(access.monitor()), topics.catalogue())
