@@ -173,10 +173,33 @@ class BacktestIT {
     assertSeparateAndHostileRecordDeadLettered(run);
   }
 
-  /** Runs the command; returns what it printed. */
+  /** Runs the command on the shared test stack; returns what it printed. */
   private static String backtest(String run, String candidateFile) throws Exception {
     Path candidate = dir.resolve(run + ".properties");
     Files.writeString(candidate, candidateFile);
+    return run(
+        "--config",
+        production.toString(),
+        "--bootstrap-servers",
+        STACK.bootstrapServers(),
+        "--schema-registry-url",
+        STACK.schemaRegistryUrl(),
+        "--from",
+        from.toString(),
+        "--to",
+        to.toString(),
+        "--candidate",
+        candidate.toString(),
+        "--run",
+        run,
+        "--data-dir",
+        dir.resolve("state").toString());
+  }
+
+  /**
+   * Runs {@code crashwatch backtest} with {@code args}; asserts exit 0, returns what it printed.
+   */
+  static String run(String... args) {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
     int exit;
@@ -184,23 +207,7 @@ class BacktestIT {
       exit =
           new CommandLine(new BacktestCommand(out))
               .setErr(new PrintWriter(err, true))
-              .execute(
-                  "--config",
-                  production.toString(),
-                  "--bootstrap-servers",
-                  STACK.bootstrapServers(),
-                  "--schema-registry-url",
-                  STACK.schemaRegistryUrl(),
-                  "--from",
-                  from.toString(),
-                  "--to",
-                  to.toString(),
-                  "--candidate",
-                  candidate.toString(),
-                  "--run",
-                  run,
-                  "--data-dir",
-                  dir.resolve("state").toString());
+              .execute(args);
     }
     String printed = console.toString(StandardCharsets.UTF_8);
     System.out.print(printed);
