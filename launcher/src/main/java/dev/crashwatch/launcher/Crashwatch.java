@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       SimulateCommand.class,
       SuiteCommand.class,
+      BacktestCommand.class,
       EmitCommand.class,
       FullScaleCommand.class,
       LocalStackCommand.class,

@@ -24,6 +24,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *       feeds, owns the topics, consumer group and transactional ids under its application id.
  *   <li>{@value #SOC}: reads the alert topics with consumer groups under {@value #SOC_GROUPS}.
  *   <li>{@value #OPS}: writes the catalogue, creates topics, registers schemas.
+ *   <li>{@value #BACKTEST}: reads the inputs and the catalogue; owns every topic, consumer group
+ *       and transactional id under {@value #BACKTEST_PREFIX} ({@code crashwatch backtest}).
  *   <li>{@code vendor.<name>}: reads {@code vendor-health.<name>} only, with groups under {@code
  *       vendor.<name>.}.
  * </ul>
@@ -39,6 +41,13 @@ public record AccessPlan(Names names) {
   public static final String PROCESSOR = "processor";
   public static final String SOC = "soc";
   public static final String OPS = "ops";
+  public static final String BACKTEST = "backtest";
+
+  /**
+   * Every name of {@code crashwatch backtest} starts with this: its copies of the inputs, its
+   * outputs, its application ids (so its internal topics, groups and transactional ids).
+   */
+  public static final String BACKTEST_PREFIX = "backtest.";
 
   /** Consumer groups of the SOC start with this. */
   public static final String SOC_GROUPS = "soc.";
@@ -47,7 +56,8 @@ public record AccessPlan(Names names) {
   public static final String OPS_GROUPS = "ops.";
 
   /** The fixed principals, in the order the matrix lists them; vendors come on top. */
-  public static final List<String> FIXED_PRINCIPALS = List.of(ADMIN, EMITTER, PROCESSOR, SOC, OPS);
+  public static final List<String> FIXED_PRINCIPALS =
+      List.of(ADMIN, EMITTER, PROCESSOR, SOC, OPS, BACKTEST);
 
   /**
    * Vendor names: lower-case letters, digits and hyphens, starting with a letter or digit. No dot,
@@ -119,6 +129,7 @@ public record AccessPlan(Names names) {
     all.addAll(processor());
     all.addAll(soc());
     all.addAll(ops());
+    all.addAll(backtest());
     return all;
   }
 
@@ -135,13 +146,7 @@ public record AccessPlan(Names names) {
 
   /** The processor: inputs, catalogue, outputs, vendor feeds, and what its application id owns. */
   public List<AclBinding> processor() {
-    List<AclBinding> out = new ArrayList<>();
-    List<String> read = new ArrayList<>(names.inputs());
-    read.add(names.catalogue());
-    for (String topic : read) {
-      out.add(topic(PROCESSOR, topic, PatternType.LITERAL, AclOperation.READ));
-      out.add(topic(PROCESSOR, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
-    }
+    List<AclBinding> out = new ArrayList<>(readsInputsAndCatalogue(PROCESSOR));
     for (String topic : names.alerts()) {
       out.add(topic(PROCESSOR, topic, PatternType.LITERAL, AclOperation.WRITE));
       out.add(topic(PROCESSOR, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
@@ -152,7 +157,28 @@ public record AccessPlan(Names names) {
         topic(PROCESSOR, names.vendorHealthPrefix(), PatternType.PREFIXED, AclOperation.DESCRIBE));
     // Kafka Streams' internal topics are <application.id>-<name>-repartition|changelog: it creates
     // them, reads and writes them, checks their configs and purges consumed repartition records.
+    // The consumer group is the application id; exactly-once v2's transactional ids are
+    // <application.id>-<process id>-<thread>.
     String internal = names.applicationId() + "-";
+    out.addAll(ownsUnderPrefix(PROCESSOR, internal, names.applicationId(), internal));
+    return out;
+  }
+
+  private List<AclBinding> readsInputsAndCatalogue(String principal) {
+    List<AclBinding> out = new ArrayList<>();
+    List<String> read = new ArrayList<>(names.inputs());
+    read.add(names.catalogue());
+    for (String topic : read) {
+      out.add(topic(principal, topic, PatternType.LITERAL, AclOperation.READ));
+      out.add(topic(principal, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
+    }
+    return out;
+  }
+
+  /** What a Kafka Streams application needs on its own topics, group and transactional ids. */
+  private static List<AclBinding> ownsUnderPrefix(
+      String principal, String topics, String groups, String transactionalIds) {
+    List<AclBinding> out = new ArrayList<>();
     for (AclOperation op :
         List.of(
             AclOperation.CREATE,
@@ -161,17 +187,19 @@ public record AccessPlan(Names names) {
             AclOperation.DESCRIBE,
             AclOperation.DESCRIBE_CONFIGS,
             AclOperation.DELETE)) {
-      out.add(topic(PROCESSOR, internal, PatternType.PREFIXED, op));
+      out.add(topic(principal, topics, PatternType.PREFIXED, op));
     }
-    // The consumer group is the application id; exactly-once v2's transactional ids are
-    // <application.id>-<process id>-<thread>.
     for (AclOperation op : List.of(AclOperation.READ, AclOperation.DESCRIBE)) {
-      out.add(
-          binding(PROCESSOR, ResourceType.GROUP, names.applicationId(), PatternType.PREFIXED, op));
+      out.add(binding(principal, ResourceType.GROUP, groups, PatternType.PREFIXED, op));
     }
     for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.DESCRIBE)) {
       out.add(
-          binding(PROCESSOR, ResourceType.TRANSACTIONAL_ID, internal, PatternType.PREFIXED, op));
+          binding(
+              principal,
+              ResourceType.TRANSACTIONAL_ID,
+              transactionalIds,
+              PatternType.PREFIXED,
+              op));
     }
     return out;
   }
@@ -196,6 +224,17 @@ public record AccessPlan(Names names) {
     out.add(cluster(OPS, AclOperation.IDEMPOTENT_WRITE));
     out.add(cluster(OPS, AclOperation.CREATE));
     out.add(binding(OPS, ResourceType.GROUP, OPS_GROUPS, PatternType.PREFIXED, AclOperation.READ));
+    return out;
+  }
+
+  /**
+   * The backtest reads the production inputs and catalogue, and writes nothing of production's: it
+   * replays into topics of its own and runs the processor under application ids of its own, all
+   * under {@value #BACKTEST_PREFIX}.
+   */
+  public List<AclBinding> backtest() {
+    List<AclBinding> out = new ArrayList<>(readsInputsAndCatalogue(BACKTEST));
+    out.addAll(ownsUnderPrefix(BACKTEST, BACKTEST_PREFIX, BACKTEST_PREFIX, BACKTEST_PREFIX));
     return out;
   }
 

@@ -82,6 +82,27 @@ class AccessPlanTest {
   }
 
   @Test
+  void theBacktestReadsTheInputsAndWritesAndCreatesOnlyUnderItsPrefix() {
+    List<AclBinding> backtest = PLAN.backtest();
+    assertThat(backtest)
+        .filteredOn(
+            b ->
+                b.entry().operation() != AclOperation.READ
+                    && b.entry().operation() != AclOperation.DESCRIBE)
+        .isNotEmpty()
+        .allSatisfy(
+            b -> {
+              assertThat(b.pattern().name()).isEqualTo(AccessPlan.BACKTEST_PREFIX);
+              assertThat(b.pattern().patternType()).isEqualTo(PatternType.PREFIXED);
+            });
+    assertThat(backtest)
+        .filteredOn(b -> b.pattern().patternType() == PatternType.LITERAL)
+        .extracting(b -> b.pattern().name())
+        .containsOnly("device-boots", "device-crashes", "sensor-heartbeats", "component-catalogue");
+    assertThat(AccessPlan.FIXED_PRINCIPALS).contains(AccessPlan.BACKTEST);
+  }
+
+  @Test
   void emittersReadNothingAndTheSocWritesNothing() {
     assertThat(PLAN.emitter()).noneMatch(b -> b.entry().operation() == AclOperation.READ);
     assertThat(PLAN.soc())
