@@ -156,7 +156,12 @@ final class ProcessorThroughput {
       // caught up: committed offsets at the end of every input partition (lag 0)
       ProcessorHealth health =
           new ProcessorHealth(
-              processor.streams(), processor.admin(), applicationId, stack.topics.inputs(), 0);
+              processor.streams(),
+              processor.admin(),
+              applicationId,
+              stack.topics.inputs(),
+              0,
+              processor.registryOutage());
       long deadline = System.nanoTime() + CATCH_UP_BOUND.toNanos();
       while (health.inputLag() > 0) {
         Throwable failed = processor.awaitStop(Duration.ofMillis(POLL_MS));

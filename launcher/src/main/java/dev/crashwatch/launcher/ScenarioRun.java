@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.crashwatch.access.AccessPlan;
-import dev.crashwatch.events.CatalogueEntry;
-import dev.crashwatch.processor.catalogue.CatalogueClient;
 import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.report.ExpectationResult;
 import dev.crashwatch.simulator.report.ScenarioJudge;
@@ -15,7 +13,6 @@ import dev.crashwatch.simulator.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 
 /**
