@@ -242,7 +242,8 @@ public final class CrashwatchTopology {
                         settings.lastSeenBucket(),
                         settings.detectorInterval(),
                         settings.silenceAfter(),
-                        timestamps::highWater),
+                        timestamps::highWater,
+                        settings.detectorWindow()),
                 Named.as("device-state-processor"),
                 DeviceStateProcessor.STORE,
                 DeviceStateProcessor.SILENCE_STORE)
