@@ -241,7 +241,8 @@ public final class CrashwatchTopology {
                     new DeviceStateProcessor(
                         settings.lastSeenBucket(),
                         settings.detectorInterval(),
-                        settings.silenceAfter()),
+                        settings.silenceAfter(),
+                        settings.detectorWindow()),
                 Named.as("device-state-processor"),
                 DeviceStateProcessor.STORE,
                 DeviceStateProcessor.SILENCE_STORE)

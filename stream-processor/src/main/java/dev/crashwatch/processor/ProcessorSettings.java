@@ -167,12 +167,6 @@ public final class ProcessorSettings {
             "Every level needs the rate to be at least this multiple of the baseline rate."));
     all.add(
         new Setting(
-            "detector.rollback.rate.ratio.without.module",
-            str(d.rollbackRateRatioWithoutModule()),
-            "ROLLBACK without the component's own module as top faulting module needs at least"
-                + " this rate ratio."));
-    all.add(
-        new Setting(
             "detector.baseline.rate.floor",
             str(d.baselineRateFloor()),
             "Lowest baseline failure rate per device over the window."));
@@ -310,7 +304,6 @@ public final class ProcessorSettings {
         settings.getDouble("detector.rollback.max.p"),
         settings.getInt("detector.rollback.min.devices"),
         settings.getDouble("detector.min.rate.ratio"),
-        settings.getDouble("detector.rollback.rate.ratio.without.module"),
         settings.getDouble("detector.baseline.rate.floor"),
         settings.getInt("detector.escalate.after"),
         settings.getInt("detector.resolve.after"));

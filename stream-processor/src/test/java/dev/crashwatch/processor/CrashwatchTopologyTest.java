@@ -176,4 +176,77 @@ class CrashwatchTopologyTest {
     fx.pipe(heartbeat("d1", "canary", t(6), ON_290)); // next bucket: last seen moves
     assertThat(devices.get("d1").getLastSeenBucket()).isEqualTo(t(5).toEpochMilli());
   }
+
+  /** Sums a version's per-minute buckets, as the detector does over its window. */
+  private long crashedBetween(String component, String version, double from, double to) {
+    return VersionStatsProcessor.crashedBetween(
+        stats.get(VersionKey.of(component, version)), t(from).toEpochMilli(), t(to).toEpochMilli());
+  }
+
+  @Test
+  void aDeviceCountsAgainOnceItsEarlierCrashHasLeftTheWindow() {
+    // the detector's window is 30 minutes: a device that crashes at 2 and again at 40 is one of
+    // the devices that crashed in the window ending at 40 (it counted once for ever before)
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    fx.pipe(crash("d1", t(2), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291));
+    fx.pipe(crash("d1", t(20), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291));
+    fx.pipe(crash("d1", t(40), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291));
+
+    // each report reaches the pipeline at its upload time, a minute after its crash
+    assertThat(crashedBetween("acme.sensor-content", "291", 11, 41)).isEqualTo(1);
+    assertThat(stats.get(VersionKey.of("acme.sensor-content", "291")).getCrashedDevices())
+        .isEqualTo(2);
+    // counts older than the window are forgotten, not kept for ever
+    assertThat(devices.get("d1").getCrashMinutes().get("acme.sensor-content"))
+        .containsOnlyKeys("291")
+        .containsEntry("291", t(41).toEpochMilli());
+  }
+
+  @Test
+  void aLateCrashReportCountsWhenItArrivesForTheVersionTheDeviceRanWhenItCrashed() {
+    // the report of a crash at 2 is uploaded at 75: the detector's window then is 45..75, and the
+    // crash must be in it (it was placed in minute 2 and never seen by the detector before)
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    for (int m = 10; m <= 70; m += 10) {
+      fx.pipe(heartbeat("d2", "canary", t(m), ON_290));
+    }
+    fx.pipe(crash("d1", t(2), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291), t(75));
+
+    assertThat(crashedBetween("acme.sensor-content", "291", 45, 75)).isEqualTo(1);
+    assertThat(fx.deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aCrashBootCountsAtOnceAndItsLateReportAddsOnlyTheModule() {
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    fx.pipe(boot("d1", "canary", t(3), ShutdownKind.CRASH, ON_291));
+
+    VersionStats afterBoot = stats.get(VersionKey.of("acme.sensor-content", "291"));
+    assertThat(afterBoot.getCrashedDevices()).isEqualTo(1);
+    assertThat(afterBoot.getModules()).isEmpty();
+
+    // the report of that crash arrives an hour later: the same crash, so the same one device
+    for (int m = 10; m <= 60; m += 10) {
+      fx.pipe(heartbeat("d2", "canary", t(m), ON_290));
+    }
+    var report = crash("d1", t(2), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291);
+    fx.pipe(report, t(63));
+    fx.pipe(report, t(64)); // redelivered
+
+    VersionStats afterReport = stats.get(VersionKey.of("acme.sensor-content", "291"));
+    assertThat(afterReport.getCrashedDevices()).isEqualTo(1);
+    assertThat(afterReport.getModules()).containsExactly(Map.entry("acmesensor.sys", 1L));
+    assertThat(
+            VersionStatsProcessor.modulesBetween(
+                afterReport, t(40).toEpochMilli(), t(70).toEpochMilli()))
+        .containsExactly(Map.entry("acmesensor.sys", 1L));
+  }
+
+  @Test
+  void aPowerLossBootIsNoCrash() {
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    fx.pipe(boot("d1", "canary", t(3), ShutdownKind.UNEXPECTED_POWER_LOSS, ON_291));
+
+    assertThat(stats.get(VersionKey.of("acme.sensor-content", "291")).getCrashedDevices()).isZero();
+  }
 }

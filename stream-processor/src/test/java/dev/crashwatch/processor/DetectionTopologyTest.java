@@ -80,17 +80,22 @@ class DetectionTopologyTest {
   /** The canary ring on 291; 30 of its devices crash in its module from t(10); quiet to t(18). */
   private void thirtyCanaryCrashesOn291() {
     fleetWithCanaryOn291();
-    for (int i = 0; i < 30; i++) {
+    canaryCrashesOn291(0, 30, 10, "acmesensor.sys");
+    quietUntil(14, 18);
+  }
+
+  /** Canary devices {@code from} to {@code to} (exclusive) crash on 291 in {@code module}. */
+  private void canaryCrashesOn291(int from, int to, double minute, String module) {
+    for (int i = from; i < to; i++) {
       fx.pipe(
           crash(
               device(i),
-              t(10 + i * 0.1),
+              t(minute + (i - from) * 0.1),
               CrashKind.KERNEL_BUGCHECK,
               "0x50",
-              "acmesensor.sys",
+              module,
               on("7.11.18110", "291", build(i))));
     }
-    quietUntil(14, 18);
   }
 
   /** Moves stream time minute by minute with heartbeats of a quiet device. */
@@ -235,11 +240,13 @@ class DetectionTopologyTest {
 
   @Test
   void devicesThatGoSilentAfterTakingAVersionCountAgainstIt() {
-    fleetWithCanaryOn291();
-    // 25 canary devices come back from a crash at t(7) (no crash report) and are never heard again
-    for (int i = 0; i < 25; i++) {
-      fx.pipe(
-          boot(device(i), ring(i), t(7), ShutdownKind.CRASH, on("7.11.18110", "291", build(i))));
+    // 25 canary devices take 291 at t(5) and are never heard again (a boot loop that gets no
+    // further than the update: no crash-boot, no report)
+    for (int i = 0; i < DEVICES; i++) {
+      fx.pipe(boot(device(i), ring(i), t(0), on("7.11.18110", "290", build(i))));
+    }
+    for (int i = 0; i < CANARY; i++) {
+      fx.pipe(heartbeat(device(i), ring(i), t(5), on("7.11.18110", "291", build(i))));
     }
     // the rest of the fleet heartbeats every 30 minutes
     for (int m : new int[] {35, 65}) {
@@ -262,6 +269,48 @@ class DetectionTopologyTest {
     RollbackSignal last = signals.get(signals.size() - 1);
     assertThat(last.getEvidence().getSilentDevices()).isEqualTo(25);
     assertThat(last.getEvidence().getCrashedDevices()).isZero();
+  }
+
+  @Test
+  void bootsAfterACrashCountAsCrashesWhenTheyArriveWithoutWaitingForTheReports() {
+    fleetWithCanaryOn291();
+    // 25 canary devices come back from a crash at t(7); their reports never arrive
+    for (int i = 0; i < 25; i++) {
+      fx.pipe(
+          boot(device(i), ring(i), t(7), ShutdownKind.CRASH, on("7.11.18110", "291", build(i))));
+    }
+    quietUntil(8, 12);
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    assertThat(signals)
+        .extracting(sig -> sig.getComponent() + "@" + sig.getVersion())
+        .containsOnly("acme.sensor-content@291");
+    RollbackSignal last = signals.get(signals.size() - 1);
+    assertThat(last.getEvidence().getDecisionTime()).isBefore(t(12));
+    assertThat(last.getEvidence().getCrashedDevices()).isEqualTo(25);
+    // no report, so no module: HALT, not ROLLBACK
+    assertThat(last.getAction()).isEqualTo(SignalAction.HALT);
+  }
+
+  @Test
+  void theRollbackModuleGateLooksAtTheWindowsCrashesNotAllTime() {
+    fleetWithCanaryOn291();
+    // first episode: 12 canary devices crash in the content's own module, then it is quiet
+    canaryCrashesOn291(0, 12, 10, "acmesensor.sys");
+    quietUntil(11, 54);
+    List<RollbackSignal> first = fx.signals.readValuesToList();
+    assertThat(first).extracting(RollbackSignal::getAction).contains(SignalAction.ROLLBACK);
+    assertThat(first.get(first.size() - 1).getAction()).isEqualTo(SignalAction.RESOLVED);
+
+    // second episode: 10 others crash in a GPU driver's module; all time, acmesensor.sys still
+    // leads (12 to 10), but none of the window's crashes is in the content's module
+    canaryCrashesOn291(12, 22, 55, "nvgpu.sys");
+    quietUntil(57, 61);
+
+    List<RollbackSignal> second = fx.signals.readValuesToList();
+    assertThat(second).isNotEmpty();
+    assertThat(second).extracting(RollbackSignal::getAction).doesNotContain(SignalAction.ROLLBACK);
+    assertThat(second.get(second.size() - 1).getEvidence().getTopModule()).isEqualTo("nvgpu.sys");
   }
 
   @Test
@@ -295,7 +344,9 @@ class DetectionTopologyTest {
     assertThat(signals)
         .extracting(sig -> sig.getComponent() + "@" + sig.getVersion())
         .containsOnly("acme.sensor-content@291");
-    assertThat(signals.get(signals.size() - 1).getEvidence().getSilentDevices()).isEqualTo(28);
+    // the crash-boots count the 28 devices as crashed when they arrive (before, with no report,
+    // they counted only once silent)
+    assertThat(signals.get(signals.size() - 1).getEvidence().getCrashedDevices()).isEqualTo(28);
   }
 
   @Test

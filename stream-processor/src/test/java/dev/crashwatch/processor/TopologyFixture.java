@@ -154,6 +154,11 @@ final class TopologyFixture implements AutoCloseable {
     crashes.pipeInput(crash.getDeviceId(), crash, crash.getCrashTime());
   }
 
+  /** A crash report uploaded at {@code uploadedAt}, its record's time, as emitters send it. */
+  void pipe(Crash crash, java.time.Instant uploadedAt) {
+    crashes.pipeInput(crash.getDeviceId(), crash, uploadedAt);
+  }
+
   @Override
   public void close() {
     driver.close();

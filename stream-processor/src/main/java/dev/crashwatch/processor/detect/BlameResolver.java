@@ -26,6 +26,15 @@ import java.util.TreeMap;
  *       of them (strong evidence for that component); the newer version by {@link
  *       VersionFigures#firstSeenTime()} (the change that came last, and the one a rollback can
  *       undo); the higher rate ratio; the key. The loser is not blamed.
+ *   <li><b>Jointly.</b> A candidate that no single other candidate explains, and whose window's top
+ *       faulting module is not its own component's, is tested again with the devices running
+ *       <em>any</em> of the candidates of other components that have their own module as evidence
+ *       and that it does not explain itself removed, on its side and on its comparison group's (two
+ *       faulty releases in one ring each explain only part of a third version's failures). Module
+ *       evidence is never explained away by rates: a candidate with its own module stays blamed.
+ *       Pair counts cannot say how many devices run two of those candidates at once, so the removal
+ *       is the sum of the pair counts: an upper bound, which can only explain a version away more
+ *       readily, never blame it.
  *   <li>Every candidate not explained in this way is blamed; two independent causes (a content
  *       update and an OS crash wave) are both blamed, each on its own component.
  *   <li>A version that did not pass on its own, because a blamed candidate raised its comparison
@@ -99,6 +108,9 @@ public final class BlameResolver {
                     aWithoutB.baselineRate(),
                     fa.component()));
         break;
+      }
+      if (verdict == null) {
+        verdict = jointly(a, fa, candidates, figures, overlaps, results.get(a));
       }
       if (verdict == null) {
         TestResult r = results.get(a);
@@ -216,6 +228,67 @@ public final class BlameResolver {
     }
     Baseline rest = new Baseline(Baseline.REST_OF_FLEET, failed, 0, exposed);
     return test.test(aWithoutB, rest);
+  }
+
+  /**
+   * Rule 1 for every other candidate with module evidence at once: A's failures and exposure
+   * without the devices running any such candidate of another component that A does not explain,
+   * against A's siblings without the same; null when A still passes there, or has module evidence
+   * of its own.
+   */
+  private Blame jointly(
+      String a,
+      VersionFigures fa,
+      List<String> candidates,
+      Map<String, VersionFigures> figures,
+      Overlaps overlaps,
+      TestResult ownResult) {
+    if (fa.moduleBelongsToComponent()) {
+      return null;
+    }
+    List<VersionFigures> causes = new ArrayList<>();
+    for (String b : candidates) {
+      VersionFigures fb = figures.get(b);
+      if (!fb.component().equals(fa.component())
+          && fb.moduleBelongsToComponent()
+          && restricted(fb, fa, figures, overlaps).passes()) {
+        causes.add(fb);
+      }
+    }
+    if (causes.size() < 2) {
+      return null; // one cause alone was tested by rule 1
+    }
+    long[] removed = without(fa, causes, overlaps);
+    VersionFigures rest =
+        fa.withCounts(
+            Math.max(0, fa.exposedDevices() - removed[1]),
+            Math.max(0, fa.failedDevices() - removed[0]));
+    long failed = 0;
+    long exposed = 0;
+    for (VersionFigures s : siblings(fa, figures)) {
+      long[] sRemoved = without(s, causes, overlaps);
+      failed += Math.max(0, s.failedDevices() - sRemoved[0]);
+      exposed += Math.max(0, s.exposedDevices() - sRemoved[1]);
+    }
+    TestResult withoutAll =
+        test.test(rest, new Baseline(Baseline.REST_OF_FLEET, failed, 0, exposed));
+    if (withoutAll.passes()) {
+      return null;
+    }
+    List<String> names = causes.stream().map(VersionFigures::key).toList();
+    return new Blame(
+        a,
+        ownResult,
+        false,
+        String.join(", ", names),
+        String.format(
+            Locale.ROOT,
+            "explained jointly by %s: on devices running none of them the rate is %.4g against"
+                + " %.4g for the rest of %s",
+            String.join(" and ", names),
+            withoutAll.rate(),
+            withoutAll.baselineRate(),
+            fa.component()));
   }
 
   /** Failing and exposed devices running {@code v} and one of {@code others}. */

@@ -11,9 +11,10 @@ package dev.crashwatch.processor.detect;
  * effectively never by chance. The device minimums keep a single crash-looping or unlucky device
  * (or two) from ever halting a rollout, however tiny the baseline: p-values alone over-react when
  * the expected count is far below 1. The rate ratio makes the test about effect size too: with a
- * million devices a 10% rise is "significant" but not a bad release. ROLLBACK needs either the
- * faulting module to be the component's own (strong evidence that this component is the cause) or a
- * rate at least 20 times the baseline (a release-breaking effect even without a module).
+ * million devices a 10% rise is "significant" but not a bad release. ROLLBACK also needs the
+ * window's top faulting module to be the component's own (evidence that this component is the
+ * cause); no rate ratio stands in for it, because a version that merely shares devices with the
+ * cause can show any ratio.
  *
  * @param watchMaxPValue WATCH when p is below this (default 1e-3)
  * @param watchMinDevices WATCH needs at least this many distinct failing devices (default 3)
@@ -23,8 +24,6 @@ package dev.crashwatch.processor.detect;
  * @param rollbackMinDevices ROLLBACK needs at least this many failing devices (default 10)
  * @param minRateRatio every level needs the version's rate to be at least this multiple of the
  *     baseline rate (default 3.0)
- * @param rollbackRateRatioWithoutModule ROLLBACK without the component's own module as top faulting
- *     module needs at least this rate ratio (default 20.0)
  * @param baselineRateFloor the lowest baseline failure rate per device over the detection window
  *     (default 1e-4: about one hour of an ordinary fleet's 0.002 crashes per device-day, rounded
  *     up); keeps an empty or crash-free comparison group from making one crash an alarm. It is also
@@ -42,13 +41,12 @@ public record DetectorThresholds(
     double rollbackMaxPValue,
     int rollbackMinDevices,
     double minRateRatio,
-    double rollbackRateRatioWithoutModule,
     double baselineRateFloor,
     int escalateAfter,
     int resolveAfter) {
 
   public static final DetectorThresholds DEFAULTS =
-      new DetectorThresholds(1e-3, 3, 1e-6, 5, 1e-9, 10, 3.0, 20.0, 1e-4, 1, 3);
+      new DetectorThresholds(1e-3, 3, 1e-6, 5, 1e-9, 10, 3.0, 1e-4, 1, 3);
 
   public DetectorThresholds {
     if (!(0 < rollbackMaxPValue
@@ -64,9 +62,8 @@ public record DetectorThresholds(
       throw new IllegalArgumentException(
           "device minimums must satisfy 1 <= watch <= halt <= rollback");
     }
-    if (!(minRateRatio >= 1 && rollbackRateRatioWithoutModule >= minRateRatio)) {
-      throw new IllegalArgumentException(
-          "rate ratios must satisfy 1 <= min <= rollback-without-module");
+    if (!(minRateRatio >= 1)) {
+      throw new IllegalArgumentException("minRateRatio must be at least 1");
     }
     if (!(baselineRateFloor > 0 && baselineRateFloor < 1)) {
       throw new IllegalArgumentException("baselineRateFloor must be in (0, 1)");

@@ -12,6 +12,6 @@ public enum Gate {
   RATE_RATIO,
   /** The p-value is not below the level's maximum. */
   P_VALUE,
-  /** ROLLBACK only: the top module is not the component's own and the rate ratio is below 20. */
-  MODULE_OR_RATIO
+  /** ROLLBACK only: the window's top faulting module is not the component's own. */
+  MODULE
 }

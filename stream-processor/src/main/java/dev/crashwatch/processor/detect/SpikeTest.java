@@ -12,8 +12,8 @@ package dev.crashwatch.processor.detect;
  * #baselineRate}), so an empty or crash-free baseline is neither a division by zero nor an instant
  * alarm. Each level then needs three gates, all scaled by the thresholds: at least its minimum of
  * distinct failing devices, a rate at least {@code minRateRatio} times the baseline, and a p-value
- * below its level; ROLLBACK also needs the top faulting module to be the component's own or a rate
- * ratio of at least {@code rollbackRateRatioWithoutModule}.
+ * below its level; ROLLBACK also needs the window's top faulting module to be the component's own,
+ * whatever the rate ratio.
  */
 public final class SpikeTest {
 
@@ -78,10 +78,7 @@ public final class SpikeTest {
       level = DetectorAction.WATCH;
       if (gate(k, ratio, p, thresholds.haltMinDevices(), thresholds.haltMaxPValue()) == Gate.NONE) {
         level = DetectorAction.HALT;
-        boolean strongEvidence =
-            figures.moduleBelongsToComponent()
-                || ratio >= thresholds.rollbackRateRatioWithoutModule();
-        if (strongEvidence
+        if (figures.moduleBelongsToComponent()
             && gate(k, ratio, p, thresholds.rollbackMinDevices(), thresholds.rollbackMaxPValue())
                 == Gate.NONE) {
           level = DetectorAction.ROLLBACK;
@@ -117,10 +114,8 @@ public final class SpikeTest {
       case HALT -> gate(k, ratio, p, thresholds.haltMinDevices(), thresholds.haltMaxPValue());
       case ROLLBACK -> {
         Gate g = gate(k, ratio, p, thresholds.rollbackMinDevices(), thresholds.rollbackMaxPValue());
-        if (g == Gate.NONE
-            && !moduleBelongs
-            && ratio < thresholds.rollbackRateRatioWithoutModule()) {
-          g = Gate.MODULE_OR_RATIO;
+        if (g == Gate.NONE && !moduleBelongs) {
+          g = Gate.MODULE;
         }
         yield g;
       }

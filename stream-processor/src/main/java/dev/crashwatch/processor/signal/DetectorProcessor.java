@@ -162,6 +162,11 @@ public final class DetectorProcessor
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
+    // a task may be re-initialised after a migration or an aborted transaction: the schedule of
+    // evaluations and snapshots starts over from the stores
+    this.nextEvaluation = 0;
+    this.nextSnapshot = 0;
+    this.nextVersionHealth = 0;
     this.metrics = PipelineMetrics.of(context);
     this.figuresStore = context.getStateStore(FIGURES_STORE);
     this.statesStore = context.getStateStore(STATES_STORE);
@@ -284,7 +289,10 @@ public final class DetectorProcessor
         Math.max(
             VersionStatsProcessor.exposedBetween(stats, now - windowMs, now), crashed + silent);
     Map.Entry<String, Long> bugcheck = top(stats.getBugchecks());
-    Map.Entry<String, Long> module = top(stats.getModules());
+    // the window's top module, not the version's all-time one: ROLLBACK's module evidence must be
+    // about the same crashes as its counts
+    Map.Entry<String, Long> module =
+        top(VersionStatsProcessor.modulesBetween(stats, now - windowMs, now));
     String topModule = module == null ? null : module.getKey();
     return new VersionFigures(
         key.component(),

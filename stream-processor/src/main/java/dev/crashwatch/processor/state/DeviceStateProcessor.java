@@ -32,9 +32,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The hot path is the heartbeat, and it almost never changes anything: state is written only
  * when a version, ring or tenant changes or the last-seen time crosses a bucket, and a delta is
  * sent only when exposure or crash counts change. The vendor a heartbeat names is not used: which
- * vendor owns a component is the operator's catalogue's word (see {@code DetectorProcessor}). One
- * device counts once per version it crashed on, however often it crash-loops or its report is
- * duplicated.
+ * vendor owns a component is the operator's catalogue's word (see {@code DetectorProcessor}).
+ *
+ * <p>Crashes. A device counts once per version it crashed on within {@code window} (the detector's
+ * window), however often it crash-loops or its report is duplicated, and again after that, like the
+ * window itself ({@link DeviceState#getCrashMinutes()}). A crash is counted in the minute it
+ * reaches the pipeline (the later of the record's time and the task's stream time), not the minute
+ * the device's clock gave it: a report uploaded an hour late, or stamped by a clock half an hour
+ * off, still lands in the detector's window, for the versions the device ran when it crashed. Two
+ * records say a device crashed: the crash report (kernel bugchecks only), and, usually long before
+ * the report is uploaded, the next boot saying its previous shutdown was a CRASH (a bugcheck or
+ * panic); the boot counts for the versions the device ran before it. A power loss
+ * (UNEXPECTED_POWER_LOSS) is not a crash. A report about a version the device no longer runs counts
+ * only while its crash time is within the window: that exposure is over.
  *
  * <p>Besides the per-version deltas it sends, on the same repartition: pair deltas keyed {@link
  * PairKey} for the cross counts of blame (devices running both of two versions, only when a
@@ -70,6 +80,7 @@ public final class DeviceStateProcessor
   static final Duration IDLE_AFTER = Duration.ofSeconds(2);
 
   private final long bucketMs;
+  private final long windowMs;
   private final Duration tickInterval;
   private ProcessorContext<StatsKey, VersionDelta> context;
   private final long silenceMs;
@@ -78,9 +89,13 @@ public final class DeviceStateProcessor
   private KeyValueStore<String, DeviceState> store;
   private KeyValueStore<Bytes, String> silence;
 
+  /**
+   * @param window the detector's window: a device counts once per version it crashed on within it
+   */
   public DeviceStateProcessor(
-      Duration lastSeenBucket, Duration tickInterval, Duration silenceAfter) {
+      Duration lastSeenBucket, Duration tickInterval, Duration silenceAfter, Duration window) {
     this.bucketMs = Math.max(1, lastSeenBucket.toMillis());
+    this.windowMs = window.toMillis();
     this.tickInterval = tickInterval;
     this.silenceMs = silenceAfter.toMillis();
   }
@@ -88,6 +103,8 @@ public final class DeviceStateProcessor
   @Override
   public void init(ProcessorContext<StatsKey, VersionDelta> context) {
     this.context = context;
+    // a task may be re-initialised after a migration or an aborted transaction: nothing in memory
+    // from before may survive
     this.store = context.getStateStore(STORE);
     this.silence = context.getStateStore(SILENCE_STORE);
     this.streamTimeAtLastCheck = -1;
@@ -166,7 +183,7 @@ public final class DeviceStateProcessor
         continue;
       }
       Map<String, String> fresh = new HashMap<>(state.getVersions());
-      fresh.entrySet().removeIf(e -> crashedOn(state, e.getKey(), e.getValue()));
+      fresh.entrySet().removeIf(e -> countedCrashed(state, e.getKey(), e.getValue(), minute));
       for (StatsKey k : silentKeys(state.getVersions(), fresh)) {
         context.forward(new Record<>(k, silent(+1, minute), now));
       }
@@ -207,9 +224,22 @@ public final class DeviceStateProcessor
     return out;
   }
 
-  private static boolean crashedOn(DeviceState state, String component, String version) {
-    List<String> versions = state.getCrashedOn().get(component);
-    return versions != null && versions.contains(version);
+  /** True when the device was counted crashed on the version later than a window before time. */
+  private boolean countedCrashed(DeviceState state, String component, String version, long minute) {
+    return countedIn(state.getCrashMinutes(), component, version, minute);
+  }
+
+  private boolean countedIn(
+      Map<String, Map<String, Long>> minutes, String component, String version, long minute) {
+    Map<String, Long> versions = minutes.get(component);
+    Long counted = versions == null ? null : versions.get(version);
+    return counted != null && counted > minute - windowMs;
+  }
+
+  /** The minute a record reaches the pipeline: its own time, or the task's if that is later. */
+  private long arrivalMinute(Record<String, SpecificRecord> record) {
+    long arrival = Math.max(record.timestamp(), context.currentStreamTimeMs());
+    return Math.floorDiv(arrival, 60_000L) * 60_000L;
   }
 
   private static VersionDelta silent(long change, long minute) {
@@ -249,6 +279,23 @@ public final class DeviceStateProcessor
         before == null ? DeviceState.newBuilder().build() : DeviceState.newBuilder(before).build();
     long time = record.timestamp();
     if (record.value() instanceof Boot boot) {
+      if (boot.getPreviousShutdown() == ShutdownKind.CRASH) {
+        // the versions of the boot that crashed: what the device ran before this boot
+        Map<String, String> ran =
+            before == null || before.getVersions().isEmpty()
+                ? boot.getComponents()
+                : before.getVersions();
+        countFailure(
+            after,
+            ran,
+            new CrashFacts(
+                boot.getRing(),
+                boot.getBootTime().toEpochMilli(),
+                null,
+                null,
+                arrivalMinute(record)),
+            record);
+      }
       observe(after, boot.getTenantId(), boot.getRing(), boot.getComponents(), time, record);
     } else if (record.value() instanceof SensorHeartbeat beat) {
       observe(after, beat.getTenantId(), beat.getRing(), beat.getComponents(), time, record);
@@ -259,7 +306,7 @@ public final class DeviceStateProcessor
       Map<String, String> versions = before == null ? crash.getComponents() : Map.of();
       String ring = crash.getRing() == null ? after.getRing() : crash.getRing();
       observe(after, crash.getTenantId(), ring, versions, time, record);
-      countCrash(after, crash, record);
+      countCrash(after, before, crash, record);
     }
     boolean watched =
         before != null && (before.getSuspectSince() > 0 || !before.getSilentOn().isEmpty());
@@ -365,50 +412,115 @@ public final class DeviceStateProcessor
     }
   }
 
-  private void countCrash(DeviceState state, Crash crash, Record<String, SpecificRecord> record) {
+  /**
+   * What is known of one crash: from a crash report, or (no bugcheck, no module) a boot. {@code
+   * since} is the time a count of the device must be older than by a window for this crash to count
+   * again: the crash time of a report (so that the late report of a crash its crash-boot already
+   * counted is not a second crash), the arrival of a boot.
+   */
+  private record CrashFacts(
+      String ring, long crashTime, String bugcheck, String module, long since) {}
+
+  private void countCrash(
+      DeviceState state, DeviceState before, Crash crash, Record<String, SpecificRecord> record) {
     // Unclean shutdowns without a bugcheck (power loss) never arrive as crashes; user-mode crashes
     // and hangs do not take the machine down, so they are not what a rollback guards against.
     if (crash.getKind() != CrashKind.KERNEL_BUGCHECK) {
       return;
     }
-    long minute = Math.floorDiv(crash.getCrashTime().toEpochMilli(), 60_000L) * 60_000L;
+    long crashTime = crash.getCrashTime().toEpochMilli();
+    Map<String, String> relevant = new HashMap<>(crash.getComponents());
+    if (before != null) {
+      // a version the device has left counts only while the crash is within the window
+      boolean recent = crashTime > arrivalMinute(record) - windowMs;
+      relevant
+          .entrySet()
+          .removeIf(e -> !recent && !e.getValue().equals(before.getVersions().get(e.getKey())));
+    }
+    countFailure(
+        state,
+        relevant,
+        new CrashFacts(
+            state.getRing(),
+            crashTime,
+            crash.getBugcheckCode(),
+            crash.getFaultingModule(),
+            crashTime),
+        record);
+  }
+
+  /**
+   * Counts a device's crash on {@code versions} in its arrival minute: once per version within the
+   * window. The module and bugcheck of a report are counted once per version within the window too,
+   * also when the device was already counted crashed (its crash-boot usually arrives first and
+   * names no module).
+   */
+  private void countFailure(
+      DeviceState state,
+      Map<String, String> versions,
+      CrashFacts facts,
+      Record<String, SpecificRecord> record) {
+    long minute = arrivalMinute(record);
+    boolean report = facts.module() != null || facts.bugcheck() != null;
     Map<String, String> fresh = new HashMap<>();
-    for (Map.Entry<String, String> e : crash.getComponents().entrySet()) {
-      if (crashedOn(state, e.getKey(), e.getValue())) {
+    Map<String, String> freshReport = new HashMap<>();
+    for (Map.Entry<String, String> e : versions.entrySet()) {
+      boolean counted = countedCrashed(state, e.getKey(), e.getValue(), facts.since());
+      boolean reported =
+          !report || countedIn(state.getReportMinutes(), e.getKey(), e.getValue(), facts.since());
+      if (counted && reported) {
         continue;
       }
-      fresh.put(e.getKey(), e.getValue());
-      StatsKey key = VersionKey.of(e.getKey(), e.getValue());
       VersionDelta delta = VersionDelta.newBuilder().build();
-      delta.setCrashedDevices(1);
       delta.setCrashBucket(minute);
-      delta.setRing(state.getRing());
-      delta.setFirstCrashTime(crash.getCrashTime().toEpochMilli());
-      if (crash.getBugcheckCode() != null) {
-        delta.setBugchecks(Map.of(crash.getBugcheckCode(), 1L));
+      if (!counted) {
+        fresh.put(e.getKey(), e.getValue());
+        delta.setCrashedDevices(1);
+        delta.setRing(state.getRing().isEmpty() ? facts.ring() : state.getRing());
+        delta.setFirstCrashTime(facts.crashTime());
       }
-      if (crash.getFaultingModule() != null) {
-        delta.setModules(Map.of(crash.getFaultingModule(), 1L));
+      if (!reported) {
+        freshReport.put(e.getKey(), e.getValue());
+        if (facts.bugcheck() != null) {
+          delta.setBugchecks(Map.of(facts.bugcheck(), 1L));
+        }
+        if (facts.module() != null) {
+          delta.setModules(Map.of(facts.module(), 1L));
+        }
       }
-      send(record, key, delta);
+      send(record, VersionKey.of(e.getKey(), e.getValue()), delta);
     }
     if (!fresh.isEmpty()) {
       // a pair is counted once per device: when at least one of its versions is newly counted
-      for (StatsKey pair : pairsWithOneOf(crash.getComponents(), fresh)) {
+      for (StatsKey pair : pairsWithOneOf(versions, fresh)) {
         VersionDelta delta = VersionDelta.newBuilder().build();
         delta.setCrashedDevices(1);
         delta.setCrashBucket(minute);
         send(record, pair, delta);
       }
-      Map<String, List<String>> crashedOn = new HashMap<>(state.getCrashedOn());
-      fresh.forEach(
-          (c, v) -> {
-            List<String> versions = new ArrayList<>(crashedOn.getOrDefault(c, List.of()));
-            versions.add(v);
-            crashedOn.put(c, versions);
-          });
-      state.setCrashedOn(crashedOn);
+      state.setCrashMinutes(withCounted(state.getCrashMinutes(), fresh, minute));
     }
+    if (!freshReport.isEmpty()) {
+      state.setReportMinutes(withCounted(state.getReportMinutes(), freshReport, minute));
+    }
+  }
+
+  /**
+   * The crash minutes with {@code fresh} counted at {@code minute}, those out of the window gone.
+   */
+  private Map<String, Map<String, Long>> withCounted(
+      Map<String, Map<String, Long>> counted, Map<String, String> fresh, long minute) {
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    counted.forEach(
+        (c, versions) -> {
+          Map<String, Long> kept = new HashMap<>(versions);
+          kept.values().removeIf(m -> m <= minute - windowMs);
+          if (!kept.isEmpty()) {
+            out.put(c, kept);
+          }
+        });
+    fresh.forEach((c, v) -> out.computeIfAbsent(c, k -> new HashMap<>()).put(v, minute));
+    return out;
   }
 
   private void sendPairs(

@@ -57,6 +57,11 @@ public final class VersionStatsProcessor
   @Override
   public void init(ProcessorContext<StatsKey, VersionStats> context) {
     this.context = context;
+    // a task may be re-initialised after a migration or an aborted transaction: pending figures of
+    // before are not trusted, every key is forwarded again at the next tick
+    this.dirty.clear();
+    this.forwardAll = true;
+    this.nextForward = 0;
     this.store = context.getStateStore(STORE);
     this.watermark = SourceWatermark.of(context);
     context.schedule(logInterval, PunctuationType.STREAM_TIME, this::logSummary);
@@ -127,6 +132,18 @@ public final class VersionStatsProcessor
               delta.getCrashedDevices()));
       byRing.values().removeIf(Map::isEmpty);
       stats.setCrashBucketsByRing(byRing);
+    }
+    if (delta.getCrashBucket() > 0 && !delta.getModules().isEmpty()) {
+      Map<String, Map<String, Long>> byModule = new HashMap<>(stats.getModuleBuckets());
+      delta
+          .getModules()
+          .forEach(
+              (module, n) ->
+                  byModule.put(
+                      module,
+                      count(byModule.getOrDefault(module, Map.of()), delta.getCrashBucket(), n)));
+      byModule.values().removeIf(Map::isEmpty);
+      stats.setModuleBuckets(byModule);
     }
     if (delta.getCrashBucket() > 0 && delta.getSilentDevices() != 0) {
       stats.setSilentBuckets(
@@ -215,17 +232,29 @@ public final class VersionStatsProcessor
 
   /** {@link #crashedBetween} per ring of the crashed devices, rings without crashes left out. */
   public static Map<String, Long> crashedByRingBetween(VersionStats stats, long from, long to) {
-    Map<String, Long> rings = new TreeMap<>();
-    stats
-        .getCrashBucketsByRing()
-        .forEach(
-            (ring, buckets) -> {
-              long n = sumBetween(buckets, from, to);
-              if (n > 0) {
-                rings.put(ring, n);
-              }
-            });
-    return rings;
+    return sumsBetween(stats.getCrashBucketsByRing(), from, to);
+  }
+
+  /**
+   * Crash reports per faulting module in buckets after {@code from} up to {@code to}, modules
+   * without reports there left out.
+   */
+  public static Map<String, Long> modulesBetween(VersionStats stats, long from, long to) {
+    return sumsBetween(stats.getModuleBuckets(), from, to);
+  }
+
+  /** Each name's buckets summed over the span, names with nothing there left out. */
+  private static Map<String, Long> sumsBetween(
+      Map<String, Map<String, Long>> bucketsByName, long from, long to) {
+    Map<String, Long> sums = new TreeMap<>();
+    bucketsByName.forEach(
+        (name, buckets) -> {
+          long n = sumBetween(buckets, from, to);
+          if (n > 0) {
+            sums.put(name, n);
+          }
+        });
+    return sums;
   }
 
   /** Devices counted silent in buckets after {@code from} up to {@code to}, still silent. */

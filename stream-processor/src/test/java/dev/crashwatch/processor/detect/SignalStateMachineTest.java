@@ -120,7 +120,6 @@ class SignalStateMachineTest {
                 d.rollbackMaxPValue(),
                 d.rollbackMinDevices(),
                 d.minRateRatio(),
-                d.rollbackRateRatioWithoutModule(),
                 d.baselineRateFloor(),
                 2,
                 3));

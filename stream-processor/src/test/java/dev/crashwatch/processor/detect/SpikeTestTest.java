@@ -81,16 +81,17 @@ class SpikeTestTest {
   }
 
   @Test
-  void rollbackWithoutTheModuleNeedsATwentyfoldRate() {
+  void rollbackWithoutTheModuleIsHaltWhateverTheRate() {
     Baseline halfPercent = new Baseline(Baseline.REST_OF_FLEET, 500, 0, 100_000);
     TestResult tenfold = test.test(VersionFigures.of("c", "1", 10_000, 500, 0), halfPercent);
     assertThat(tenfold.level()).isEqualTo(DetectorAction.HALT);
-    assertThat(test.failedGate(tenfold, false, DetectorAction.ROLLBACK))
-        .isEqualTo(Gate.MODULE_OR_RATIO);
+    assertThat(test.failedGate(tenfold, false, DetectorAction.ROLLBACK)).isEqualTo(Gate.MODULE);
     assertThat(test.failedGate(tenfold, true, DetectorAction.ROLLBACK)).isEqualTo(Gate.NONE);
 
+    // a fortyfold rate without the module was a ROLLBACK before: no ratio stands in for the module
     TestResult fortyfold = test.test(VersionFigures.of("c", "1", 10_000, 2_000, 0), halfPercent);
-    assertThat(fortyfold.level()).isEqualTo(DetectorAction.ROLLBACK);
+    assertThat(fortyfold.level()).isEqualTo(DetectorAction.HALT);
+    assertThat(test.failedGate(fortyfold, false, DetectorAction.ROLLBACK)).isEqualTo(Gate.MODULE);
   }
 
   @Test
@@ -132,7 +133,8 @@ class SpikeTestTest {
   void silentDevicesCountAgainstTheVersion() {
     // a boot loop that cannot upload: no crash reports at all, but the devices went silent
     TestResult r = test.test(VersionFigures.of("c", "2", 2_000, 0, 1_200), TENTH_PERCENT);
-    assertThat(r.level()).isEqualTo(DetectorAction.ROLLBACK);
+    // no report, so no module evidence: HALT, whatever the rate (ROLLBACK needs the module)
+    assertThat(r.level()).isEqualTo(DetectorAction.HALT);
     assertThat(r.failedDevices()).isEqualTo(1_200);
   }
 

@@ -23,7 +23,11 @@ class IdleTickTest {
 
   private final MockProcessorContext<StatsKey, VersionDelta> context = new MockProcessorContext<>();
   private final DeviceStateProcessor processor =
-      new DeviceStateProcessor(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(5));
+      new DeviceStateProcessor(
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(30));
   private CapturedPunctuator idleCheck;
 
   @BeforeEach
