@@ -163,8 +163,14 @@ class BacktestIT {
     String run = "same-" + ID;
     String printed = backtest(run, "detector.halt.min.devices=5\n");
 
-    assertThat(table(printed))
-        .anySatisfy(l -> assertThat(l).contains(FAULTY).containsPattern(" (HALT|ROLLBACK) "))
+    // HALT and ROLLBACK, the decisions a release acts on, must agree. A WATCH is informational: a
+    // run whose evaluation at the edge of an interval already sees HALT's evidence goes straight to
+    // HALT, so one run may show a WATCH the other skipped (measured after idle tasks began to tick
+    // at their own stream time).
+    List<String> decisions =
+        table(printed).stream().filter(l -> l.matches(".* (HALT|ROLLBACK) .*")).toList();
+    assertThat(decisions)
+        .anySatisfy(l -> assertThat(l).contains(FAULTY))
         .allSatisfy(
             l ->
                 assertThat(l)
