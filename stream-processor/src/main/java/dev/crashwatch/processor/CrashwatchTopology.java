@@ -21,6 +21,7 @@ import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.InternalAvroSerde;
 import dev.crashwatch.processor.state.KnownVersions;
+import dev.crashwatch.processor.state.SequentialEvidenceRecord;
 import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.SourceWatermark;
 import dev.crashwatch.processor.state.StatsKey;
@@ -71,7 +72,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                        version-stats (per version and pair) ─▶ summary lines
  *                                          │ changed figures once per detector.interval, ticks
  *                                          ▼ repartition "detector-input" (one partition)
- *                                        detector (detector-figures, signal-states)
+ *                                        detector (detector-figures, signal-states,
+ *                                        sequential-evidence)
  *                                          ├─▶ rollback-signals   (one per state change)
  *                                          ├─▶ spike-alerts       (one per state change)
  *                                          ├─▶ version-health     (per version, once a minute)
@@ -157,6 +159,12 @@ public final class CrashwatchTopology {
             Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
             statsKeys,
             new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DetectorProcessor.EVIDENCE_STORE),
+            statsKeys,
+            new InternalAvroSerde<>(
+                SequentialEvidenceRecord.class, SequentialEvidenceRecord.getClassSchema())));
 
     TelemetryTimestampExtractor timestamps =
         new TelemetryTimestampExtractor(settings.maxClockSkew(), settings.maxTimeJump(), clock);
@@ -278,7 +286,8 @@ public final class CrashwatchTopology {
                         topics::vendorHealth),
                 Named.as("detector-processor"),
                 DetectorProcessor.FIGURES_STORE,
-                DetectorProcessor.STATES_STORE);
+                DetectorProcessor.STATES_STORE,
+                DetectorProcessor.EVIDENCE_STORE);
 
     detected
         .split(Named.as("detector-"))

@@ -4,6 +4,7 @@ import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.observability.MetricsServer;
 import dev.crashwatch.processor.detect.DetectorThresholds;
+import dev.crashwatch.processor.detect.FalseAlarmBudget;
 import dev.crashwatch.processor.ingest.IngestLimits;
 import dev.crashwatch.processor.metrics.ProcessorHealth;
 import dev.crashwatch.schema.Topics;
@@ -137,14 +138,27 @@ public final class ProcessorSettings {
     DetectorThresholds d = DetectorThresholds.DEFAULTS;
     all.add(
         new Setting(
-            "detector.watch.max.p", str(d.watchMaxPValue()), "WATCH when p is below this."));
+            "detector.false.alarm.budget",
+            str(d.falseAlarmBudget()),
+            "The chance of a false HALT over a benign version's life, however often it is looked"
+                + " at (1e-3: at most 1 false HALT in 1,000 benign rollouts); ROLLBACK gets a tenth"
+                + " of it, WATCH ten times it (see docs/architecture.md for the sharing rule)."));
+    all.add(
+        new Setting(
+            "detector.watch.max.p",
+            str(d.watchMaxPValue()),
+            "Blame's fixed-window test (a version explained away by another) passes WATCH when p"
+                + " is below this."));
     all.add(
         new Setting(
             "detector.watch.min.devices",
             str(d.watchMinDevices()),
             "WATCH needs at least this many distinct failing devices."));
     all.add(
-        new Setting("detector.halt.max.p", str(d.haltMaxPValue()), "HALT when p is below this."));
+        new Setting(
+            "detector.halt.max.p",
+            str(d.haltMaxPValue()),
+            "Blame's fixed-window test passes HALT when p is below this."));
     all.add(
         new Setting(
             "detector.halt.min.devices",
@@ -154,7 +168,7 @@ public final class ProcessorSettings {
         new Setting(
             "detector.rollback.max.p",
             str(d.rollbackMaxPValue()),
-            "ROLLBACK when p is below this."));
+            "Blame's fixed-window test passes ROLLBACK when p is below this."));
     all.add(
         new Setting(
             "detector.rollback.min.devices",
@@ -296,7 +310,14 @@ public final class ProcessorSettings {
   }
 
   public DetectorThresholds detectorThresholds() {
+    double budget = settings.getDouble("detector.false.alarm.budget");
+    try {
+      new FalseAlarmBudget(budget);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("detector.false.alarm.budget: " + e.getMessage(), e);
+    }
     return new DetectorThresholds(
+        budget,
         settings.getDouble("detector.watch.max.p"),
         settings.getInt("detector.watch.min.devices"),
         settings.getDouble("detector.halt.max.p"),

@@ -43,6 +43,7 @@ class CrashwatchTopologyDescribeTest {
             "device-state",
             "fleet-tenants",
             "fleet-versions",
+            "sequential-evidence",
             "signal-states",
             "silence-watch",
             "version-stats");

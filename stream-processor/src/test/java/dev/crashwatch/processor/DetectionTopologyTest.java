@@ -15,6 +15,8 @@ import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.events.VersionHealth;
+import dev.crashwatch.processor.detect.DetectorAction;
+import dev.crashwatch.processor.detect.DetectorThresholds;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.StatsKey;
 import dev.crashwatch.processor.state.VersionKey;
@@ -193,7 +195,11 @@ class DetectionTopologyTest {
     assertThat(faulty.getBaselineRate()).isGreaterThan(0).isLessThan(0.01);
     assertThat(faulty.getRateRatio())
         .isCloseTo(faulty.getCrashRate() / faulty.getBaselineRate(), within(1e-9));
-    assertThat(faulty.getThreshold()).isCloseTo(6.0, within(1e-9));
+    // log10 of one over the two-sample test's share of the HALT budget
+    assertThat(faulty.getThreshold())
+        .isCloseTo(
+            -Math.log10(DetectorThresholds.DEFAULTS.budget().twoSample(DetectorAction.HALT)),
+            within(1e-9));
     assertThat(faulty.getStatistic()).isGreaterThan(faulty.getThreshold());
     assertThat(faulty.getState()).isEqualTo(SignalAction.ROLLBACK);
     assertThat(faulty.getDegradedDevices()).isZero();

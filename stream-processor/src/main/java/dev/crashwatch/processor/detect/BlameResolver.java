@@ -122,15 +122,19 @@ public final class BlameResolver {
                 null,
                 String.format(
                     Locale.ROOT,
-                    "%d of %d devices failed (rate %.4g, %.1fx the %s rate %.4g, p=%.3g),"
+                    "%d of %d devices failed (rate %.4g, %.1fx the %s rate %.4g, %s),"
                         + " not explained by any other candidate",
                     r.failedDevices(),
                     r.exposedDevices(),
                     r.rate(),
                     r.rateRatio(),
-                    r.baselineKind(),
-                    r.baselineRate(),
-                    r.pValue()));
+                    r.sequential() != null && r.sequential().history()
+                        ? "history"
+                        : r.baselineKind(),
+                    r.sequential() != null && r.sequential().history()
+                        ? r.sequential().rateRatio() == 0 ? 0 : r.rate() / r.rateRatio()
+                        : r.baselineRate(),
+                    r.evidence()));
       }
       out.put(a, verdict);
     }
@@ -177,14 +181,14 @@ public final class BlameResolver {
                   String.format(
                       Locale.ROOT,
                       "masked by %s: on devices not running it %d of %d failed (rate %.4g,"
-                          + " %.1fx the rest of %s, p=%.3g)",
+                          + " %.1fx the rest of %s, %s)",
                       b.key(),
                       withoutB.failedDevices(),
                       withoutB.exposedDevices(),
                       withoutB.rate(),
                       withoutB.rateRatio(),
                       v.component(),
-                      withoutB.pValue())));
+                      withoutB.evidence())));
         }
         break;
       }

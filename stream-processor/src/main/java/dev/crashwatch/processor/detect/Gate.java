@@ -10,8 +10,10 @@ public enum Gate {
   MIN_DEVICES,
   /** The rate is not enough times the baseline rate. */
   RATE_RATIO,
-  /** The p-value is not below the level's maximum. */
+  /** The fixed-window test's p-value is not below the level's maximum (blame's tests only). */
   P_VALUE,
+  /** The anytime-valid e-value has not reached the level's threshold. */
+  E_VALUE,
   /** ROLLBACK only: the window's top faulting module is not the component's own. */
   MODULE
 }

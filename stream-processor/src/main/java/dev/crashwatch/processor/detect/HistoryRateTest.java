@@ -109,6 +109,53 @@ public final class HistoryRateTest {
     return logEValue() >= -Math.log(alpha);
   }
 
+  /**
+   * The anytime-valid confidence interval for the rate ratio (the version's hazard over the null
+   * hazard) at level {@code 1 - alpha}: the grid ratios {@code theta_i} that the two-sided mixture
+   * against {@code theta_i}, {@code mean_j (theta_j / theta_i)^x exp(-(theta_j - theta_i) lambda0
+   * t)} over the whole grid, does not reject, widened by one grid step on each side, as {@link
+   * SequentialRateTest#confidenceInterval}.
+   */
+  public SequentialRateTest.RatioInterval confidenceInterval(double alpha) {
+    double[] ratios = SequentialRateTest.RATIOS;
+    double expected = nullHazardPerDeviceMinute * deviceMinutes;
+    double threshold = -Math.log(alpha);
+    int lowest = -1;
+    int highest = -1;
+    int likeliest = 0;
+    double best = Double.NEGATIVE_INFINITY;
+    double[] logLikelihood = new double[ratios.length];
+    for (int j = 0; j < ratios.length; j++) {
+      logLikelihood[j] = failures * Math.log(ratios[j]) - ratios[j] * expected;
+      if (logLikelihood[j] > best) {
+        best = logLikelihood[j];
+        likeliest = j;
+      }
+    }
+    for (int i = 0; i < ratios.length; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (double l : logLikelihood) {
+        max = Math.max(max, l - logLikelihood[i]);
+      }
+      double sum = 0;
+      for (double l : logLikelihood) {
+        sum += Math.exp(l - logLikelihood[i] - max);
+      }
+      if (max + Math.log(sum / ratios.length) < threshold) {
+        if (lowest < 0) {
+          lowest = i;
+        }
+        highest = i;
+      }
+    }
+    if (lowest < 0) {
+      lowest = likeliest;
+      highest = likeliest;
+    }
+    return new SequentialRateTest.RatioInterval(
+        ratios[Math.max(0, lowest - 1)], ratios[Math.min(ratios.length - 1, highest + 1)]);
+  }
+
   /** The observed hazard over the null hazard (0 before any exposure). */
   public double rateRatio() {
     return deviceMinutes == 0 ? 0 : failures / deviceMinutes / nullHazardPerDeviceMinute;

@@ -62,7 +62,8 @@ public final class SpikeTest {
           0.0,
           false,
           Gate.NO_EXPOSURE,
-          DetectorAction.NONE);
+          DetectorAction.NONE,
+          null);
     }
     double rate = (double) k / n;
     double ratio = rate / p0;
@@ -97,7 +98,79 @@ public final class SpikeTest {
         z,
         watchGate == Gate.NONE,
         watchGate,
-        level);
+        level,
+        null);
+  }
+
+  /**
+   * The level of a version decided by its anytime-valid evidence: the highest level whose minimum
+   * of distinct failing devices in the window, whose rate ratio (the window's against the
+   * comparison group, or the history test's against the history) and whose e-value threshold all
+   * pass; ROLLBACK needs the window's top faulting module to be the component's own besides. The
+   * window gates make a signal end when the failures stop (the e-value, once high, stays high);
+   * they only ever remove alarms, so the budget holds (see {@link FalseAlarmBudget}).
+   */
+  public TestResult decide(
+      TestResult window, SequentialVerdict verdict, boolean moduleBelongsToComponent) {
+    if (window.exposedDevices() == 0) {
+      return withLevel(window, verdict, Gate.NO_EXPOSURE, DetectorAction.NONE);
+    }
+    double ratio = verdict.history() ? verdict.rateRatio() : window.rateRatio();
+    Gate watchGate = sequentialGate(window.failedDevices(), ratio, verdict, DetectorAction.WATCH);
+    DetectorAction level = DetectorAction.NONE;
+    if (watchGate == Gate.NONE) {
+      level = DetectorAction.WATCH;
+      if (sequentialGate(window.failedDevices(), ratio, verdict, DetectorAction.HALT)
+          == Gate.NONE) {
+        level = DetectorAction.HALT;
+        if (moduleBelongsToComponent
+            && sequentialGate(window.failedDevices(), ratio, verdict, DetectorAction.ROLLBACK)
+                == Gate.NONE) {
+          level = DetectorAction.ROLLBACK;
+        }
+      }
+    }
+    return withLevel(window, verdict, watchGate, level);
+  }
+
+  private static TestResult withLevel(
+      TestResult w, SequentialVerdict verdict, Gate watchGate, DetectorAction level) {
+    return new TestResult(
+        w.failedDevices(),
+        w.exposedDevices(),
+        w.rate(),
+        w.baselineRate(),
+        w.baselineKind(),
+        verdict.history() ? verdict.rateRatio() : w.rateRatio(),
+        w.pValue(),
+        w.logPValue(),
+        w.z(),
+        watchGate == Gate.NONE,
+        watchGate,
+        level,
+        verdict);
+  }
+
+  private Gate sequentialGate(
+      long failed, double ratio, SequentialVerdict verdict, DetectorAction level) {
+    if (failed < minDevices(level)) {
+      return Gate.MIN_DEVICES;
+    }
+    if (ratio < thresholds.minRateRatio()) {
+      return Gate.RATE_RATIO;
+    }
+    if (!verdict.reaches(level)) {
+      return Gate.E_VALUE;
+    }
+    return Gate.NONE;
+  }
+
+  private int minDevices(DetectorAction level) {
+    return switch (level) {
+      case WATCH -> thresholds.watchMinDevices();
+      case HALT -> thresholds.haltMinDevices();
+      default -> thresholds.rollbackMinDevices();
+    };
   }
 
   /** Why {@code figures} would not reach {@code level}, or {@link Gate#NONE} if it does. */

@@ -15,6 +15,8 @@ package dev.crashwatch.processor.detect;
  * @param passes whether the WATCH level passed (the version is elevated at all)
  * @param failedGate the first WATCH gate that failed, {@link Gate#NONE} when it passes
  * @param level the highest level whose gates all pass, {@link DetectorAction#NONE} when none
+ * @param sequential the anytime-valid evidence the level was decided on; null for a fixed-window
+ *     test (blame's restricted tests, sensor health), whose level comes from {@code pValue}
  */
 public record TestResult(
     long failedDevices,
@@ -28,4 +30,25 @@ public record TestResult(
     double z,
     boolean passes,
     Gate failedGate,
-    DetectorAction level) {}
+    DetectorAction level,
+    SequentialVerdict sequential) {
+
+  /**
+   * The evidence in words, for a signal's reason: the e-value and its threshold, or the p-value.
+   */
+  public String evidence() {
+    if (sequential == null) {
+      return String.format(java.util.Locale.ROOT, "p=%.3g", pValue);
+    }
+    DetectorAction at = level.isActive() ? level : DetectorAction.HALT;
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s e=10^%.1f against 10^%.1f for %s, rate ratio %.3g to %.3g",
+        sequential.test(),
+        sequential.log10EValue(),
+        sequential.log10Threshold(at),
+        at,
+        sequential.ratioLower(),
+        sequential.ratioUpper());
+  }
+}

@@ -19,6 +19,7 @@ import dev.crashwatch.processor.detect.Overlaps;
 import dev.crashwatch.processor.detect.SensorAlertKind;
 import dev.crashwatch.processor.detect.SensorCounts;
 import dev.crashwatch.processor.detect.SensorHealthTest;
+import dev.crashwatch.processor.detect.SequentialVerdict;
 import dev.crashwatch.processor.detect.SignalState;
 import dev.crashwatch.processor.detect.SignalStateMachine;
 import dev.crashwatch.processor.detect.SpikeTest;
@@ -93,6 +94,7 @@ public final class DetectorProcessor
 
   public static final String FIGURES_STORE = "detector-figures";
   public static final String STATES_STORE = "signal-states";
+  public static final String EVIDENCE_STORE = "sequential-evidence";
   private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
   /**
@@ -124,6 +126,7 @@ public final class DetectorProcessor
 
   private final Set<String> withoutFeed = new HashSet<>();
   private final SpikeTest spikeTest;
+  private EvidenceLedger ledger;
   private final BlameResolver resolver;
   private final SensorHealthTest sensorTest;
   private final SignalStateMachine machine;
@@ -170,6 +173,12 @@ public final class DetectorProcessor
     this.metrics = PipelineMetrics.of(context);
     this.figuresStore = context.getStateStore(FIGURES_STORE);
     this.statesStore = context.getStateStore(STATES_STORE);
+    this.ledger =
+        new EvidenceLedger(
+            context.getStateStore(EVIDENCE_STORE),
+            spikeTest.thresholds().budget(),
+            spikeTest.thresholds().baselineRateFloor(),
+            windowMs);
     this.watermark = SourceWatermark.of(context);
     this.catalogue = new ComponentCatalogue(context.getStateStore(ComponentCatalogue.STORE));
   }
@@ -210,6 +219,7 @@ public final class DetectorProcessor
    * devices per ring in the window (for the health snapshots only).
    */
   private record View(
+      Map<VersionKey, VersionStats> stats,
       Map<String, VersionFigures> figures,
       Overlaps overlaps,
       Map<String, String> vendors,
@@ -258,7 +268,8 @@ public final class DetectorProcessor
               key.toString(),
               VersionStatsProcessor.crashedByRingBetween(stats, now - windowMs, now));
         });
-    return new View(figures, overlaps, vendors, crashedByRing, versionSensors, tenantSensors);
+    return new View(
+        versions, figures, overlaps, vendors, crashedByRing, versionSensors, tenantSensors);
   }
 
   private long crashed(VersionStats stats, long now) {
@@ -350,6 +361,7 @@ public final class DetectorProcessor
     }
     long fleetCrashed = perComponent.values().stream().mapToLong(a -> a[0]).max().orElse(0);
     long fleetExposed = perComponent.values().stream().mapToLong(a -> a[1]).max().orElse(0);
+    Map<String, SequentialVerdict> verdicts = ledger.look(view.stats(), view.figures(), now);
     Map<String, TestResult> results = new TreeMap<>();
     TreeSet<String> alone = new TreeSet<>();
     for (VersionFigures f : view.figures().values()) {
@@ -361,7 +373,9 @@ public final class DetectorProcessor
             new Baseline(
                 Baseline.REST_OF_FLEET, Math.min(fleetCrashed, fleetExposed), 0, fleetExposed);
       }
-      TestResult result = spikeTest.test(f, baseline);
+      TestResult result =
+          spikeTest.decide(
+              spikeTest.test(f, baseline), verdicts.get(f.key()), f.moduleBelongsToComponent());
       SignalStateRecord stored =
           alone.contains(f.key())
               ? statesStore.get(VersionKey.of(f.component(), f.version()))
@@ -369,7 +383,9 @@ public final class DetectorProcessor
       if (stored != null && fromRecord(stored).action().isActive() && f.exposedDevices() > 0) {
         // held (see the class comment): it stays a candidate at its level, so that it still
         // explains the versions it makes crash (the sensor build content 291 needs)
-        result = held(result, fromRecord(stored).action());
+        DetectorAction heldAt = fromRecord(stored).action();
+        result =
+            held(result, heldAt.severity() > result.level().severity() ? heldAt : result.level());
       }
       results.put(f.key(), result);
     }
@@ -555,7 +571,6 @@ public final class DetectorProcessor
    * detector's own figures and test result, so a dashboard shows exactly what was decided on.
    */
   private void publishVersionHealth(View view, Map<String, TestResult> results, long now) {
-    double haltThreshold = statistic(Math.log(spikeTest.thresholds().haltMaxPValue()));
     for (VersionFigures f : view.figures().values()) {
       SignalStateRecord stored = statesStore.get(VersionKey.of(f.component(), f.version()));
       DetectorAction action =
@@ -581,8 +596,8 @@ public final class DetectorProcessor
               .setBaselineRate(result == null ? 0 : result.baselineRate())
               .setBaseline(result == null ? Baseline.REST_OF_FLEET : result.baselineKind())
               .setRateRatio(result == null || f.failedDevices() == 0 ? 0 : result.rateRatio())
-              .setStatistic(result == null ? 0 : statistic(result.logPValue()))
-              .setThreshold(haltThreshold)
+              .setStatistic(statistic(result))
+              .setThreshold(threshold(result))
               .setState(action == DetectorAction.NONE ? null : action.toSignalAction())
               .build();
       context.forward(new Record<>(f.key(), health, now));
@@ -590,11 +605,22 @@ public final class DetectorProcessor
   }
 
   /**
-   * The snapshot's statistic: {@code -log10(p)} of the test's p-value, so higher is stronger
-   * evidence, and readable where the p-value itself underflows (from its logarithm).
+   * The statistic of snapshots and signals: {@code log10} of the anytime-valid test's e-value, so
+   * higher is stronger evidence and the figure stays readable where the e-value is astronomical; 0
+   * without a test.
    */
-  static double statistic(double logPValue) {
-    return logPValue >= 0 ? 0 : -logPValue / Math.log(10);
+  static double statistic(TestResult result) {
+    return result == null || result.sequential() == null ? 0 : result.sequential().log10EValue();
+  }
+
+  /**
+   * The HALT threshold of the statistic, of the test that speaks for the version ({@code log10} of
+   * one over its share of the budget); the two-sample test's without a result.
+   */
+  private double threshold(TestResult result) {
+    return result == null || result.sequential() == null
+        ? -Math.log10(spikeTest.thresholds().budget().twoSample(DetectorAction.HALT))
+        : result.sequential().log10Threshold(DetectorAction.HALT);
   }
 
   /** A version's result with nothing to compare it with: passing at the level it holds. */
@@ -611,7 +637,8 @@ public final class DetectorProcessor
         r.z(),
         true,
         Gate.NONE,
-        level);
+        level,
+        r.sequential());
   }
 
   private void publish(
@@ -642,6 +669,9 @@ public final class DetectorProcessor
     } else {
       reason = blame != null ? blame.reason() : "";
     }
+    SequentialVerdict sequential = result == null ? null : result.sequential();
+    // the threshold of the level signalled; a resolution shows HALT's, the one it fell below
+    DetectorAction thresholdLevel = t.action().isActive() ? t.action() : DetectorAction.HALT;
     SignalEvidence evidence =
         SignalEvidence.newBuilder()
             .setCrashedDevices(crashed)
@@ -658,6 +688,11 @@ public final class DetectorProcessor
             .setRingsReached(f == null ? List.of() : List.copyOf(f.exposedByRing().keySet()))
             .setFirstCrashTime(f == null ? null : f.firstCrashTime())
             .setDecisionTime(Instant.ofEpochMilli(now))
+            .setTest(test(result))
+            .setStatistic(sequential == null ? 0 : sequential.log10EValue())
+            .setThreshold(sequential == null ? 0 : sequential.log10Threshold(thresholdLevel))
+            .setRateRatioLower(sequential == null ? null : sequential.ratioLower())
+            .setRateRatioUpper(sequential == null ? null : sequential.ratioUpper())
             .build();
     RollbackSignal signal =
         RollbackSignal.newBuilder()
@@ -707,6 +742,16 @@ public final class DetectorProcessor
     context.forward(new Record<>(key, signal, now));
     metrics.signal(signal.getAction().name());
     context.forward(new Record<>(key, alert, now));
+  }
+
+  /** Which test the signal's level was decided by. */
+  private static String test(TestResult result) {
+    if (result == null) {
+      return "";
+    }
+    return result.sequential() != null
+        ? result.sequential().test()
+        : "fixed-window binomial test, restricted by blame";
   }
 
   private void snapshotHealth(long now) {

@@ -113,6 +113,7 @@ class SignalStateMachineTest {
     SignalStateMachine patient =
         new SignalStateMachine(
             new DetectorThresholds(
+                d.falseAlarmBudget(),
                 d.watchMaxPValue(),
                 d.watchMinDevices(),
                 d.haltMaxPValue(),
