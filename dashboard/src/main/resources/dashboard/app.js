@@ -14,6 +14,15 @@ const pct = (r) => (r * 100).toFixed(r >= 0.01 ? 1 : 3) + '%';
 const int = (n) => Number(n).toLocaleString('en-US');
 const time = (ms) => (ms == null ? '–' : new Date(ms).toISOString().slice(5, 19).replace('T', ' ') + 'Z');
 const sci = (p) => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
+// The deciding test's e-value against the level's threshold, both as powers of ten; blame's
+// fixed-window test (a version unmasked by blame) has a p-value instead.
+const evidence = (s) => (!s.test || s.test.startsWith('fixed-window')
+  ? 'p ' + sci(s.pValue)
+  : 'e 10^' + s.statistic.toFixed(1) + ' / 10^' + s.threshold.toFixed(1));
+const ratioBound = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const ratioInterval = (s) => (s.rateRatioLower == null || s.rateRatioUpper == null
+  ? '–'
+  : ratioBound(s.rateRatioLower) + '–' + ratioBound(s.rateRatioUpper) + '×');
 
 function cell(text, cls) {
   const td = document.createElement('td');
@@ -82,7 +91,7 @@ function renderActive(active) {
       cell(int(s.crashedDevices + s.silentDevices), 'num'), cell(int(s.crashedDevices), 'num'),
       cell(int(s.silentDevices), 'num'), cell(int(s.exposedDevices), 'num'),
       cell(pct(s.crashRate), 'num'), cell(pct(s.baselineRate) + ' ' + s.baseline, 'num'),
-      cell(s.significance.toFixed(1), 'num'), cell(sci(s.pValue), 'num'),
+      cell(evidence(s), 'num'), cell(ratioInterval(s), 'num'),
       cell(s.topBugcheck || '–', 'mono'),
       cell((s.topModule || '–') + (s.topModule ? (s.moduleBelongsToComponent ? ' ✓ own' : ' ✗ other') : ''),
         'mono ' + (s.moduleBelongsToComponent ? 'own' : 'foreign')),

@@ -9,6 +9,8 @@ import java.util.List;
  * flattened for JSON. Times are epoch milliseconds.
  *
  * @param key {@code component@version}, the topic's key
+ * @param statistic {@code log10} of the deciding test's e-value (0 for blame's fixed-window test)
+ * @param threshold {@code log10} of the e-value the signalled level needs
  * @param recordTimestamp the Kafka record's timestamp on the rollback-signals topic
  */
 public record SignalEntry(
@@ -28,6 +30,11 @@ public record SignalEntry(
     String baseline,
     double significance,
     double pValue,
+    String test,
+    double statistic,
+    double threshold,
+    Double rateRatioLower,
+    Double rateRatioUpper,
     String topBugcheck,
     String topModule,
     boolean moduleBelongsToComponent,
@@ -55,6 +62,11 @@ public record SignalEntry(
         e.getBaseline(),
         e.getSignificance(),
         e.getPValue(),
+        e.getTest(),
+        e.getStatistic(),
+        e.getThreshold(),
+        e.getRateRatioLower(),
+        e.getRateRatioUpper(),
         e.getTopBugcheck(),
         e.getTopModule(),
         e.getModuleBelongsToComponent(),

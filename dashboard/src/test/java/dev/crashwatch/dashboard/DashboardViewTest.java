@@ -48,6 +48,11 @@ class DashboardViewTest {
               assertThat(s.baseline()).isEqualTo("rest-of-fleet");
               assertThat(s.significance()).isEqualTo(12.5);
               assertThat(s.pValue()).isEqualTo(1.2e-12);
+              assertThat(s.test()).isEqualTo("two-sample e-process");
+              assertThat(s.statistic()).isEqualTo(9.4);
+              assertThat(s.threshold()).isEqualTo(3.3);
+              assertThat(s.rateRatioLower()).isEqualTo(45.3);
+              assertThat(s.rateRatioUpper()).isEqualTo(362.0);
               assertThat(s.topBugcheck()).isEqualTo("0x50");
               assertThat(s.topModule()).isEqualTo("acmesensor.sys");
               assertThat(s.moduleBelongsToComponent()).isTrue();

@@ -200,7 +200,7 @@ final class SignalsCommand implements Callable<Integer> {
                 + (e.getModuleBelongsToComponent() ? " (own)" : " (other)");
     return String.format(
         Locale.ROOT,
-        "%s  %s %s e%d  %,d of %,d failing (%,d crashed, %,d silent), %s vs %s %s, p=%.1e  %s%s"
+        "%s  %s %s e%d  %,d of %,d failing (%,d crashed, %,d silent), %s vs %s %s, %s  %s%s"
             + "  rings %s  %s",
         e.getDecisionTime()
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
@@ -216,11 +216,29 @@ final class SignalsCommand implements Callable<Integer> {
         percent(e.getCrashRate()),
         percent(e.getBaselineRate()),
         printable(e.getBaseline()),
-        e.getPValue(),
+        evidence(e),
         e.getTopBugcheck() == null ? "-" : printable(e.getTopBugcheck()),
         module,
         e.getRingsReached().isEmpty() ? "-" : printable(String.join(",", e.getRingsReached())),
         styled(ansi, printable(s.getReason()), Style.faint));
+  }
+
+  /**
+   * The deciding test's e-value against the level's threshold and the rate ratio's interval; the
+   * p-value for blame's fixed-window test (and for signals of older producers, without a test).
+   */
+  static String evidence(SignalEvidence e) {
+    if (e.getTest().isEmpty() || e.getTest().startsWith("fixed-window")) {
+      return String.format(Locale.ROOT, "p=%.1e", e.getPValue());
+    }
+    String ratio =
+        e.getRateRatioLower() == null || e.getRateRatioUpper() == null
+            ? ""
+            : String.format(
+                Locale.ROOT, ", ratio %.3g-%.3g", e.getRateRatioLower(), e.getRateRatioUpper());
+    return String.format(
+            Locale.ROOT, "e=10^%.1f (needs 10^%.1f)", e.getStatistic(), e.getThreshold())
+        + ratio;
   }
 
   private static Style[] actionStyle(SignalAction action) {

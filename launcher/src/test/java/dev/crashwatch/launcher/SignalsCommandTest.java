@@ -17,6 +17,19 @@ class SignalsCommandTest {
   private static final Instant DECIDED = Instant.parse("2024-07-19T04:23:00Z");
 
   @Test
+  void aSignalOfTheSequentialTestShowsItsEValueThresholdAndRatioInterval() {
+    RollbackSignal s = signal("acme.sensor-content", "reason");
+    s.getEvidence().setTest("two-sample e-process");
+    s.getEvidence().setStatistic(9.44);
+    s.getEvidence().setThreshold(3.30);
+    s.getEvidence().setRateRatioLower(45.3);
+    s.getEvidence().setRateRatioUpper(362.0);
+    assertThat(SignalsCommand.line(s, Ansi.OFF))
+        .contains("e=10^9.4 (needs 10^3.3), ratio 45.3-362")
+        .doesNotContain("p=");
+  }
+
+  @Test
   void oneLineWithTheStateTheVersionAndItsEvidence() {
     String line = SignalsCommand.line(signal("acme.sensor-content", "halted"), Ansi.OFF);
 
