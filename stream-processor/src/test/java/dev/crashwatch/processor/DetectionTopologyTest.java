@@ -129,6 +129,17 @@ class DetectionTopologyTest {
     assertThat(last.getEvidence().getModuleBelongsToComponent()).isTrue();
     assertThat(last.getEvidence().getRingsReached()).containsExactly("canary");
     assertThat(last.getSignalId()).isEqualTo("acme.sensor-content@291/e1/ROLLBACK");
+    // decided by the two-sample e-process, past ROLLBACK's threshold, with an interval above 1
+    assertThat(last.getEvidence().getTest()).isEqualTo("two-sample e-process");
+    assertThat(last.getEvidence().getThreshold())
+        .isCloseTo(
+            -Math.log10(DetectorThresholds.DEFAULTS.budget().twoSample(DetectorAction.ROLLBACK)),
+            within(1e-9));
+    assertThat(last.getEvidence().getStatistic())
+        .isGreaterThanOrEqualTo(last.getEvidence().getThreshold());
+    assertThat(last.getEvidence().getRateRatioLower()).isGreaterThan(1.0);
+    assertThat(last.getEvidence().getRateRatioUpper())
+        .isGreaterThan(last.getEvidence().getRateRatioLower());
     List<SpikeAlert> alerts = fx.alerts.readValuesToList();
     assertThat(alerts)
         .extracting(SpikeAlert::getAlertId)
@@ -456,6 +467,43 @@ class DetectionTopologyTest {
             s -> {
               assertThat(s.getComponent()).isEqualTo("windows");
               assertThat(s.getVersion()).isEqualTo(BUILD_B);
+            });
+  }
+
+  @Test
+  void aFaultyPushToEveryDeviceAtOnceIsHaltedAgainstThePreviousVersionsHistory() {
+    // content 290 runs everywhere for 40 minutes with no crash, then 292 is pushed to every device
+    for (int i = 0; i < DEVICES; i++) {
+      fx.pipe(boot(device(i), ring(i), t(0), on("7.11.18110", "290", build(i))));
+    }
+    quietUntil(1, 40);
+    for (int i = 0; i < DEVICES; i++) {
+      fx.pipe(heartbeat(device(i), ring(i), t(41 + i * 0.001), on("7.11.18110", "292", build(i))));
+    }
+    for (int i = 0; i < 30; i++) {
+      fx.pipe(
+          crash(
+              device(i * 7),
+              t(44 + i * 0.1),
+              CrashKind.KERNEL_BUGCHECK,
+              "0x50",
+              "acmesensor.sys",
+              on("7.11.18110", "292", build(i * 7))));
+    }
+    for (int m = 48; m <= 52; m++) {
+      fx.pipe(heartbeat(device(DEVICES - 1), "broad", t(m), on("7.11.18110", "292", BUILD_B)));
+    }
+
+    List<RollbackSignal> signals = fx.signals.readValuesToList();
+    // all the evidence arrives between two looks: straight to ROLLBACK (its module is acme's)
+    assertThat(signals).extracting(RollbackSignal::getAction).contains(SignalAction.ROLLBACK);
+    assertThat(signals)
+        .allSatisfy(
+            s -> {
+              assertThat(s.getVersion()).isEqualTo("292");
+              assertThat(s.getEvidence().getTest()).isEqualTo("history e-process");
+              assertThat(s.getEvidence().getStatistic())
+                  .isGreaterThanOrEqualTo(s.getEvidence().getThreshold());
             });
   }
 

@@ -61,21 +61,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The detector, on the single-partition detector input: it sees the latest figures of every
  * component version and pair, keeps them in {@link #FIGURES_STORE}, and every {@code interval} of
- * stream time (driven by upstream ticks) runs the decision core ({@link SpikeTest} against the rest
- * of the fleet of each component, {@link BlameResolver} with the pair cross counts, {@link
- * SignalStateMachine}), keeps each version's {@link SignalState} in {@link #STATES_STORE} (written
- * only when it changes), and forwards one {@link RollbackSignal} and one {@link SpikeAlert} per
- * state change. Every {@code healthInterval} it forwards a {@link VendorHealth} snapshot of each
- * version whose component the operator's {@link ComponentCatalogue} knows, to its vendor's feed if
- * that feed exists ({@link VendorFeeds}); an uncatalogued component, or a vendor without a feed, is
- * counted and logged once, and published to no vendor.
+ * stream time (driven by upstream ticks) runs the decision core: the anytime-valid tests of every
+ * version, fed by the {@link EvidenceLedger} (state in {@link #EVIDENCE_STORE}) and gated by
+ * {@link SpikeTest#decide}, {@link BlameResolver} with the pair cross counts, and the {@link
+ * SignalStateMachine}. It keeps each version's {@link SignalState} in {@link #STATES_STORE}
+ * (written only when it changes), and forwards one {@link RollbackSignal} and one {@link
+ * SpikeAlert} per state change. Every {@code healthInterval} it forwards a {@link VendorHealth}
+ * snapshot of each version whose component the operator's {@link ComponentCatalogue} knows, to its
+ * vendor's feed if that feed exists ({@link VendorFeeds}); an uncatalogued component, or a vendor
+ * without a feed, is counted and logged once, and published to no vendor.
  *
- * <p>A version without sibling versions of its component (no rest of fleet) is tested against the
- * whole fleet (all devices, all crashed devices in the window): it cannot be told apart from a
- * fleet-wide crash wave, so it is not signalled unless it stands out from the fleet; once signalled
- * it holds its state while it has no comparison group (a rollout that went on regardless of the
- * signal must not resolve it just by replacing every other version), and stays a blame candidate at
- * that level. A version whose siblings have fewer than 1% of its devices counts as without any.
+ * <p>A version without sibling versions of its component in the window (no rest of fleet) is shown
+ * against the whole fleet, and tested against its predecessor's history ({@link
+ * dev.crashwatch.processor.detect.HistoryRateTest}); once signalled it holds at least its state
+ * while it has no comparison group (a rollout that went on regardless of the signal must not
+ * resolve it just by replacing every other version), and stays a blame candidate at that level. A
+ * version whose siblings have fewer than 1% of its devices counts as without any.
  *
  * <p>Crashed devices are those newly crashed in the last {@code window} of event time (per-minute
  * buckets). Exposed devices are those that ran the version in the window: running it now, or having
