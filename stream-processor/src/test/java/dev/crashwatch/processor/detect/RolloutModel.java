@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * devices.
  *
  * <p>Evaluated every minute as the processor does: each look hands the new failures of the minute
- * and the exposure share at that minute to a {@link SequentialRateTest}.
+ * and the devices at risk on each side to the version's {@link SequentialEvidence}, and HALT is
+ * decided as the detector decides it, at the two-sample test's share of the budget.
  */
 record RolloutModel(
     long ringDevices,
@@ -31,12 +32,14 @@ record RolloutModel(
 
   /**
    * Runs the rollout for {@code minutes}, looking every minute; HALT is the first look at which the
-   * test rejects at {@code alpha} with at least {@code minDevices} failing devices on the version.
+   * evidence reaches HALT for a false-alarm budget of {@code alpha} per version, with at least
+   * {@code minDevices} failing devices on the version.
    */
   Outcome run(SplittableRandom random, int minutes, double alpha, int minDevices) {
     double hazard = baselinePerDeviceDay / (24 * 60);
     long[] faultyFailuresByMinute = faultyFailures(random, minutes);
-    SequentialRateTest test = new SequentialRateTest();
+    FalseAlarmBudget budget = new FalseAlarmBudget(alpha);
+    SequentialEvidence evidence = SequentialEvidence.none();
     // Devices at risk: not yet counted failed where they are. A ring device counts in the
     // comparison group until it takes the version; its failure there leaves with it (the detector
     // moves a device's crashes with its exposure), so on the version it starts at risk again.
@@ -58,7 +61,8 @@ record RolloutModel(
       pendingAtRisk -= taking - takingFailed;
       versionAtRisk += taking;
 
-      double share = (double) versionAtRisk / (versionAtRisk + comparisonAtRisk + pendingAtRisk);
+      long versionAtLook = versionAtRisk;
+      long comparisonAtLook = comparisonAtRisk + pendingAtRisk;
       long faulty = faultyFailuresByMinute[minute];
       if (faulty > 0 && firstFaulty < 0) {
         firstFaulty = minute;
@@ -73,8 +77,19 @@ record RolloutModel(
       comparisonAtRisk -= inComparison;
       pendingAtRisk -= inPending;
       pendingFailed += inPending;
-      test.observe(onVersion, inComparison + inPending, share);
-      if (versionFailed >= minDevices && test.rejects(alpha)) {
+      evidence.observe(
+          onVersion,
+          inComparison + inPending,
+          versionAtLook,
+          comparisonAtLook,
+          1,
+          () -> new double[2],
+          budget,
+          0);
+      if (versionFailed >= minDevices
+          && evidence
+              .verdict(SequentialEvidence.alone(versionAtLook, comparisonAtLook), budget)
+              .reaches(DetectorAction.HALT)) {
         return new Outcome(minute, firstFaulty, versionFailed);
       }
     }
