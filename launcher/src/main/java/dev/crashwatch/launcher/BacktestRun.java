@@ -1,5 +1,7 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.processor.CommittedTopicReader;
+
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.RollbackSignal;

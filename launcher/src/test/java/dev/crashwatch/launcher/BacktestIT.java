@@ -1,5 +1,7 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.processor.CommittedTopicReader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crashwatch.emitter.TelemetryEmitter;

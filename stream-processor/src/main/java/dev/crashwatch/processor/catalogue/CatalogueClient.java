@@ -1,6 +1,7 @@
 package dev.crashwatch.processor.catalogue;
 
 import dev.crashwatch.events.CatalogueEntry;
+import dev.crashwatch.processor.CommittedTopicReader;
 import dev.crashwatch.processor.ingest.DeviceInput;
 import dev.crashwatch.schema.EventSerdes;
 import java.time.Duration;
@@ -12,13 +13,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -87,32 +85,15 @@ public final class CatalogueClient {
 
   /** The catalogue as it stands: every component's latest entry, by component id. */
   public Map<String, CatalogueEntry> list(Duration timeout) {
-    Map<String, Object> config = new HashMap<>(clientConfig);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     Deserializer<CatalogueEntry> values = serdes.value(CatalogueEntry.class).deserializer();
     Map<String, CatalogueEntry> out = new TreeMap<>();
-    try (KafkaConsumer<String, CatalogueEntry> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), values)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, timeout).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("timed out reading the catalogue topic " + topic);
-        }
-        for (ConsumerRecord<String, CatalogueEntry> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            out.remove(r.key());
-          } else {
-            out.put(r.key(), r.value());
-          }
-        }
+    for (ConsumerRecord<String, CatalogueEntry> r :
+        CommittedTopicReader.readAll(
+            clientConfig, topic, new StringDeserializer(), values, timeout)) {
+      if (r.value() == null) {
+        out.remove(r.key());
+      } else {
+        out.put(r.key(), r.value());
       }
     }
     return out;

@@ -1,4 +1,4 @@
-package dev.crashwatch.launcher;
+package dev.crashwatch.processor;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,25 +15,35 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Every committed record of a topic, from its beginning to its end as of the call: for a job that
  * reads a finished output once. Partitions are assigned, not subscribed: no consumer group, nothing
- * committed, so a principal needs only Read on the topic.
+ * committed, so a principal needs only Read on the topic. The catalogue client and the backtest
+ * both read this way.
  */
-final class CommittedTopicReader {
+public final class CommittedTopicReader {
 
   private CommittedTopicReader() {}
+
+  /** {@link #readAll(Map, String, Deserializer, Deserializer, Duration)} with the keys as bytes. */
+  public static <V> List<ConsumerRecord<byte[], V>> readAll(
+      Map<String, Object> kafka, String topic, Deserializer<V> values, Duration timeout) {
+    return readAll(kafka, topic, new ByteArrayDeserializer(), values, timeout);
+  }
 
   /**
    * @param kafka bootstrap servers and security settings of the reader
    * @param values how to read the values; a value that fails to read stops the read with the topic,
    *     partition and offset (the job's own outputs are written by its own processor)
    */
-  static <V> List<ConsumerRecord<byte[], V>> readAll(
-      Map<String, Object> kafka, String topic, Deserializer<V> values, Duration timeout) {
+  public static <K, V> List<ConsumerRecord<K, V>> readAll(
+      Map<String, Object> kafka,
+      String topic,
+      Deserializer<K> keys,
+      Deserializer<V> values,
+      Duration timeout) {
     Map<String, Object> config = new HashMap<>(kafka);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    List<ConsumerRecord<byte[], V>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], V> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), values)) {
+    List<ConsumerRecord<K, V>> out = new ArrayList<>();
+    try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, timeout).stream()
               .map(p -> new TopicPartition(topic, p.partition()))
