@@ -1,10 +1,9 @@
 package dev.crashwatch.launcher;
 
-import dev.crashwatch.processor.CommittedTopicReader;
-
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.RollbackSignal;
+import dev.crashwatch.processor.CommittedTopicReader;
 import dev.crashwatch.processor.CrashwatchTopology;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;

@@ -1,13 +1,12 @@
 package dev.crashwatch.launcher;
 
-import dev.crashwatch.processor.CommittedTopicReader;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crashwatch.emitter.TelemetryEmitter;
 import dev.crashwatch.events.DeadLetter;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.processor.CommittedTopicReader;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;

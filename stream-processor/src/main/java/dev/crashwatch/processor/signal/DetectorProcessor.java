@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * The detector, on the single-partition detector input: it sees the latest figures of every
  * component version and pair, keeps them in {@link #FIGURES_STORE}, and every {@code interval} of
  * stream time (driven by upstream ticks) runs the decision core: the anytime-valid tests of every
- * version, fed by the {@link EvidenceLedger} (state in {@link #EVIDENCE_STORE}) and gated by
- * {@link SpikeTest#decide}, {@link BlameResolver} with the pair cross counts, and the {@link
+ * version, fed by the {@link EvidenceLedger} (state in {@link #EVIDENCE_STORE}) and gated by {@link
+ * SpikeTest#decide}, {@link BlameResolver} with the pair cross counts, and the {@link
  * SignalStateMachine}. It keeps each version's {@link SignalState} in {@link #STATES_STORE}
  * (written only when it changes), and forwards one {@link RollbackSignal} and one {@link
  * SpikeAlert} per state change. Every {@code healthInterval} it forwards a {@link VendorHealth}
