@@ -14,7 +14,6 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -167,7 +166,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       }
     }
     if (generated != null) {
-      return new SpecificDatumReader<>(writer, reader, SpecificModels.forClass(generated));
+      return SpecificModels.fastReader(writer, reader, generated);
     }
     return new GenericDatumReader<>(writer, reader, GenericData.get());
   }

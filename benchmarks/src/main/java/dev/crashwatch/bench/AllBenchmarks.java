@@ -30,7 +30,10 @@ final class AllBenchmarks implements Callable<Integer> {
         new SerdeComparison(System.out, common.dir.resolve("serde")).run(common.runs, 3, 5);
     System.out.println();
     EmitterFootprint.Result emitter =
-        new EmitterFootprint(System.out, common.dir.resolve("emitter"))
+        new EmitterFootprint(
+                System.out,
+                common.dir.resolve("emitter"),
+                Path.of(EmitterFootprintCommand.DEFAULT_EMITTER_JAR))
             .run(
                 common.runs,
                 Duration.parse(EmitterFootprintCommand.DEFAULT_HEARTBEAT),

@@ -22,30 +22,51 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The footprint of {@code crashwatch emit} at its default heartbeat: several emitter processes (one
  * per run, each its own device and spool) start at once against the embedded stack, beside an idle
- * JVM with the same options (the floor). Start-up is the time from spawning the process to its boot
- * event being readable on the broker. CPU is measured over exactly one heartbeat interval that
- * starts after the first heartbeat arrived, so it holds one heartbeat and everything the process
- * does while idle (producer metadata refreshes, the spool's timers), and is extrapolated to an
- * hour. RSS is read at the end of that interval.
+ * JVM with the same options (the floor). Each emitter runs as users start it, from the emitter's
+ * own shaded jar ({@code java -jar crashwatch-emitter.jar}, what {@code ./crashwatch emit} execs),
+ * not on the launcher's or this benchmark's class path, which carry the broker and RocksDB.
+ * Start-up is the time from spawning the process to its boot event being readable on the broker.
+ * CPU is measured over exactly one heartbeat interval that starts after the first heartbeat
+ * arrived, so it holds one heartbeat and everything the process does while idle (producer metadata
+ * refreshes, the spool's timers), and is extrapolated to an hour. RSS is read at the end of that
+ * interval.
  */
 final class EmitterFootprint {
 
   static final long TARGET_RSS_MIB = 64;
   static final double TARGET_CPU_SECONDS_PER_HOUR = 1.0;
+  static final double TARGET_JAR_MB = 20;
   private static final Duration SETTLE = Duration.ofSeconds(10);
 
   private final PrintStream out;
   private final Path dir;
+  private final Path emitterJar;
 
-  EmitterFootprint(PrintStream out, Path dir) {
+  /**
+   * @param emitterJar the emitter's shaded jar ({@code
+   *     agent-emitter/target/crashwatch-emitter.jar})
+   */
+  EmitterFootprint(PrintStream out, Path dir, Path emitterJar) {
     this.out = out;
     this.dir = dir;
+    this.emitterJar = emitterJar;
   }
 
   record Result(double startSeconds, double rssMib, double cpuSecondsPerHour) {}
 
   Result run(int processes, Duration heartbeat, String javaOptions) throws Exception {
+    if (!Files.isRegularFile(emitterJar)) {
+      throw new IllegalStateException(
+          "no emitter jar at "
+              + emitterJar.toAbsolutePath()
+              + ": build it with ./mvnw -pl agent-emitter -am package -DskipTests, or pass"
+              + " --emitter-jar");
+    }
     out.println(Machine.describe());
+    double jarMb = Files.size(emitterJar) / 1e6;
+    out.printf(
+        "emitter jar %s: %.1f MB (target <= %.0f MB: %s)%n",
+        emitterJar, jarMb, TARGET_JAR_MB, Figures.atMost(jarMb, TARGET_JAR_MB));
     try (LocalStack stack = LocalStack.start(dir.resolve("stack"))) {
       dev.crashwatch.schema.Topics topics = dev.crashwatch.schema.Topics.defaults();
       stack.createTopics(1, topics.boots(), topics.crashes(), topics.heartbeats());
@@ -54,7 +75,11 @@ final class EmitterFootprint {
       try (KafkaConsumer<String, byte[]> consumer = tail(stack, topics)) {
         List<Process> emitters = new ArrayList<>();
         Map<String, Long> spawned = new HashMap<>();
-        Process idle = spawn(javaOptions, List.of(IdleJvm.class.getName()), "idle");
+        Process idle =
+            spawn(
+                javaOptions,
+                List.of("-cp", System.getProperty("java.class.path"), IdleJvm.class.getName()),
+                "idle");
         try {
           out.printf(
               "starting %d emitters (heartbeat every %s, java options \"%s\") and an idle JVM...%n",
@@ -63,8 +88,8 @@ final class EmitterFootprint {
             String device = "bench-emitter-" + i;
             List<String> args =
                 List.of(
-                    "dev.crashwatch.launcher.Crashwatch",
-                    "emit",
+                    "-jar",
+                    emitterJar.toString(),
                     "--bootstrap-servers",
                     stack.bootstrapServers(),
                     "--schema-registry-url",
@@ -75,6 +100,9 @@ final class EmitterFootprint {
                     Files.createDirectories(dir.resolve("spool-" + i)).toString(),
                     "--heartbeat-every",
                     heartbeat.toString());
+            if (i == 1) {
+              out.printf("  emitter command: java %s %s%n", javaOptions, String.join(" ", args));
+            }
             spawned.put(device, System.nanoTime());
             emitters.add(spawn(javaOptions, args, device));
           }
@@ -163,17 +191,16 @@ final class EmitterFootprint {
     return consumer;
   }
 
-  /** A JVM on this process's class path, its output to a file under the benchmark's directory. */
-  private Process spawn(String javaOptions, List<String> mainAndArgs, String name)
-      throws Exception {
+  /**
+   * A JVM with these options and arguments, its output to a file under the benchmark's directory.
+   */
+  private Process spawn(String javaOptions, List<String> arguments, String name) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (!javaOptions.isBlank()) {
       cmd.addAll(Arrays.asList(javaOptions.trim().split("\\s+")));
     }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.addAll(mainAndArgs);
+    cmd.addAll(arguments);
     File log = dir.resolve(name + ".out").toFile();
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
     pb.environment().put("CRASHWATCH_LOG_FILE", dir.resolve(name + ".log").toString());

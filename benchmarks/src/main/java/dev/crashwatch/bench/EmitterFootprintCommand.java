@@ -1,5 +1,6 @@
 package dev.crashwatch.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,6 +18,9 @@ final class EmitterFootprintCommand implements Callable<Integer> {
 
   /** The emitter's own default ({@code emit --heartbeat-every}). */
   static final String DEFAULT_HEARTBEAT = "PT5M";
+
+  /** Where {@code ./mvnw package} leaves the emitter's jar, from the repository's root. */
+  static final String DEFAULT_EMITTER_JAR = "agent-emitter/target/crashwatch-emitter.jar";
 
   /** The JVM options the README's emitter figures have always used: a small heap, serial GC. */
   static final String DEFAULT_JAVA_OPTIONS = "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
@@ -37,9 +41,17 @@ final class EmitterFootprintCommand implements Callable<Integer> {
       description = "JVM options of the emitter processes (default: ${DEFAULT-VALUE}).")
   String javaOptions;
 
+  @Option(
+      names = "--emitter-jar",
+      defaultValue = DEFAULT_EMITTER_JAR,
+      description =
+          "The emitter's shaded jar, started with java -jar as ./crashwatch emit does (default:"
+              + " ${DEFAULT-VALUE}).")
+  Path emitterJar;
+
   @Override
   public Integer call() throws Exception {
-    new EmitterFootprint(System.out, common.dir.resolve("emitter"))
+    new EmitterFootprint(System.out, common.dir.resolve("emitter"), emitterJar)
         .run(common.runs, heartbeat, javaOptions);
     return 0;
   }

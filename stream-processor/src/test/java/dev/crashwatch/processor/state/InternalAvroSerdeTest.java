@@ -1,0 +1,81 @@
+package dev.crashwatch.processor.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.Test;
+
+class InternalAvroSerdeTest {
+
+  private final InternalAvroSerde<DeviceState> serde =
+      new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema());
+
+  @Test
+  void oneSerializerWritesALargeRecordThenASmallOneWithoutCarryingBytesOver() {
+    Serializer<DeviceState> serializer = serde.serializer();
+    Deserializer<DeviceState> deserializer = serde.deserializer();
+    DeviceState large = state(200);
+    DeviceState small = state(1);
+
+    byte[] first = serializer.serialize("t", large);
+    byte[] second = serializer.serialize("t", small);
+
+    assertThat(second.length).isLessThan(first.length / 10);
+    assertThat(deserializer.deserialize("t", first)).isEqualTo(large);
+    assertThat(deserializer.deserialize("t", second)).isEqualTo(small);
+    assertThat(first[0]).isEqualTo(InternalAvroSerde.FORMAT_V1);
+  }
+
+  @Test
+  void readsNestedMapsAndArraysIntoStringsAsTheGeneratedClassDeclares() {
+    DeviceState read =
+        serde.deserializer().deserialize("t", serde.serializer().serialize("t", state(3)));
+
+    assertThat(read.getVersions()).containsEntry("component-2", "1.2");
+    assertThat(read.getCrashedOn().get("component-1")).containsExactly("0x50", "0x116");
+    assertThat(read.getCrashMinutes().get("component-0")).containsEntry("4", 5L);
+    assertThat(read.getVersions().keySet().iterator().next()).isInstanceOf(String.class);
+  }
+
+  @Test
+  void refusesBytesWithoutItsFormatByte() {
+    byte[] bytes = serde.serializer().serialize("t", state(1));
+    bytes[0] = 7;
+
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("DeviceState")
+        .hasMessageContaining("unknown format byte");
+  }
+
+  private static DeviceState state(int components) {
+    Map<String, String> versions = new HashMap<>();
+    Map<String, List<String>> crashedOn = new HashMap<>();
+    Map<String, Map<String, Long>> minutes = new HashMap<>();
+    for (int i = 0; i < components; i++) {
+      versions.put("component-" + i, "1." + i);
+      crashedOn.put("component-" + i, List.of("0x50", "0x116"));
+      minutes.put("component-" + i, Map.of("4", 5L));
+    }
+    return DeviceState.newBuilder()
+        .setTenantId("tenant-a")
+        .setRing("canary")
+        .setVersions(versions)
+        .setLastSeenBucket(12L)
+        .setCrashedOn(crashedOn)
+        .setCrashMinutes(minutes)
+        .setReportMinutes(Map.of())
+        .setSuspectSince(0L)
+        .setSilentOn(Map.of())
+        .setSilentAmong(Map.of())
+        .setSilentBucket(0L)
+        .setHealth("OK")
+        .build();
+  }
+}
