@@ -19,6 +19,7 @@ import dev.crashwatch.processor.signal.DetectorProcessor;
 import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
+import dev.crashwatch.processor.state.EvaluationSchedule;
 import dev.crashwatch.processor.state.InternalAvroSerde;
 import dev.crashwatch.processor.state.KnownVersions;
 import dev.crashwatch.processor.state.SignalStateRecord;
@@ -71,7 +72,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                        version-stats (per version and pair) ─▶ summary lines
  *                                          │ changed figures once per detector.interval, ticks
  *                                          ▼ repartition "detector-input" (one partition)
- *                                        detector (detector-figures, signal-states)
+ *                                        detector (detector-figures, signal-states,
+ *                                          detector-schedule)
  *                                          ├─▶ rollback-signals   (one per state change)
  *                                          ├─▶ spike-alerts       (one per state change)
  *                                          ├─▶ version-health     (per version, once a minute)
@@ -157,6 +159,11 @@ public final class CrashwatchTopology {
             Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
             statsKeys,
             new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EvaluationSchedule.STORE),
+            Serdes.String(),
+            Serdes.Long()));
 
     TelemetryTimestampExtractor timestamps =
         new TelemetryTimestampExtractor(settings.maxClockSkew(), settings.maxTimeJump(), clock);
@@ -278,7 +285,8 @@ public final class CrashwatchTopology {
                         topics::vendorHealth),
                 Named.as("detector-processor"),
                 DetectorProcessor.FIGURES_STORE,
-                DetectorProcessor.STATES_STORE);
+                DetectorProcessor.STATES_STORE,
+                EvaluationSchedule.STORE);
 
     detected
         .split(Named.as("detector-"))
