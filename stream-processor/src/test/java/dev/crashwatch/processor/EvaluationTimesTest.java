@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * of its upstream tasks crosses, each once, whatever the order in which those tasks' ticks arrive
  * and whatever times within an interval they carry. The ticks are fed straight into the detector's
  * input (two upstream tasks), as the version-stats tasks send them; each evaluation shows as one
- * version-health snapshot at its time.
+ * version-health snapshot at its time, the end of the window it covers (just before the boundary).
  */
 class EvaluationTimesTest {
 
@@ -45,7 +45,7 @@ class EvaluationTimesTest {
                 new Tick(0, t(1).plusMillis(100)),
                 new Tick(1, t(2).plusMillis(900)),
                 new Tick(0, t(2).plusMillis(20_000))));
-    assertThat(one).containsExactly(t(1), t(2));
+    assertThat(one).containsExactly(justBefore(t(1)), justBefore(t(2)));
     assertThat(other).isEqualTo(one);
   }
 
@@ -60,7 +60,12 @@ class EvaluationTimesTest {
                     new Tick(1, t(1)),
                     new Tick(0, t(4).plusMillis(700)),
                     new Tick(1, t(4).plusMillis(200)))))
-        .containsExactly(t(1), t(2), t(3), t(4));
+        .containsExactly(justBefore(t(1)), justBefore(t(2)), justBefore(t(3)), justBefore(t(4)));
+  }
+
+  /** An evaluation at boundary {@code b} covers the window that ends just before it. */
+  private static Instant justBefore(Instant b) {
+    return b.minusMillis(1);
   }
 
   /** The times of the evaluations that {@code ticks} cause, after one version's figures. */

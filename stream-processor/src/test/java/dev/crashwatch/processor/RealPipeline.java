@@ -6,12 +6,15 @@ import static dev.crashwatch.processor.TestEvents.t;
 import static dev.crashwatch.processor.TestEvents.versions;
 import static org.awaitility.Awaitility.await;
 
+import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
+import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
 import dev.crashwatch.schema.EventSerdes;
@@ -47,6 +50,7 @@ final class RealPipeline implements AutoCloseable {
   final Topics topics;
   final EventSerdes serdes;
   final StreamProcessor processor;
+  private final Settings settings;
 
   /**
    * @param overrides settings beyond the per-run names, e.g. tighter ingest bounds
@@ -61,22 +65,13 @@ final class RealPipeline implements AutoCloseable {
                 "state.dir",
                 Files.createTempDirectory(Path.of("target"), "streams-").toString(),
                 "test");
-    for (String topic :
-        List.of(
-            "boots",
-            "crashes",
-            "heartbeats",
-            "dead.letters",
-            "rollback.signals",
-            "spike.alerts",
-            "version.health",
-            "catalogue")) {
-      settings = settings.with("topic." + topic, topic.replace('.', '-') + "-" + run, "test");
+    for (Map.Entry<Setting, String> topic : Topics.ofRun(run).entrySet()) {
+      settings = settings.with(topic.getKey().key(), topic.getValue(), "test");
     }
-    settings = settings.with("topic.vendor.health.prefix", "vendor-health-" + run + ".", "test");
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       settings = settings.with(e.getKey(), e.getValue(), "test");
     }
+    this.settings = settings;
     ProcessorSettings processorSettings = new ProcessorSettings(settings);
     topics = processorSettings.topics();
     stack.createTopics(partitions, topics.boots(), topics.crashes(), topics.heartbeats());
@@ -103,6 +98,22 @@ final class RealPipeline implements AutoCloseable {
                 entry("windows", "microsoft")));
     processor = new StreamProcessor(processorSettings);
     processor.start();
+  }
+
+  /**
+   * Starts another instance of the same application (its own state directory), as a second machine
+   * would; the caller closes it.
+   */
+  StreamProcessor startInstance() throws Exception {
+    StreamProcessor another =
+        new StreamProcessor(
+            new ProcessorSettings(
+                settings.with(
+                    "state.dir",
+                    Files.createTempDirectory(Path.of("target"), "streams-").toString(),
+                    "test")));
+    another.start();
+    return another;
   }
 
   private static CatalogueEntry entry(String component, String vendor, String... modules) {
@@ -182,13 +193,22 @@ final class RealPipeline implements AutoCloseable {
    * crash in acme's module from t(12); a quiet device moves time on to t(22).
    */
   void sendFaultyContent291(KafkaProducer<String, Object> producer, int devices) {
+    sendFaultyContent291(
+        producer, java.util.stream.IntStream.range(0, devices).mapToObj(i -> "dev-" + i).toList());
+  }
+
+  /**
+   * Every third device of {@code fleet} (booted on content 290) takes content 291 at t(10) and
+   * crashes in acme's module from t(12); the second device moves time on to t(22).
+   */
+  void sendFaultyContent291(KafkaProducer<String, Object> producer, List<String> fleet) {
     Map<String, String> on290 =
         versions(
             "acme.sensor", "7.11.18110", "acme.sensor-content", "290", "windows", "22631.3880");
     Map<String, String> on291 = new java.util.LinkedHashMap<>(on290);
     on291.put("acme.sensor-content", "291");
-    for (int i = 0; i < devices; i += 3) {
-      String device = "dev-" + i;
+    for (int i = 0; i < fleet.size(); i += 3) {
+      String device = fleet.get(i);
       send(producer, heartbeat(device, "canary", t(10 + i * 0.01), on291));
       send(
           producer,
@@ -201,8 +221,20 @@ final class RealPipeline implements AutoCloseable {
               on291));
     }
     for (int m = 16; m <= 22; m++) {
-      send(producer, heartbeat("dev-1", "canary", t(m), on290));
+      send(producer, heartbeat(fleet.get(1), "canary", t(m), on290));
     }
+  }
+
+  /** The ids of the ROLLBACK signals, read once there is at least one. */
+  List<String> rollbacks() {
+    return read(
+            topics.rollbackSignals(),
+            RollbackSignal.class,
+            list -> list.stream().anyMatch(s -> s.getAction() == SignalAction.ROLLBACK))
+        .stream()
+        .filter(s -> s.getAction() == SignalAction.ROLLBACK)
+        .map(RollbackSignal::getSignalId)
+        .toList();
   }
 
   @Override

@@ -189,7 +189,11 @@ public final class DetectorProcessor
       figuresStore.put(record.key(), record.value());
       return;
     }
-    for (long at : schedule.due(watermark.advance(record.key(), record.timestamp()))) {
+    for (long boundary : schedule.due(watermark.advance(record.key(), record.timestamp()))) {
+      // the window that ends just before the boundary: its per-minute buckets are complete (every
+      // upstream task has sent all of them before its tick of the boundary), the boundary's own
+      // minute is still arriving
+      long at = EvaluationSchedule.windowEnd(boundary);
       metrics.evaluation(at, () -> evaluate(at));
       if (at >= nextSnapshot) {
         nextSnapshot = next(at, healthInterval);

@@ -8,11 +8,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * When the detector evaluates: at every boundary of its interval (multiples of the interval in
  * event time) that the {@link SourceWatermark} of its upstream tasks crosses, each boundary once
- * and in order, with the boundary as the evaluation's time. The watermark itself moves by whatever
- * its upstream ticks carry, and which task's tick arrives first, or how far one tick moves it (a
- * restarted task catching up), depends on timing; the boundaries do not, so the same input gives
- * the same evaluations, and the signal state machine's streaks count the same evaluations, on one
- * instance or several, with or without restarts.
+ * and in order, each over the window that ends just before its boundary ({@link #windowEnd}). The
+ * watermark itself moves by whatever its upstream ticks carry, and which task's tick arrives first,
+ * or how far one tick moves it (a restarted task catching up), depends on timing; the boundaries do
+ * not, so the same input gives the same evaluations, and the signal state machine's streaks count
+ * the same evaluations, on one instance or several, with or without restarts.
  *
  * <p>The last boundary evaluated is kept in {@link #STORE} (changelogged, and written in the same
  * exactly-once transaction as the evaluation's outputs): a restarted detector, whose in-memory
@@ -44,6 +44,17 @@ public final class EvaluationSchedule {
   /** Reads and keeps the schedule in {@code store} (a task's re-initialisation passes it again). */
   public void init(KeyValueStore<String, Long> store) {
     this.store = store;
+  }
+
+  /**
+   * The time of the evaluation at {@code boundary}: the last millisecond before it. The figures'
+   * per-minute buckets up to it are complete once every upstream task has ticked the boundary (a
+   * task sends every delta of an earlier minute before that tick: a record is counted in the minute
+   * of its time or its task's stream time, whichever is later), while the boundary's own minute is
+   * still arriving when the evaluation runs, in a share that depends on timing.
+   */
+  public static long windowEnd(long boundary) {
+    return boundary - 1;
   }
 
   /** The boundary at or before {@code time}. */
