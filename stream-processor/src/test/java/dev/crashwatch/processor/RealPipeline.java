@@ -50,7 +50,6 @@ final class RealPipeline implements AutoCloseable {
   final Topics topics;
   final EventSerdes serdes;
   final StreamProcessor processor;
-  private final Settings settings;
 
   /**
    * @param overrides settings beyond the per-run names, e.g. tighter ingest bounds
@@ -71,7 +70,6 @@ final class RealPipeline implements AutoCloseable {
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       settings = settings.with(e.getKey(), e.getValue(), "test");
     }
-    this.settings = settings;
     ProcessorSettings processorSettings = new ProcessorSettings(settings);
     topics = processorSettings.topics();
     stack.createTopics(partitions, topics.boots(), topics.crashes(), topics.heartbeats());
@@ -98,22 +96,6 @@ final class RealPipeline implements AutoCloseable {
                 entry("windows", "microsoft")));
     processor = new StreamProcessor(processorSettings);
     processor.start();
-  }
-
-  /**
-   * Starts another instance of the same application (its own state directory), as a second machine
-   * would; the caller closes it.
-   */
-  StreamProcessor startInstance() throws Exception {
-    StreamProcessor another =
-        new StreamProcessor(
-            new ProcessorSettings(
-                settings.with(
-                    "state.dir",
-                    Files.createTempDirectory(Path.of("target"), "streams-").toString(),
-                    "test")));
-    another.start();
-    return another;
   }
 
   private static CatalogueEntry entry(String component, String vendor, String... modules) {
@@ -193,22 +175,13 @@ final class RealPipeline implements AutoCloseable {
    * crash in acme's module from t(12); a quiet device moves time on to t(22).
    */
   void sendFaultyContent291(KafkaProducer<String, Object> producer, int devices) {
-    sendFaultyContent291(
-        producer, java.util.stream.IntStream.range(0, devices).mapToObj(i -> "dev-" + i).toList());
-  }
-
-  /**
-   * Every third device of {@code fleet} (booted on content 290) takes content 291 at t(10) and
-   * crashes in acme's module from t(12); the second device moves time on to t(22).
-   */
-  void sendFaultyContent291(KafkaProducer<String, Object> producer, List<String> fleet) {
     Map<String, String> on290 =
         versions(
             "acme.sensor", "7.11.18110", "acme.sensor-content", "290", "windows", "22631.3880");
     Map<String, String> on291 = new java.util.LinkedHashMap<>(on290);
     on291.put("acme.sensor-content", "291");
-    for (int i = 0; i < fleet.size(); i += 3) {
-      String device = fleet.get(i);
+    for (int i = 0; i < devices; i += 3) {
+      String device = "dev-" + i;
       send(producer, heartbeat(device, "canary", t(10 + i * 0.01), on291));
       send(
           producer,
@@ -221,7 +194,7 @@ final class RealPipeline implements AutoCloseable {
               on291));
     }
     for (int m = 16; m <= 22; m++) {
-      send(producer, heartbeat(fleet.get(1), "canary", t(m), on290));
+      send(producer, heartbeat("dev-1", "canary", t(m), on290));
     }
   }
 
