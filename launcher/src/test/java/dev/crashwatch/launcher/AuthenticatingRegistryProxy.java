@@ -20,7 +20,10 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A schema registry that demands HTTP basic authentication, as Confluent's does when configured so:
  * the JDK's HTTP server in front of a real registry, answering 401 without the right {@code
- * Authorization} header and forwarding everything else unchanged.
+ * Authorization} header and forwarding everything else unchanged. Without credentials ({@link
+ * #open}) it forwards every request; while a {@link #fail fault} is set it answers every request
+ * with that status instead (503: the registry is down; 401: it refuses every client), the failure
+ * suite's registry outage.
  */
 final class AuthenticatingRegistryProxy implements AutoCloseable {
 
@@ -29,6 +32,7 @@ final class AuthenticatingRegistryProxy implements AutoCloseable {
   private final String upstreamBase;
   private final String expectedHeader;
   private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicInteger fault = new AtomicInteger();
 
   /**
    * @param upstreamBase the real registry's root URL (http or https)
@@ -43,9 +47,11 @@ final class AuthenticatingRegistryProxy implements AutoCloseable {
       throws Exception {
     this.upstreamBase = upstreamBase;
     this.expectedHeader =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        user == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
     if (truststore != null) {
       KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -65,25 +71,44 @@ final class AuthenticatingRegistryProxy implements AutoCloseable {
     server.start();
   }
 
+  /** A proxy in front of the plaintext registry at {@code upstreamBase} that forwards all. */
+  static AuthenticatingRegistryProxy open(String upstreamBase) throws Exception {
+    return new AuthenticatingRegistryProxy(upstreamBase, null, null, null, null);
+  }
+
+  /** Answers every request with {@code status} from now on; 0 forwards them again. */
+  void fail(int status) {
+    fault.set(status);
+  }
+
   /** The proxy's root URL. */
   String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** Requests answered 401. */
+  /** Requests refused: answered 401, or the status of a fault. */
   int refused() {
     return refused.get();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!expectedHeader.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      int status = fault.get();
+      if (status == 0
+          && expectedHeader != null
+          && !expectedHeader.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        status = 401;
+      }
+      if (status != 0) {
         refused.incrementAndGet();
         byte[] body =
-            "{\"error_code\":401,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
+            ("{\"error_code\":" + status + ",\"message\":\"refused by the proxy\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        if (status == 401) {
+          exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
+        }
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(401, body.length);
+        exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
         return;
       }

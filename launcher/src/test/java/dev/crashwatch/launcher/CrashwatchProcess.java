@@ -72,6 +72,11 @@ final class CrashwatchProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Everything it printed so far. */
+  String output() throws IOException {
+    return Files.readString(log);
+  }
+
   /** The last lines it printed. */
   String tail() throws IOException {
     List<String> lines = Files.readAllLines(log);

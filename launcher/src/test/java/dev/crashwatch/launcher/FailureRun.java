@@ -2,6 +2,7 @@ package dev.crashwatch.launcher;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.TelemetryEmitter;
 import dev.crashwatch.events.CatalogueEntry;
@@ -15,6 +16,9 @@ import dev.crashwatch.simulator.FleetSimulator;
 import dev.crashwatch.simulator.PipelineFeedback;
 import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.scenario.Scenario;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +34,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * One run of a scenario for the failure suite: topics of its own on the shared local stack, the
- * stream processor as {@code crashwatch process} in JVMs of their own (so that a kill is a real
- * SIGKILL), the simulator in lock-step with them, and a {@link Faults} hook called at every step
- * before the simulator waits for the pipeline. What it returns is what a consumer of the signal
- * topic would read.
+ * One run of a scenario for the failure suite: topics of its own on a local stack, the stream
+ * processor as {@code crashwatch process} in JVMs of their own (so that a kill is a real SIGKILL),
+ * the simulator in lock-step with them, and a {@link Faults} hook called at every step before the
+ * simulator waits for the pipeline. What it returns is what a consumer of the signal topic would
+ * read.
  */
 final class FailureRun implements AutoCloseable {
 
@@ -51,43 +56,38 @@ final class FailureRun implements AutoCloseable {
 
   private static final Duration CATCH_UP = Duration.ofMinutes(4);
 
-  final LocalStack stack = LocalStack.shared();
+  final LocalStack stack;
+  private final String registryUrl;
   final String id = UUID.randomUUID().toString().substring(0, 8);
   final Topics topics;
   private final Map<String, String> env = new HashMap<>();
   private final Path stateRoot;
   private final List<CrashwatchProcess> instances = new ArrayList<>();
+  private final List<Integer> healthPorts = new ArrayList<>();
   private int started;
 
-  /** What the run produced. */
-  record Outcome(long eventsIn, List<RollbackSignal> signals, Duration wall) {}
+  /** What the run produced: events sent, signals and dead letters written (committed). */
+  record Outcome(long eventsIn, List<RollbackSignal> signals, long deadLetters, Duration wall) {}
 
-  FailureRun(String name, int partitions) throws Exception {
+  /**
+   * A run on {@code stack}, whose processors, emitter and serdes reach the schema registry at
+   * {@code registryUrl} (the stack's own, or a proxy in front of it that a test can fail).
+   */
+  FailureRun(String name, int partitions, LocalStack stack, String registryUrl) throws Exception {
+    this.stack = stack;
+    this.registryUrl = registryUrl;
     Settings settings =
         Settings.load(ProcessorSettings.DECLARED, Optional.empty(), Map.of())
             .with("bootstrap.servers", stack.bootstrapServers(), "test")
-            .with("schema.registry.url", stack.schemaRegistryUrl(), "test")
+            .with("schema.registry.url", registryUrl, "test")
             .with("application.id", "failure-" + name + "-" + id, "test");
     env.put("CRASHWATCH_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("CRASHWATCH_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl());
+    env.put("CRASHWATCH_SCHEMA_REGISTRY_URL", registryUrl);
     env.put("CRASHWATCH_APPLICATION_ID", "failure-" + name + "-" + id);
-    for (String topic :
-        List.of(
-            "boots",
-            "crashes",
-            "heartbeats",
-            "dead.letters",
-            "rollback.signals",
-            "spike.alerts",
-            "version.health",
-            "catalogue")) {
-      String value = topic.replace('.', '-') + "-" + name + "-" + id;
-      settings = settings.with("topic." + topic, value, "test");
-      env.put("CRASHWATCH_TOPIC_" + topic.toUpperCase().replace('.', '_'), value);
+    for (Map.Entry<Setting, String> topic : Topics.ofRun(name + "-" + id).entrySet()) {
+      settings = settings.with(topic.getKey().key(), topic.getValue(), "test");
+      env.put(topic.getKey().envName(), topic.getValue());
     }
-    String feeds = "vendor-health-" + name + "-" + id + ".";
-    settings = settings.with("topic.vendor.health.prefix", feeds, "test");
-    env.put("CRASHWATCH_TOPIC_VENDOR_HEALTH_PREFIX", feeds);
     // as PipelineSession runs it for lock-step; a killed member is noticed within seconds
     env.put("CRASHWATCH_KAFKA_MAX_TASK_IDLE_MS", "0");
     env.put("CRASHWATCH_KAFKA_COMMIT_INTERVAL_MS", "20");
@@ -102,16 +102,37 @@ final class FailureRun implements AutoCloseable {
   CrashwatchProcess startInstance(int n) throws Exception {
     Map<String, String> instanceEnv = new HashMap<>(env);
     instanceEnv.put("CRASHWATCH_STATE_DIR", stateRoot.resolve("instance-" + n).toString());
-    CrashwatchProcess p =
-        CrashwatchProcess.start(
-            "failure-" + env.get("CRASHWATCH_APPLICATION_ID") + "-" + n + "-" + started++,
-            instanceEnv,
-            List.of("process"));
+    String name = "failure-" + env.get("CRASHWATCH_APPLICATION_ID") + "-" + n + "-" + started++;
+    // its health endpoint, on a port of its own
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    instanceEnv.put("CRASHWATCH_METRICS_PORT", Integer.toString(port));
+    CrashwatchProcess p = CrashwatchProcess.start(name, instanceEnv, List.of("process"));
     while (instances.size() <= n) {
       instances.add(null);
+      healthPorts.add(0);
     }
     instances.set(n, p);
+    healthPorts.set(n, port);
     return p;
+  }
+
+  /** Whether instance {@code n} (the one started last under that number) still runs. */
+  boolean isAlive(int n) {
+    return instances.get(n).isAlive();
+  }
+
+  /** What instance {@code n} has printed so far (its warnings and errors). */
+  String log(int n) throws IOException {
+    return instances.get(n).output();
+  }
+
+  /** The readiness of instance {@code n}: its {@code /health/ready} answer, status and detail. */
+  String readiness(int n) throws Exception {
+    var answer = Scrape.get(healthPorts.get(n), "/health/ready");
+    return answer.statusCode() + " " + answer.body();
   }
 
   /** SIGKILLs instance {@code n}. */
@@ -129,7 +150,7 @@ final class FailureRun implements AutoCloseable {
 
   /** Replays {@code scenario} in lock-step (controller off), with {@code faults} at each step. */
   Outcome replay(Scenario scenario, Duration step, Faults faults) throws Exception {
-    EventSerdes serdes = EventSerdes.connect(stack.schemaRegistryUrl());
+    EventSerdes serdes = EventSerdes.connect(registryUrl);
     loadCatalogue(scenario, serdes);
     awaitStable();
     long start = System.nanoTime();
@@ -163,7 +184,10 @@ final class FailureRun implements AutoCloseable {
               .run(Duration.ofDays(1), at -> {});
     }
     return new Outcome(
-        result.events(), readSignals(serdes), Duration.ofNanos(System.nanoTime() - start));
+        result.events(),
+        readCommitted(topics.rollbackSignals(), serdes.value(RollbackSignal.class).deserializer()),
+        readCommitted(topics.deadLetters(), new ByteArrayDeserializer()).size(),
+        Duration.ofNanos(System.nanoTime() - start));
   }
 
   /** Waits until the instances have formed their group and created their internal topics. */
@@ -198,25 +222,22 @@ final class FailureRun implements AutoCloseable {
         entries.stream().map(CatalogueEntry::getVendor).distinct().toList());
   }
 
-  /** Every committed record of the signal topic, in order. */
-  private List<RollbackSignal> readSignals(EventSerdes serdes) throws Exception {
+  /** Every committed record of {@code topic}, in order. */
+  private <T> List<T> readCommitted(String topic, Deserializer<T> values) throws Exception {
     Map<String, Object> config = new HashMap<>(kafka());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<RollbackSignal> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     try (Admin admin = Admin.create(kafka());
-        KafkaConsumer<String, RollbackSignal> consumer =
-            new KafkaConsumer<>(
-                config,
-                new StringDeserializer(),
-                serdes.value(RollbackSignal.class).deserializer())) {
-      Map<TopicPartition, Long> ends = ConsumerLag.endOffsets(admin, topics.rollbackSignals());
+        KafkaConsumer<byte[], T> consumer =
+            new KafkaConsumer<>(config, new ByteArrayDeserializer(), values)) {
+      Map<TopicPartition, Long> ends = ConsumerLag.endOffsets(admin, topic);
       consumer.assign(ends.keySet());
       consumer.seekToBeginning(ends.keySet());
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("signals not read to their end " + ends);
+          throw new IllegalStateException(topic + " not read to its end " + ends);
         }
         consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
       }

@@ -22,7 +22,7 @@ final class FailureTable {
 
   static final String HEADER =
       "| fault | times injected | records in | signals out | signals compared | lost |"
-          + " duplicated | other evidence | reproduce |\n|---|---|---|---|---|---|---|---|---|\n";
+          + " duplicated | evidence differs | reproduce |\n|---|---|---|---|---|---|---|---|---|\n";
 
   private FailureTable() {}
 
@@ -32,8 +32,31 @@ final class FailureTable {
   }
 
   /**
-   * Signals of {@code run} with the id and action of one of {@code reference} but other evidence
-   * (figures, decision time): the same decision, taken at another evaluation.
+   * The evidence of a signal that must not depend on faults: when it was decided (the end of the
+   * evaluation's window) and on how many crashed and silent devices, with which module. Exposure is
+   * left out: the detector reads it as it stands when it evaluates, not per minute, so a device or
+   * two that the fastest task has already counted can differ ({@link #exposure}).
+   */
+  static String evidence(RollbackSignal s) {
+    var e = s.getEvidence();
+    return "decided at "
+        + e.getDecisionTime()
+        + " on "
+        + e.getCrashedDevices()
+        + " crashed, "
+        + e.getSilentDevices()
+        + " silent, module "
+        + e.getTopModule();
+  }
+
+  /** The devices exposed to the version when the signal was decided. */
+  static long exposure(RollbackSignal s) {
+    return s.getEvidence().getExposedDevices();
+  }
+
+  /**
+   * Signals of {@code run} with the id and action of one of {@code reference} but other {@link
+   * #evidence}: the same decision, taken at another evaluation or on other figures.
    */
   static List<String> otherEvidence(List<RollbackSignal> reference, List<RollbackSignal> run) {
     java.util.Map<String, RollbackSignal> byId = new java.util.HashMap<>();
@@ -41,17 +64,11 @@ final class FailureTable {
     List<String> out = new ArrayList<>();
     for (RollbackSignal s : run) {
       RollbackSignal r = byId.get(canonical(s));
-      if (r != null && !r.getEvidence().equals(s.getEvidence())) {
-        out.add(
-            canonical(s)
-                + ": decided at "
-                + s.getEvidence().getDecisionTime()
-                + " on "
-                + s.getEvidence().getCrashedDevices()
-                + " crashed, reference at "
-                + r.getEvidence().getDecisionTime()
-                + " on "
-                + r.getEvidence().getCrashedDevices());
+      if (r != null && !evidence(r).equals(evidence(s))) {
+        out.add(canonical(s) + ": " + evidence(s) + "; reference " + evidence(r));
+      } else if (r != null && exposure(r) != exposure(s)) {
+        System.out.printf(
+            "failure suite: %s exposed %d, reference %d%n", canonical(s), exposure(s), exposure(r));
       }
     }
     return out;

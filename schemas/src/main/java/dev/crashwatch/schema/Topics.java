@@ -2,7 +2,9 @@ package dev.crashwatch.schema;
 
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The names of every topic, in one place. Defaults are those of docs/architecture.md; each name is
@@ -77,6 +79,24 @@ public record Topics(
         settings.getString("topic.dead.letters"),
         settings.getString("topic.version.health"),
         settings.getString("topic.catalogue"));
+  }
+
+  /**
+   * Every topic setting with a name of {@code run}'s own: the default with {@code -run} appended
+   * (before the dot of the vendor feeds' prefix). Runs that share one broker (tests, the failure
+   * suite) set these, by key or by {@link Setting#envName()}, and never meet.
+   */
+  public static Map<Setting, String> ofRun(String run) {
+    Map<Setting, String> names = new LinkedHashMap<>();
+    for (Setting s : SETTINGS) {
+      String name = s.defaultValue();
+      names.put(
+          s,
+          name.endsWith(".")
+              ? name.substring(0, name.length() - 1) + "-" + run + "."
+              : name + "-" + run);
+    }
+    return names;
   }
 
   /** The health feed of one vendor. */

@@ -19,6 +19,7 @@ import dev.crashwatch.processor.signal.DetectorProcessor;
 import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
+import dev.crashwatch.processor.state.EvaluationSchedule;
 import dev.crashwatch.processor.state.InternalAvroSerde;
 import dev.crashwatch.processor.state.KnownVersions;
 import dev.crashwatch.processor.state.SequentialEvidenceRecord;
@@ -73,7 +74,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                          │ changed figures once per detector.interval, ticks
  *                                          ▼ repartition "detector-input" (one partition)
  *                                        detector (detector-figures, signal-states,
- *                                        sequential-evidence)
+ *                                        sequential-evidence, detector-schedule)
  *                                          ├─▶ rollback-signals   (one per state change)
  *                                          ├─▶ spike-alerts       (one per state change)
  *                                          ├─▶ version-health     (per version, once a minute)
@@ -165,6 +166,11 @@ public final class CrashwatchTopology {
             statsKeys,
             new InternalAvroSerde<>(
                 SequentialEvidenceRecord.class, SequentialEvidenceRecord.getClassSchema())));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EvaluationSchedule.STORE),
+            Serdes.String(),
+            Serdes.Long()));
 
     TelemetryTimestampExtractor timestamps =
         new TelemetryTimestampExtractor(settings.maxClockSkew(), settings.maxTimeJump(), clock);
@@ -287,7 +293,8 @@ public final class CrashwatchTopology {
                 Named.as("detector-processor"),
                 DetectorProcessor.FIGURES_STORE,
                 DetectorProcessor.STATES_STORE,
-                DetectorProcessor.EVIDENCE_STORE);
+                DetectorProcessor.EVIDENCE_STORE,
+                EvaluationSchedule.STORE);
 
     detected
         .split(Named.as("detector-"))

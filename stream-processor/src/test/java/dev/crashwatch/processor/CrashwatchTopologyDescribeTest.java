@@ -40,6 +40,7 @@ class CrashwatchTopologyDescribeTest {
     assertThat(stores)
         .containsExactly(
             "detector-figures",
+            "detector-schedule",
             "device-state",
             "fleet-tenants",
             "fleet-versions",

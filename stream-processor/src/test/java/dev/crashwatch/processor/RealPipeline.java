@@ -6,12 +6,15 @@ import static dev.crashwatch.processor.TestEvents.t;
 import static dev.crashwatch.processor.TestEvents.versions;
 import static org.awaitility.Awaitility.await;
 
+import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.CrashKind;
+import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SensorHeartbeat;
+import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
 import dev.crashwatch.schema.EventSerdes;
@@ -61,19 +64,9 @@ final class RealPipeline implements AutoCloseable {
                 "state.dir",
                 Files.createTempDirectory(Path.of("target"), "streams-").toString(),
                 "test");
-    for (String topic :
-        List.of(
-            "boots",
-            "crashes",
-            "heartbeats",
-            "dead.letters",
-            "rollback.signals",
-            "spike.alerts",
-            "version.health",
-            "catalogue")) {
-      settings = settings.with("topic." + topic, topic.replace('.', '-') + "-" + run, "test");
+    for (Map.Entry<Setting, String> topic : Topics.ofRun(run).entrySet()) {
+      settings = settings.with(topic.getKey().key(), topic.getValue(), "test");
     }
-    settings = settings.with("topic.vendor.health.prefix", "vendor-health-" + run + ".", "test");
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       settings = settings.with(e.getKey(), e.getValue(), "test");
     }
@@ -203,6 +196,18 @@ final class RealPipeline implements AutoCloseable {
     for (int m = 16; m <= 22; m++) {
       send(producer, heartbeat("dev-1", "canary", t(m), on290));
     }
+  }
+
+  /** The ids of the ROLLBACK signals, read once there is at least one. */
+  List<String> rollbacks() {
+    return read(
+            topics.rollbackSignals(),
+            RollbackSignal.class,
+            list -> list.stream().anyMatch(s -> s.getAction() == SignalAction.ROLLBACK))
+        .stream()
+        .filter(s -> s.getAction() == SignalAction.ROLLBACK)
+        .map(RollbackSignal::getSignalId)
+        .toList();
   }
 
   @Override

@@ -45,6 +45,7 @@ final class TopologyFixture implements AutoCloseable {
       Clock.fixed(Instant.parse("2024-07-19T12:00:00Z"), ZoneOffset.UTC);
 
   final ProcessorSettings settings;
+  final String applicationId = "ttd-" + UUID.randomUUID();
   final Topics topics;
   final EventSerdes serdes;
   final Topology topology;
@@ -78,7 +79,7 @@ final class TopologyFixture implements AutoCloseable {
     topology = CrashwatchTopology.build(settings, serdes, WALL_CLOCK, feeds);
 
     Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd-" + UUID.randomUUID());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     Path stateDir = Files.createDirectories(Path.of("target", "ttd-state"));
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

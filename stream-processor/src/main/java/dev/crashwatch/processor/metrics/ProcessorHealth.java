@@ -75,10 +75,8 @@ public final class ProcessorHealth {
   }
 
   public Health ready() throws Exception {
-    KafkaStreams.State state = streams.state();
-    if (state != KafkaStreams.State.RUNNING) {
-      return Health.down("streams " + state);
-    }
+    // the registry first: a stream thread that waits for it right after a rebalance never gets to
+    // report RUNNING, and "streams REBALANCING" would hide why
     Optional<RegistryOutage.Problem> registry = registryOutage.problem();
     if (registry.isPresent()) {
       RegistryOutage.Problem p = registry.get();
@@ -90,6 +88,10 @@ public final class ProcessorHealth {
               + p.since()
               + "; processing waits: "
               + p.message());
+    }
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING) {
+      return Health.down("streams " + state);
     }
     long behind = inputLag();
     String detail =

@@ -29,6 +29,7 @@ import dev.crashwatch.processor.detect.VersionFigures;
 import dev.crashwatch.processor.ingest.DeviceInput;
 import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
+import dev.crashwatch.processor.state.EvaluationSchedule;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.SourceWatermark;
@@ -114,7 +115,6 @@ public final class DetectorProcessor
   /** Baseline kind of a held verdict. */
   static final String HELD = "held: no comparison group";
 
-  private final Duration interval;
   private final Duration healthInterval;
   private final long windowMs;
   private final Map<String, List<String>> componentModules;
@@ -139,7 +139,9 @@ public final class DetectorProcessor
   /** The time every upstream version-stats task has reached (and through them every input). */
   private SourceWatermark watermark;
 
-  private long nextEvaluation;
+  /** The interval boundaries to evaluate at, kept across restarts. */
+  private final EvaluationSchedule schedule;
+
   private long nextSnapshot;
   private long nextVersionHealth;
 
@@ -151,7 +153,7 @@ public final class DetectorProcessor
       Map<String, List<String>> componentModules,
       VendorFeeds feeds,
       Function<String, String> feedTopic) {
-    this.interval = interval;
+    this.schedule = new EvaluationSchedule(interval, window);
     this.healthInterval = healthInterval;
     this.windowMs = window.toMillis();
     this.componentModules = Map.copyOf(componentModules);
@@ -168,7 +170,6 @@ public final class DetectorProcessor
     this.context = context;
     // a task may be re-initialised after a migration or an aborted transaction: the schedule of
     // evaluations and snapshots starts over from the stores
-    this.nextEvaluation = 0;
     this.nextSnapshot = 0;
     this.nextVersionHealth = 0;
     this.metrics = PipelineMetrics.of(context);
@@ -181,6 +182,7 @@ public final class DetectorProcessor
             spikeTest.thresholds().baselineRateFloor(),
             windowMs);
     this.watermark = SourceWatermark.of(context);
+    this.schedule.init(context.getStateStore(EvaluationSchedule.STORE));
     this.catalogue = new ComponentCatalogue(context.getStateStore(ComponentCatalogue.STORE));
   }
 
@@ -188,7 +190,8 @@ public final class DetectorProcessor
    * Figures are stored as they come; evaluations run on a tick, which each upstream task sends
    * after its batch of changed figures, so that a batch is evaluated whole (a stream-time
    * punctuation would fire in the middle of a batch, on a half-updated view), and only up to the
-   * time that every upstream task has reached ({@link SourceWatermark}).
+   * time that every upstream task has reached ({@link SourceWatermark}), at the interval boundaries
+   * it crosses ({@link EvaluationSchedule}).
    */
   @Override
   public void process(Record<StatsKey, VersionStats> record) {
@@ -196,17 +199,16 @@ public final class DetectorProcessor
       figuresStore.put(record.key(), record.value());
       return;
     }
-    long now = watermark.advance(record.key(), record.timestamp());
-    if (now < 0) {
-      return;
-    }
-    if (now >= nextEvaluation) {
-      nextEvaluation = next(now, interval);
-      metrics.evaluation(now, () -> evaluate(now));
-    }
-    if (now >= nextSnapshot) {
-      nextSnapshot = next(now, healthInterval);
-      snapshotHealth(now);
+    for (long boundary : schedule.due(watermark.advance(record.key(), record.timestamp()))) {
+      // the window that ends just before the boundary: its per-minute buckets are complete (every
+      // upstream task has sent all of them before its tick of the boundary), the boundary's own
+      // minute is still arriving
+      long at = EvaluationSchedule.windowEnd(boundary);
+      metrics.evaluation(at, () -> evaluate(at));
+      if (at >= nextSnapshot) {
+        nextSnapshot = next(at, healthInterval);
+        snapshotHealth(at);
+      }
     }
   }
 

@@ -82,6 +82,7 @@ public final class DeviceStateProcessor
   private final long bucketMs;
   private final long windowMs;
   private final Duration tickInterval;
+  private final long tickMs;
   private ProcessorContext<StatsKey, VersionDelta> context;
   private final long silenceMs;
   private long streamTimeAtLastCheck = -1;
@@ -97,6 +98,7 @@ public final class DeviceStateProcessor
     this.bucketMs = Math.max(1, lastSeenBucket.toMillis());
     this.windowMs = window.toMillis();
     this.tickInterval = tickInterval;
+    this.tickMs = Math.max(1, tickInterval.toMillis());
     this.silenceMs = silenceAfter.toMillis();
   }
 
@@ -113,8 +115,11 @@ public final class DeviceStateProcessor
         tickInterval,
         PunctuationType.STREAM_TIME,
         time -> {
-          countSilent(time);
-          tick(time);
+          // the interval's boundary, not the stream time the punctuation fired at (that of
+          // whichever record crossed it): the same input gives the same ticks, however it is read
+          long boundary = Math.floorDiv(time, tickMs) * tickMs;
+          countSilent(boundary);
+          tick(boundary);
         });
     context.schedule(IDLE_AFTER, PunctuationType.WALL_CLOCK_TIME, wall -> tickIfIdle());
   }
