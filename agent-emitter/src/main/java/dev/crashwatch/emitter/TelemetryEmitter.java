@@ -91,6 +91,11 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
     send(topics.heartbeats(), beat.getDeviceId(), beat.getTime().toEpochMilli(), beat);
   }
 
+  @Override
+  public void send(String topic, String device, SpecificRecord event, long arrival) {
+    send(topic, device, arrival, event);
+  }
+
   /** Sends bytes as they are: for replaying spooled records and for simulating garbage. */
   @Override
   public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {

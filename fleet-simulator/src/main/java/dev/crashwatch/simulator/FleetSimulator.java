@@ -36,7 +36,9 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Plays a scenario's fleet forward in simulated time and publishes what its devices would send: a
@@ -109,7 +111,7 @@ public final class FleetSimulator {
   private final long[] networkOutageTo;
   private final List<PowerOutage> powerOutages;
   private final List<CrashWave> crashWaves;
-  private final Map<NetworkOutage, List<Runnable>> held = new LinkedHashMap<>();
+  private final Map<NetworkOutage, List<LongConsumer>> held = new LinkedHashMap<>();
   private final Map<String, Long> crashedByRing = new LinkedHashMap<>();
   private final BitSet crashedByRollout = new BitSet();
   private final BitSet crashedAtAll = new BitSet();
@@ -251,7 +253,7 @@ public final class FleetSimulator {
       fire(timers.time(), timers.kind(), timers.device(), timers.life(), timers.payload());
     }
     // Whatever a network outage still holds at the end is delivered late, as devices would.
-    held.values().forEach(list -> list.forEach(Runnable::run));
+    held.values().forEach(list -> list.forEach(deliver -> deliver.accept(end)));
     held.clear();
     sink.flush();
     if (feedback != null) {
@@ -479,9 +481,9 @@ public final class FleetSimulator {
         scheduleBaselineCrash(time);
       }
       case FLUSH -> {
-        List<Runnable> spooled = held.remove(networkOutages.get(payload));
+        List<LongConsumer> spooled = held.remove(networkOutages.get(payload));
         if (spooled != null) {
-          spooled.forEach(Runnable::run);
+          spooled.forEach(deliver -> deliver.accept(time));
         }
       }
       default -> throw new IllegalStateException("unknown timer kind " + kind);
@@ -506,7 +508,7 @@ public final class FleetSimulator {
             .setPreviousShutdown(previous)
             .setComponents(devices.componentsOf(d))
             .build();
-    emit(d, time, topics.boots(), time + skew, () -> sink.send(boot));
+    emit(d, time, topics.boots(), boot);
     FaultyVersion faultyVersion = activeFault(d);
     Fault fault = faultyVersion == null ? null : faultyVersion.rollout().faultIfAny().orElseThrow();
     if (fault != null && (devices.looping(d) || random.nextDouble() < fault.crashProbability())) {
@@ -683,9 +685,8 @@ public final class FleetSimulator {
             .setFaultingModule(cause.module())
             .setComponents(Map.copyOf(components))
             .build();
-    long timestamp = pending.uploadTime(slot);
     pending.release(slot);
-    emit(d, time, topics.crashes(), timestamp, () -> sink.send(report));
+    emit(d, time, topics.crashes(), report);
   }
 
   private void goDown(int d) {
@@ -718,36 +719,39 @@ public final class FleetSimulator {
               .setTime(Instant.ofEpochMilli(reported))
               .setComponents(Map.copyOf(versions))
               .build();
-      emit(d, time, topics.heartbeats(), reported, () -> sink.send(beat));
+      emit(d, time, topics.heartbeats(), beat);
     }
   }
 
   /**
    * Delivers one event with the scenario's noise: held back while the device's tenant has a network
-   * outage, replaced by garbage for a share of records, sent twice for another share.
+   * outage, replaced by garbage for a share of records, sent twice for another share. The record
+   * timestamp is the simulated time of delivery (see {@link WireSink}): the device's clock, skew
+   * and all, is only in the event.
    */
-  private void emit(int d, long sendTime, String topic, long timestamp, Runnable send) {
-    Runnable deliver = () -> deliver(d, topic, timestamp, send);
+  private void emit(int d, long sendTime, String topic, SpecificRecord event) {
+    LongConsumer deliver = arrival -> deliver(d, topic, arrival, event);
     int outage = inNetworkOutage(d, sendTime);
     if (outage >= 0 && held.containsKey(networkOutages.get(outage))) {
       held.get(networkOutages.get(outage)).add(deliver);
       return;
     }
-    deliver.run();
+    deliver.accept(sendTime);
   }
 
-  private void deliver(int d, String topic, long timestamp, Runnable send) {
+  private void deliver(int d, String topic, long arrival, SpecificRecord event) {
     events++;
+    String id = DeviceTable.id(d);
     if (random.nextDouble() < scenario.telemetry().malformed()) {
       malformed++;
-      sink.sendRaw(topic, DeviceTable.id(d).getBytes(StandardCharsets.UTF_8), garbage(), timestamp);
+      sink.sendRaw(topic, id.getBytes(StandardCharsets.UTF_8), garbage(), arrival);
       return;
     }
-    send.run();
+    sink.send(topic, id, event, arrival);
     if (random.nextDouble() < scenario.telemetry().duplicates()) {
       events++;
       duplicates++;
-      send.run();
+      sink.send(topic, id, event, arrival);
     }
   }
 

@@ -31,6 +31,14 @@ final class RecordingSink implements WireSink {
     sent.add(new Sent(heartbeat, "heartbeats", null, heartbeat.getTime().toEpochMilli()));
   }
 
+  /** The simulator's path: kept under the same short topic names as the typed sends. */
+  @Override
+  public void send(String topic, String device, SpecificRecord event, long arrival) {
+    String kind =
+        event instanceof Boot ? "boots" : event instanceof Crash ? "crashes" : "heartbeats";
+    sent.add(new Sent(event, kind, null, arrival));
+  }
+
   @Override
   public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
     sent.add(new Sent(null, topic, value, timestamp));

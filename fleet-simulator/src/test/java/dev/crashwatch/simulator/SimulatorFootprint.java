@@ -10,6 +10,7 @@ import dev.crashwatch.simulator.scenario.ScenarioLoader;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The simulator alone, without Kafka: how fast it generates the events of a scenario and how much
@@ -41,6 +42,11 @@ public final class SimulatorFootprint {
 
           @Override
           public void send(SensorHeartbeat heartbeat) {
+            counted[0]++;
+          }
+
+          @Override
+          public void send(String topic, String device, SpecificRecord event, long arrival) {
             counted[0]++;
           }
 

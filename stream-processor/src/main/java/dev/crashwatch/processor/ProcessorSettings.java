@@ -91,7 +91,8 @@ public final class ProcessorSettings {
             "device.last.seen.bucket",
             "PT5M",
             "Granularity of a device's last-seen time: a heartbeat writes state only when it crosses"
-                + " a bucket."));
+                + " a bucket. A device not heard from for detector.window after its bucket ends"
+                + " stops counting as exposed until it is heard again."));
     all.add(
         new Setting(
             "stats.log.interval",

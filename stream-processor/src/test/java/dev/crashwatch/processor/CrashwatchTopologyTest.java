@@ -230,6 +230,7 @@ class CrashwatchTopologyTest {
       fx.pipe(heartbeat("d2", "canary", t(m), ON_290));
     }
     var report = crash("d1", t(2), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291);
+    report.setUploadTime(t(63)); // its age when uploaded places the crash on the pipeline's clock
     fx.pipe(report, t(63));
     fx.pipe(report, t(64)); // redelivered
 

@@ -151,8 +151,9 @@ final class TopologyFixture implements AutoCloseable {
     heartbeats.pipeInput(beat.getDeviceId(), beat, beat.getTime());
   }
 
+  /** A crash report arriving when it says it was uploaded, as emitters send it. */
   void pipe(Crash crash) {
-    crashes.pipeInput(crash.getDeviceId(), crash, crash.getCrashTime());
+    crashes.pipeInput(crash.getDeviceId(), crash, crash.getUploadTime());
   }
 
   /** A crash report uploaded at {@code uploadedAt}, its record's time, as emitters send it. */

@@ -37,12 +37,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Crashes. A device counts once per version it crashed on within {@code window} (the detector's
  * window), however often it crash-loops or its report is duplicated, and again after that, like the
  * window itself ({@link DeviceState#getCrashMinutes()}). A crash is counted in the minute it
- * reaches the pipeline (the later of the record's time and the task's stream time), not the minute
- * the device's clock gave it: a report uploaded an hour late, or stamped by a clock half an hour
- * off, still lands in the detector's window, for the versions the device ran when it crashed. Two
- * records say a device crashed: the crash report (kernel bugchecks only), and, usually long before
- * the report is uploaded, the next boot saying its previous shutdown was a CRASH (a bugcheck or
- * panic); the boot counts for the versions the device ran before it. A power loss
+ * reaches the pipeline (the task's stream time: record timestamps are arrival times), not the
+ * minute the device's clock gave it: a report uploaded an hour late, or from a clock half an hour
+ * off either way, still lands in the detector's window, for the versions the device ran when it
+ * crashed. Two records say a device crashed: the crash report (kernel bugchecks only), and, usually
+ * long before the report is uploaded, the next boot saying its previous shutdown was a CRASH (a
+ * bugcheck or panic); the boot counts for the versions the device ran before it. A power loss
  * (UNEXPECTED_POWER_LOSS) is not a crash. A report about a version the device no longer runs counts
  * only while its crash time is within the window: that exposure is over.
  *
@@ -52,6 +52,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * tickInterval} a tick ({@link SourceWatermark#tick}) that the repartition sends to every
  * partition, so that stream time moves downstream although heartbeats change nothing; and, while
  * its partitions bring nothing, idle ticks ({@link #tickIfIdle}).
+ *
+ * <p>Away: a device not heard from for {@code window} after the end of its last-seen bucket stops
+ * counting as exposed on its versions, pairs and tenant until it is heard again (see {@link
+ * #awayIfUnheard}).
  *
  * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
  * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
@@ -171,7 +175,12 @@ public final class DeviceStateProcessor
         ByteBuffer.allocate(Long.BYTES + id.length).putLong(deadline).put(id).array());
   }
 
-  /** Devices past their deadline count as silent on the versions they run. */
+  /**
+   * The deadlines that have passed: a device past its silence deadline counts as silent on the
+   * versions it runs; a device past its away deadline ({@link #awayDeadline}) no longer counts as
+   * exposed. Both kinds of deadline share the watch store; which one a key is follows from the
+   * device's state.
+   */
   private void countSilent(long now) {
     List<KeyValue<Bytes, String>> due = new ArrayList<>();
     // every deadline up to now: keys of deadline now + 1 with a device id sort after the bound
@@ -184,7 +193,12 @@ public final class DeviceStateProcessor
       silence.delete(watched.key);
       String device = watched.value;
       DeviceState state = store.get(device);
-      if (state == null || state.getSuspectSince() == 0) {
+      if (state == null) {
+        continue;
+      }
+      long deadline = ByteBuffer.wrap(watched.key.get()).getLong();
+      if (state.getSuspectSince() == 0 || state.getSuspectSince() + silenceMs != deadline) {
+        awayIfUnheard(device, state, now);
         continue;
       }
       Map<String, String> fresh = new HashMap<>(state.getVersions());
@@ -197,6 +211,68 @@ public final class DeviceStateProcessor
       state.setSilentAmong(state.getVersions());
       state.setSilentBucket(minute);
       store.put(device, state);
+    }
+  }
+
+  /**
+   * When a device that is not heard from stops counting as exposed: a window after the end of its
+   * last-seen bucket, so between {@code window} and {@code window + lastSeenBucket} after its last
+   * event. A device switched off or decommissioned must not hold up the exposure of its versions
+   * (and so lower their rate) for ever.
+   */
+  private long awayDeadline(DeviceState state) {
+    return state.getLastSeenBucket() + bucketMs + windowMs;
+  }
+
+  /**
+   * At an away deadline: a device heard since (its last-seen bucket moved) is watched again at its
+   * new deadline; one that was not is taken out of the exposure of its versions, pairs and tenant
+   * (the version figures count it as having left, for a window, like a device that updated) until
+   * it is heard again ({@link #backFromAway}). Checking only when the deadline passes, instead of
+   * moving it on every event, keeps the heartbeat's path free of writes to the watch store.
+   */
+  private void awayIfUnheard(String device, DeviceState state, long now) {
+    if (state.getAway()) {
+      return;
+    }
+    long deadline = awayDeadline(state);
+    if (deadline > now) {
+      silence.put(watchKey(deadline, device), device);
+      return;
+    }
+    forwardPresence(state, -1, now);
+    state.setAway(true);
+    store.put(device, state);
+  }
+
+  /** A device that was away is heard again: it counts where it counted before it went away. */
+  private void backFromAway(String device, DeviceState state, long now) {
+    forwardPresence(state, +1, now);
+    state.setAway(false);
+    silence.put(watchKey(awayDeadline(state), device), device);
+  }
+
+  /** A device's exposure on its versions, pairs and tenant, and its sensor health, by change. */
+  private void forwardPresence(DeviceState state, long change, long now) {
+    String ring = state.getRing();
+    state
+        .getVersions()
+        .forEach(
+            (c, v) ->
+                context.forward(new Record<>(VersionKey.of(c, v), exposure(ring, change), now)));
+    for (StatsKey pair : PairKey.pairs(state.getVersions())) {
+      context.forward(new Record<>(pair, exposure(PairKey.RING, change), now));
+    }
+    if (!state.getTenantId().isEmpty()) {
+      context.forward(
+          new Record<>(tenantKey(state.getTenantId()), exposure(PairKey.RING, change), now));
+    }
+    VersionDelta health = healthDelta(state, change);
+    if (health != null) {
+      state
+          .getVersions()
+          .forEach((c, v) -> context.forward(new Record<>(VersionKey.of(c, v), health, now)));
+      context.forward(new Record<>(tenantKey(state.getTenantId()), health, now));
     }
   }
 
@@ -241,10 +317,19 @@ public final class DeviceStateProcessor
     return counted != null && counted > minute - windowMs;
   }
 
-  /** The minute a record reaches the pipeline: its own time, or the task's if that is later. */
-  private long arrivalMinute(Record<String, SpecificRecord> record) {
-    long arrival = Math.max(record.timestamp(), context.currentStreamTimeMs());
-    return Math.floorDiv(arrival, 60_000L) * 60_000L;
+  /**
+   * The pipeline's time at the record being processed: the task's stream time, the newest arrival
+   * time (record timestamp, {@code TelemetryTimestampExtractor}) the task has read. Never the
+   * device's clock, which the decoder leaves on the record and which may be half an hour off: what
+   * the device says about time is data ({@link #countCrash} uses only differences of it).
+   */
+  private long now() {
+    return Math.max(0, context.currentStreamTimeMs());
+  }
+
+  /** The minute the record being processed reached the pipeline. */
+  private long arrivalMinute() {
+    return Math.floorDiv(now(), 60_000L) * 60_000L;
   }
 
   private static VersionDelta silent(long change, long minute) {
@@ -270,7 +355,7 @@ public final class DeviceStateProcessor
       after.setSilentBucket(0);
     }
     if (suspect) {
-      long since = record.timestamp();
+      long since = now();
       after.setSuspectSince(since);
       silence.put(watchKey(since + silenceMs, device), device);
     }
@@ -282,7 +367,12 @@ public final class DeviceStateProcessor
     DeviceState before = store.get(record.key());
     DeviceState after =
         before == null ? DeviceState.newBuilder().build() : DeviceState.newBuilder(before).build();
-    long time = record.timestamp();
+    long time = now();
+    boolean returned = after.getAway();
+    if (returned) {
+      backFromAway(record.key(), after, time);
+      before.setAway(false); // what follows compares with the device as it counts again
+    }
     if (record.value() instanceof Boot boot) {
       if (boot.getPreviousShutdown() == ShutdownKind.CRASH) {
         // the versions of the boot that crashed: what the device ran before this boot
@@ -291,15 +381,7 @@ public final class DeviceStateProcessor
                 ? boot.getComponents()
                 : before.getVersions();
         countFailure(
-            after,
-            ran,
-            new CrashFacts(
-                boot.getRing(),
-                boot.getBootTime().toEpochMilli(),
-                null,
-                null,
-                arrivalMinute(record)),
-            record);
+            after, ran, new CrashFacts(boot.getRing(), time, null, null, arrivalMinute()), record);
       }
       observe(after, boot.getTenantId(), boot.getRing(), boot.getComponents(), time, record);
     } else if (record.value() instanceof SensorHeartbeat beat) {
@@ -326,7 +408,10 @@ public final class DeviceStateProcessor
       heard(after, updated || crashedBoot, record);
     }
     countSensorHealth(before, after, record);
-    if (!after.equals(before)) {
+    if (before == null) {
+      silence.put(watchKey(awayDeadline(after), record.key()), record.key());
+    }
+    if (returned || !after.equals(before)) {
       store.put(record.key(), after);
     }
   }
@@ -365,16 +450,25 @@ public final class DeviceStateProcessor
   }
 
   private void sendHealth(Record<String, SpecificRecord> record, DeviceState state, long change) {
+    VersionDelta delta = healthDelta(state, change);
+    if (delta == null) {
+      return;
+    }
+    state.getVersions().forEach((c, v) -> send(record, VersionKey.of(c, v), delta));
+    send(record, tenantKey(state.getTenantId()), delta);
+  }
+
+  /** The change of DEGRADED or TAMPERED devices a device's health makes, null when neither. */
+  private static VersionDelta healthDelta(DeviceState state, long change) {
     VersionDelta delta = VersionDelta.newBuilder().build();
     if (SensorHealth.TAMPERED.name().equals(state.getHealth())) {
       delta.setTamperedDevices(change);
     } else if (SensorHealth.DEGRADED.name().equals(state.getHealth())) {
       delta.setDegradedDevices(change);
     } else {
-      return; // UNKNOWN: neither
+      return null; // OK or UNKNOWN: neither
     }
-    state.getVersions().forEach((c, v) -> send(record, VersionKey.of(c, v), delta));
-    send(record, tenantKey(state.getTenantId()), delta);
+    return delta;
   }
 
   /** The key of one tenant's figures. */
@@ -433,11 +527,15 @@ public final class DeviceStateProcessor
     if (crash.getKind() != CrashKind.KERNEL_BUGCHECK) {
       return;
     }
-    long crashTime = crash.getCrashTime().toEpochMilli();
+    // The device's clock may be far off, but it is off by the same amount at the crash and at the
+    // upload: the report's age at upload is true, and places the crash on the pipeline's clock.
+    long age =
+        Math.max(0, crash.getUploadTime().toEpochMilli() - crash.getCrashTime().toEpochMilli());
+    long crashTime = now() - age;
     Map<String, String> relevant = new HashMap<>(crash.getComponents());
     if (before != null) {
       // a version the device has left counts only while the crash is within the window
-      boolean recent = crashTime > arrivalMinute(record) - windowMs;
+      boolean recent = crashTime > arrivalMinute() - windowMs;
       relevant
           .entrySet()
           .removeIf(e -> !recent && !e.getValue().equals(before.getVersions().get(e.getKey())));
@@ -465,7 +563,7 @@ public final class DeviceStateProcessor
       Map<String, String> versions,
       CrashFacts facts,
       Record<String, SpecificRecord> record) {
-    long minute = arrivalMinute(record);
+    long minute = arrivalMinute();
     boolean report = facts.module() != null || facts.bugcheck() != null;
     Map<String, String> fresh = new HashMap<>();
     Map<String, String> freshReport = new HashMap<>();
@@ -554,6 +652,7 @@ public final class DeviceStateProcessor
 
   private void send(
       Record<String, SpecificRecord> record, StatsKey versionKey, VersionDelta delta) {
-    context.forward(record.withKey(versionKey).withValue(delta));
+    // on the pipeline's clock: version-stats places devices that left a version by this time
+    context.forward(record.withKey(versionKey).withValue(delta).withTimestamp(now()));
   }
 }

@@ -1,0 +1,114 @@
+package dev.crashwatch.processor;
+
+import static dev.crashwatch.processor.TestEvents.boot;
+import static dev.crashwatch.processor.TestEvents.heartbeat;
+import static dev.crashwatch.processor.TestEvents.t;
+import static dev.crashwatch.processor.TestEvents.versions;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crashwatch.processor.state.DeviceState;
+import dev.crashwatch.processor.state.DeviceStateProcessor;
+import dev.crashwatch.processor.state.StatsKey;
+import dev.crashwatch.processor.state.VersionKey;
+import dev.crashwatch.processor.state.VersionStats;
+import dev.crashwatch.processor.state.VersionStatsProcessor;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Which devices count as exposed, and what a heartbeat costs the device-state store. */
+class DeviceExposureTopologyTest {
+
+  private static final Map<String, String> ON_290 =
+      versions("acme.sensor", "7.11.18110", "acme.sensor-content", "290", "windows", "22631.3880");
+  private static final Map<String, String> ON_291 =
+      versions("acme.sensor", "7.11.18110", "acme.sensor-content", "291", "windows", "22631.3880");
+  private static final StatsKey CONTENT_291 = VersionKey.of("acme.sensor-content", "291");
+
+  private TopologyFixture fx;
+  private KeyValueStore<String, DeviceState> devices;
+  private KeyValueStore<StatsKey, VersionStats> stats;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = new TopologyFixture();
+    devices = fx.driver.getKeyValueStore(DeviceStateProcessor.STORE);
+    stats = fx.driver.getKeyValueStore(VersionStatsProcessor.STORE);
+  }
+
+  @AfterEach
+  void stop() {
+    fx.close();
+  }
+
+  /** Another device's heartbeats every five minutes, to move the pipeline's clock. */
+  private void othersUntil(int fromMinute, int toMinute) {
+    for (int m = fromMinute; m <= toMinute; m += 5) {
+      fx.pipe(heartbeat("d2", "broad", t(m), ON_290));
+    }
+  }
+
+  private long exposedBetween(double from, double to) {
+    return VersionStatsProcessor.exposedBetween(
+        stats.get(CONTENT_291), t(from).toEpochMilli(), t(to).toEpochMilli());
+  }
+
+  @Test
+  void aDeviceNotHeardForAWindowStopsCountingAsExposedUntilItIsHeardAgain() {
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    othersUntil(0, 30);
+    assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
+
+    // last seen in the bucket of minute 0: away a 30-minute window after that bucket ends
+    othersUntil(35, 40);
+    assertThat(devices.get("d1").getAway()).isTrue();
+    assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isZero();
+    // it ran the version in the window ending now, and no longer in one that starts after it left
+    assertThat(exposedBetween(10, 40)).isEqualTo(1);
+    othersUntil(45, 70);
+    assertThat(exposedBetween(40, 70)).isZero();
+
+    fx.pipe(heartbeat("d1", "canary", t(71), ON_291));
+    assertThat(devices.get("d1").getAway()).isFalse();
+    assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
+    assertThat(stats.get(CONTENT_291).getExposedByRing()).containsExactly(Map.entry("canary", 1L));
+  }
+
+  @Test
+  void aDeviceThatKeepsReportingStaysExposed() {
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    for (int m = 10; m <= 120; m += 10) {
+      fx.pipe(heartbeat("d1", "canary", t(m), ON_291));
+    }
+    assertThat(devices.get("d1").getAway()).isFalse();
+    assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
+    assertThat(stats.get(CONTENT_291).getLeftBuckets()).isEmpty();
+  }
+
+  @Test
+  void aHeartbeatThatChangesNothingWritesNoStateAndNoChangelogRecord() {
+    fx.pipe(boot("d1", "canary", t(0), ON_290));
+    String changelog =
+        fx.driver.producedTopicNames().stream()
+            .filter(name -> name.endsWith(DeviceStateProcessor.STORE + "-changelog"))
+            .findFirst()
+            .orElseThrow();
+    TestOutputTopic<byte[], byte[]> writes =
+        fx.driver.createOutputTopic(
+            changelog, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    assertThat(writes.readRecordsToList()).hasSize(1); // the boot
+
+    fx.pipe(heartbeat("d1", "canary", t(1), ON_290));
+    fx.pipe(heartbeat("d1", "canary", t(2.5), ON_290));
+    fx.pipe(heartbeat("d1", "canary", t(4.9), ON_290));
+    assertThat(writes.isEmpty()).isTrue();
+
+    fx.pipe(heartbeat("d1", "canary", t(5), ON_290)); // the next last-seen bucket
+    assertThat(writes.readRecordsToList()).hasSize(1);
+    assertThat(devices.get("d1").getLastSeenBucket()).isEqualTo(t(5).toEpochMilli());
+  }
+}
