@@ -133,7 +133,10 @@ public final class TelemetryDecoder<T extends SpecificRecord>
       return;
     }
     Decoded.Raw raw = new Decoded.Raw(record.key(), record.value(), record.timestamp());
-    context.forward(record.withKey(key).withValue(Decoded.event(event, raw)).withTimestamp(time));
+    // Downstream, a record's time is its arrival (the record timestamp), never the device's clock:
+    // the device state places every count by it, so that a clock half an hour off neither hides a
+    // crash from its window nor depends on how a task's partitions interleave.
+    context.forward(record.withKey(key).withValue(Decoded.event(event, raw)));
   }
 
   private void reject(Record<byte[], byte[]> record, String reason, String detail) {

@@ -91,6 +91,10 @@ public final class DeviceStateProcessor
   private final long silenceMs;
   private long streamTimeAtLastCheck = -1;
   private boolean idleSent;
+
+  /** The arrival time of the record being processed, -1 outside {@link #process}. */
+  private long recordTime = -1;
+
   private KeyValueStore<String, DeviceState> store;
   private KeyValueStore<Bytes, String> silence;
 
@@ -115,6 +119,7 @@ public final class DeviceStateProcessor
     this.silence = context.getStateStore(SILENCE_STORE);
     this.streamTimeAtLastCheck = -1;
     this.idleSent = false;
+    this.recordTime = -1;
     context.schedule(
         tickInterval,
         PunctuationType.STREAM_TIME,
@@ -235,7 +240,16 @@ public final class DeviceStateProcessor
     if (state.getAway()) {
       return;
     }
+    // A device watched for silence (it took an update or came back from a crash and was not heard
+    // since), or found silent within the window, is not away: its silence is the evidence (a boot
+    // loop that gets no further than the update), and it stays exposed while that counts.
     long deadline = awayDeadline(state);
+    if (state.getSuspectSince() > 0) {
+      deadline = Math.max(deadline, state.getSuspectSince() + silenceMs + windowMs);
+    }
+    if (!state.getSilentOn().isEmpty()) {
+      deadline = Math.max(deadline, state.getSilentBucket() + windowMs);
+    }
     if (deadline > now) {
       silence.put(watchKey(deadline, device), device);
       return;
@@ -318,13 +332,16 @@ public final class DeviceStateProcessor
   }
 
   /**
-   * The pipeline's time at the record being processed: the task's stream time, the newest arrival
-   * time (record timestamp, {@code TelemetryTimestampExtractor}) the task has read. Never the
-   * device's clock, which the decoder leaves on the record and which may be half an hour off: what
-   * the device says about time is data ({@link #countCrash} uses only differences of it).
+   * The pipeline's time at the record being processed: the record's own arrival time (its
+   * timestamp, {@code TelemetryTimestampExtractor}), or the task's stream time outside a record.
+   * Never the device's clock, which the decoder leaves on the record and which may be half an hour
+   * off: what the device says about time is data ({@link #countCrash} uses only differences of it).
+   * The record's own time, not the task's stream time, so that where a record counts does not
+   * depend on how the task's input partitions happened to interleave (they interleave differently
+   * after a restart or a rebalance).
    */
   private long now() {
-    return Math.max(0, context.currentStreamTimeMs());
+    return recordTime >= 0 ? recordTime : Math.max(0, context.currentStreamTimeMs());
   }
 
   /** The minute the record being processed reached the pipeline. */
@@ -363,6 +380,15 @@ public final class DeviceStateProcessor
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    recordTime = Math.max(0, record.timestamp());
+    try {
+      processAtRecordTime(record);
+    } finally {
+      recordTime = -1;
+    }
+  }
+
+  private void processAtRecordTime(Record<String, SpecificRecord> record) {
     resumeIfIdle();
     DeviceState before = store.get(record.key());
     DeviceState after =
