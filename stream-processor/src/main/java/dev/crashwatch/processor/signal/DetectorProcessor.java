@@ -19,6 +19,7 @@ import dev.crashwatch.processor.detect.Overlaps;
 import dev.crashwatch.processor.detect.SensorAlertKind;
 import dev.crashwatch.processor.detect.SensorCounts;
 import dev.crashwatch.processor.detect.SensorHealthTest;
+import dev.crashwatch.processor.detect.SequentialEvidence;
 import dev.crashwatch.processor.detect.SequentialVerdict;
 import dev.crashwatch.processor.detect.SignalState;
 import dev.crashwatch.processor.detect.SignalStateMachine;
@@ -98,13 +99,6 @@ public final class DetectorProcessor
   public static final String STATES_STORE = "signal-states";
   public static final String EVIDENCE_STORE = "sequential-evidence";
   private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
-
-  /**
-   * A version whose rest of fleet has fewer than 1/ALONE_RATIO of its devices is alone: a handful
-   * of stragglers (devices offline while the rest updated) cannot refute a signal, and their
-   * smoothed rate is no baseline.
-   */
-  private static final long ALONE_RATIO = 100;
 
   /**
    * Version health snapshots go out at most this often per version (in stream time): a dashboard
@@ -369,8 +363,9 @@ public final class DetectorProcessor
     TreeSet<String> alone = new TreeSet<>();
     for (VersionFigures f : view.figures().values()) {
       Baseline baseline = Baseline.restOfFleet(f, view.figures().values());
-      if (baseline.exposedDevices() * ALONE_RATIO < f.exposedDevices()
-          || baseline.exposedDevices() == 0) {
+      // the same rule as the tests' regimes: a handful of stragglers (devices offline while the
+      // rest updated) cannot refute a signal, and their smoothed rate is no baseline
+      if (SequentialEvidence.alone(f.exposedDevices(), baseline.exposedDevices())) {
         alone.add(f.key());
         baseline =
             new Baseline(
