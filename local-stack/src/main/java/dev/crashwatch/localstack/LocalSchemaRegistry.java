@@ -210,6 +210,18 @@ public final class LocalSchemaRegistry implements AutoCloseable {
             });
   }
 
+  /**
+   * Whether a registry that exited before it was ready lost the race for its port: another process
+   * bound the port between our probe for a free one and the registry's bind. Vert.x says "Address
+   * already in use"; Quarkus, which checks the port first, says "Port N seems to be in use by
+   * another process" and exits without that line.
+   */
+  static boolean lostPortRace(String logTail) {
+    return logTail.contains("Address already in use")
+        || logTail.contains("Port already bound")
+        || logTail.contains("seems to be in use by another process");
+  }
+
   private void awaitReady() {
     URI probe = URI.create(url() + "/subjects");
     long deadline = launchNanos + READY_TIMEOUT.toNanos();
@@ -223,8 +235,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
         // Doubles as the pause between probes and as the check that the child is still alive.
         if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
           String tail = logTail();
-          boolean portRace =
-              tail.contains("Address already in use") || tail.contains("Port already bound");
+          boolean portRace = lostPortRace(tail);
           throw new RegistryStartException(
               "Apicurio Registry exited with status "
                   + process.exitValue()
