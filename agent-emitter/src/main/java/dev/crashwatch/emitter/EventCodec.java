@@ -4,60 +4,123 @@ import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.serde.SpecificModels;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * How the emitter keeps an event in its spool: a type byte and plain Avro binary of the event's own
- * schema, with no registry id. Events must be spooled while the registry is unreachable too, so
- * they are registered and put in the wire format only when they are sent.
+ * How the emitter keeps an event in its spool: a type byte, then the event in Avro's single-object
+ * encoding (the two bytes {@code C3 01}, the 8-byte fingerprint of the schema it was written with,
+ * the Avro binary), that writer schema itself being kept in the spool directory ({@link
+ * SpoolSchemas}). No registry id: events must be spooled while the registry is unreachable too, so
+ * they are registered and put in the wire format only when they are sent. Reading resolves the
+ * writer schema to this emitter's own, so an emitter reads what an emitter of an older (or newer)
+ * schema version spooled: a field the writer did not have takes its default.
+ *
+ * <p>Emitters before the fingerprint wrote the type byte and the bare Avro binary of the only
+ * schema version they had, version 1 ({@code schemas/released/v1}). Such a record is told apart by
+ * its first bytes: a bare event starts with its {@code eventId}, and {@code C3 01} read as a string
+ * length is -98, which no valid event has. It is read with this emitter's schema, which equals
+ * version 1 ({@code EventCodecTest} fails the day it does not).
  */
 final class EventCodec {
 
   private static final List<Class<? extends SpecificRecord>> TYPES =
       List.of(Boot.class, Crash.class, SensorHeartbeat.class);
 
-  private EventCodec() {}
+  /** The first two bytes of Avro's single-object encoding. */
+  private static final byte[] SINGLE_OBJECT_MARKER = {(byte) 0xC3, 0x01};
 
-  static byte[] encode(SpecificRecord event) {
-    int type = TYPES.indexOf(event.getClass());
-    if (type < 0) {
-      throw new IllegalArgumentException("not a telemetry event: " + event.getClass());
-    }
+  private final SpoolSchemas schemas;
+  private final Map<Schema, BinaryMessageEncoder<IndexedRecord>> encoders =
+      new ConcurrentHashMap<>();
+  private final Map<Class<?>, BinaryMessageDecoder<SpecificRecord>> decoders =
+      new ConcurrentHashMap<>();
+
+  EventCodec(SpoolSchemas schemas) {
+    this.schemas = schemas;
+  }
+
+  /**
+   * The spooled form of {@code event}, one of the three event types in any schema version; its
+   * schema is in the spool before this returns.
+   */
+  byte[] encode(IndexedRecord event) {
+    Schema schema = event.getSchema();
+    int type = typeOf(schema);
+    schemas.record(schema);
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(type);
-    var encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      new SpecificDatumWriter<SpecificRecord>(
-              event.getSchema(), SpecificModels.forClass(event.getClass()))
-          .write(event, encoder);
-      encoder.flush();
+      encoders
+          .computeIfAbsent(
+              schema, s -> new BinaryMessageEncoder<>(SpecificModels.forClass(TYPES.get(type)), s))
+          .encode(event, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
   }
 
-  static SpecificRecord decode(byte[] bytes) {
+  /**
+   * The event in this emitter's schema.
+   *
+   * @throws IllegalArgumentException if the type byte is unknown or the writer schema is not in the
+   *     spool
+   * @throws UncheckedIOException if the bytes do not decode
+   */
+  SpecificRecord decode(byte[] bytes) {
     if (bytes.length == 0 || bytes[0] < 0 || bytes[0] >= TYPES.size()) {
       throw new IllegalArgumentException("spooled event has an unknown type byte");
     }
     Class<? extends SpecificRecord> type = TYPES.get(bytes[0]);
-    var schema = org.apache.avro.specific.SpecificData.get().getSchema(type);
-    var reader =
-        new SpecificDatumReader<SpecificRecord>(schema, schema, SpecificModels.forClass(type));
     try {
-      return reader.read(
-          null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+      if (bytes.length > 2
+          && bytes[1] == SINGLE_OBJECT_MARKER[0]
+          && bytes[2] == SINGLE_OBJECT_MARKER[1]) {
+        return decoders
+            .computeIfAbsent(
+                type,
+                t ->
+                    new BinaryMessageDecoder<>(
+                        SpecificModels.forClass(t), SpecificData.get().getSchema(t), schemas))
+            .decode(new ByteArrayInputStream(bytes, 1, bytes.length - 1));
+      }
+      return decodeVersion1(type, bytes);
+    } catch (MissingSchemaException e) {
+      throw new IllegalArgumentException(
+          "a spooled " + type.getSimpleName() + " names a schema the spool does not hold", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot decode a spooled " + type.getSimpleName(), e);
     }
+  }
+
+  private static SpecificRecord decodeVersion1(Class<? extends SpecificRecord> type, byte[] bytes)
+      throws IOException {
+    Schema schema = SpecificData.get().getSchema(type);
+    return new SpecificDatumReader<SpecificRecord>(schema, schema, SpecificModels.forClass(type))
+        .read(null, DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null));
+  }
+
+  private static int typeOf(Schema schema) {
+    for (int i = 0; i < TYPES.size(); i++) {
+      if (SpecificData.get().getSchema(TYPES.get(i)).getFullName().equals(schema.getFullName())) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("not a telemetry event: " + schema.getFullName());
   }
 }

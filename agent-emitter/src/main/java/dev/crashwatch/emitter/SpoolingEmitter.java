@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -46,10 +47,18 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
   private static final int BATCH = 500;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /**
+   * The producer's {@code buffer.memory}: a spool batch of {@value #BATCH} events of a few hundred
+   * bytes each, many times over, and more than the largest request the producer sends ({@code
+   * max.request.size}, 1 MiB).
+   */
+  static final long PRODUCER_BUFFER_BYTES = 4L << 20;
+
   /** How long the producer tries one send before the sender gives up on the batch and resends. */
   static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
 
   private final Spool spool;
+  private final EventCodec codec;
   private final Topics topics;
   private final KafkaProducer<String, SpecificRecord> producer;
   private final Thread sender;
@@ -80,6 +89,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
       Map<String, Object> security)
       throws IOException {
     this.spool = Spool.open(spoolDir, spoolConfig);
+    this.codec = new EventCodec(SpoolSchemas.of(spoolDir));
     this.topics = topics;
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -91,6 +101,16 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    // One device's trickle: a batch of the spool is at most BATCH events of a few hundred bytes,
+    // so a small pool is plenty and keeps the producer within a small heap (its default is 32 MiB,
+    // half of the emitter's whole memory target).
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, PRODUCER_BUFFER_BYTES);
+    // No metrics pushed to the broker (KIP-714): a device has nobody reading them there, and the
+    // push is a timer that wakes the idle producer.
+    config.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
+    // No JMX reporter (Kafka's default): an MBean per metric is heap and classes an endpoint never
+    // reads; the daemon's /metrics reads the producer's metrics() directly.
+    config.put(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
     config.putAll(security);
     this.producer =
         new KafkaProducer<>(
@@ -124,8 +144,9 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     try {
       spool.append(
           new SpooledRecord(
-              topic, device.getBytes(StandardCharsets.UTF_8), EventCodec.encode(event), timestamp));
+              topic, device.getBytes(StandardCharsets.UTF_8), codec.encode(event), timestamp));
       accepted.incrementAndGet();
+      LockSupport.unpark(sender);
     } catch (IOException e) {
       throw new UncheckedIOException("event not accepted: " + e.getMessage(), e);
     }
@@ -137,7 +158,12 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
       try {
         List<SpoolEntry> batch = spool.read(BATCH);
         if (batch.isEmpty()) {
-          TimeUnit.MILLISECONDS.sleep(50);
+          // Idle until accept() or close() unparks this thread: no polling between heartbeats.
+          // An append between the read and here leaves a permit, so park returns at once.
+          LockSupport.park(this);
+          if (Thread.currentThread().isInterrupted()) {
+            return; // close()
+          }
           continue;
         }
         sendBatch(batch);
@@ -168,8 +194,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
       String key = new String(r.key(), StandardCharsets.UTF_8);
       sends.add(
           producer.send(
-              new ProducerRecord<>(
-                  r.topic(), null, r.timestamp(), key, EventCodec.decode(r.value()))));
+              new ProducerRecord<>(r.topic(), null, r.timestamp(), key, codec.decode(r.value()))));
     }
     for (Future<?> send : sends) {
       send.get();

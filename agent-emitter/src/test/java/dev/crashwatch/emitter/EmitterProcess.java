@@ -42,6 +42,11 @@ final class EmitterProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1"); // starts faster; the load is small
+    // The same SLF4J binding as this JVM (the pom picks Logback for the tests).
+    String provider = System.getProperty("slf4j.provider");
+    if (provider != null) {
+      command.add("-Dslf4j.provider=" + provider);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(ORPHAN_GUARD);

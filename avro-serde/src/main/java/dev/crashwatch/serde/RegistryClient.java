@@ -1,21 +1,27 @@
 package dev.crashwatch.serde;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.config.ConfigException;
@@ -29,6 +35,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After warm-up the serde's hot path ({@link #register}, {@link #lookupId}, {@link #schemaById})
  * is answered from memory; {@link #httpRequestCount()} proves it in tests.
+ *
+ * <p>It speaks HTTP through {@link HttpURLConnection}, not the JDK's {@code HttpClient}: a registry
+ * is asked once per schema, and {@code HttpClient} costs every process (the endpoint emitter above
+ * all) a selector thread that wakes every few seconds, several hundred classes, and the JDK's
+ * default TLS context with its parsed CA certificates even when the registry's URL is plain HTTP.
+ * TLS classes load here only for an {@code https} URL. JSON bodies are written with jackson-core's
+ * generator and answers read as trees, the part of Jackson that Avro's own schema parser loads
+ * anyway.
  */
 public final class RegistryClient {
   private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
@@ -47,7 +61,7 @@ public final class RegistryClient {
 
   private final List<String> urls;
   private final AtomicInteger activeUrl = new AtomicInteger();
-  private final HttpClient http;
+  private final Optional<SSLSocketFactory> tls;
   private final Optional<String> authorization;
   private final SerdeConfig config;
   private final Backoff backoff;
@@ -93,13 +107,8 @@ public final class RegistryClient {
           SerdeConfig.SCHEMA_REGISTRY_URL, "", "required: the schema registry's base URL");
     }
     this.authorization = config.basicAuthUserInfo().map(BasicAuth::header);
-    HttpClient.Builder builder =
-        HttpClient.newBuilder()
-            // HTTP/1.1: no h2c upgrade dance with registries or proxies that handle it badly.
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(config.connectTimeout());
-    SslContexts.fromConfig(config).ifPresent(builder::sslContext);
-    this.http = builder.build();
+    // Empty: an https URL gets the JDK's default TLS context, built on first use.
+    this.tls = SslContexts.fromConfig(config).map(c -> c.getSocketFactory());
     this.backoff = config.backoff();
     this.schemasById = new BoundedCache<>(config.cacheCapacity());
     this.idsBySchema = new BoundedCache<>(config.cacheCapacity());
@@ -317,7 +326,7 @@ public final class RegistryClient {
    * goes to the next configured URL after a connection failure. Other answers, 4xx included, are
    * returned for the caller to interpret: retrying them cannot help.
    */
-  private Answer send(String method, String path, Object body) {
+  private Answer send(String method, String path, Map<String, String> body) {
     byte[] payload = toJson(body);
     IOException lastFailure = null;
     Answer lastAnswer = null;
@@ -327,12 +336,14 @@ public final class RegistryClient {
         sleep(backoff.delayMs(attempt - 1));
       }
       String url = urls.get(Math.floorMod(activeUrl.get(), urls.size())) + path;
+      if (Thread.currentThread().isInterrupted()) {
+        // Blocking socket I/O does not notice an interrupt: stop here, as a sleep would.
+        throw interrupted(new InterruptedException("before " + method + " " + url));
+      }
       try {
         httpRequests.incrementAndGet();
-        HttpResponse<byte[]> response =
-            http.send(request(method, url, payload), HttpResponse.BodyHandlers.ofByteArray());
-        lastAnswer = answer(method, url, response);
-        if (response.statusCode() < 500 && response.statusCode() != 429) {
+        lastAnswer = exchange(method, url, payload);
+        if (lastAnswer.status < 500 && lastAnswer.status != 429) {
           return lastAnswer;
         }
         log.warn("Registry {}; attempt {} of {}", lastAnswer.describe(), attempt + 1, attempts);
@@ -347,8 +358,6 @@ public final class RegistryClient {
             causes(e),
             attempt + 1,
             attempts);
-      } catch (InterruptedException e) {
-        throw interrupted(e);
       }
     }
     // A registry that is down and one that keeps answering 5xx are the same for the caller: retry
@@ -380,44 +389,73 @@ public final class RegistryClient {
         lastFailure);
   }
 
-  private HttpRequest request(String method, String url, byte[] payload) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(config.requestTimeout())
-            .header("Accept", ACCEPT)
-            .method(
-                method,
-                payload == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(payload));
-    if (payload != null) {
-      b.header("Content-Type", CONTENT_TYPE);
+  /**
+   * One HTTP/1.1 request on a connection from the JDK's keep-alive pool (a body read to its end
+   * returns the connection to it). No proxy, as before with the JDK's {@code HttpClient}. The
+   * request timeout bounds each wait for the answer's bytes. The body is buffered, not streamed: in
+   * streaming mode a 401 to a POST surfaces as an exception instead of the answer.
+   */
+  private Answer exchange(String method, String url, byte[] payload) throws IOException {
+    HttpURLConnection c =
+        (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
+    try {
+      if (c instanceof HttpsURLConnection https) {
+        tls.ifPresent(https::setSSLSocketFactory);
+      }
+      c.setConnectTimeout(Math.toIntExact(config.connectTimeout().toMillis()));
+      c.setReadTimeout(Math.toIntExact(config.requestTimeout().toMillis()));
+      c.setUseCaches(false);
+      c.setInstanceFollowRedirects(false);
+      c.setRequestMethod(method);
+      c.setRequestProperty("Accept", ACCEPT);
+      authorization.ifPresent(h -> c.setRequestProperty("Authorization", h));
+      if (payload != null) {
+        c.setRequestProperty("Content-Type", CONTENT_TYPE);
+        c.setDoOutput(true);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(payload);
+        }
+      }
+      int status = c.getResponseCode();
+      byte[] body;
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        body = in == null ? new byte[0] : in.readAllBytes();
+      }
+      return answer(method, url, status, body);
+    } catch (IOException e) {
+      c.disconnect(); // a half-read connection must not go back to the pool
+      throw e;
     }
-    authorization.ifPresent(h -> b.header("Authorization", h));
-    return b.build();
   }
 
   /** Parses any JSON answer whatever its content type; keeps non-JSON bodies as text. */
-  private Answer answer(String method, String url, HttpResponse<byte[]> response) {
-    String text = new String(response.body(), StandardCharsets.UTF_8);
+  private Answer answer(String method, String url, int status, byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
     JsonNode body;
     try {
       body = text.isBlank() ? MissingNode.getInstance() : json.readTree(text);
     } catch (JsonProcessingException e) {
       body = MissingNode.getInstance(); // an HTML error page from a proxy, say
     }
-    return new Answer(method, url, response.statusCode(), body, text);
+    return new Answer(method, url, status, body, text);
   }
 
-  private byte[] toJson(Object body) {
+  /** A flat JSON object of strings, written by jackson-core's generator (no data binding). */
+  private byte[] toJson(Map<String, String> body) {
     if (body == null) {
       return null;
     }
-    try {
-      return json.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e); // a Map of strings always serializes
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator g = json.getFactory().createGenerator(bytes)) {
+      g.writeStartObject();
+      for (Map.Entry<String, String> field : body.entrySet()) {
+        g.writeStringField(field.getKey(), field.getValue());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory does not fail
     }
+    return bytes.toByteArray();
   }
 
   private void sleep(long millis) {

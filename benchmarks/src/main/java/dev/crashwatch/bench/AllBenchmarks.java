@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code bench all}: every benchmark with its defaults, one after the other (about 25 minutes on
- * the project's 2-core machine), then a summary of each figure against its target.
+ * {@code bench all}: every benchmark with its defaults, one after the other (about 50 minutes on
+ * the project's 2-core machine, half of it the live-latency runs at real time, then the detector at
+ * full scale), then a summary of each figure against its target.
  */
 @Command(
     name = "all",
@@ -24,7 +25,14 @@ final class AllBenchmarks implements Callable<Integer> {
   public Integer call() throws Exception {
     ProcessorThroughput.Result processor =
         ProcessorThroughputCommand.run(
-            common, Path.of("scenarios/channel-file-291.json"), null, 6, Map.of(), List.of(), true);
+            common,
+            Path.of("scenarios/channel-file-291.json"),
+            null,
+            6,
+            Map.of(),
+            List.of(),
+            true,
+            true);
     System.out.println();
     SerdeComparison.Result serde =
         new SerdeComparison(System.out, common.dir.resolve("serde")).run(common.runs, 3, 5);
@@ -37,7 +45,13 @@ final class AllBenchmarks implements Callable<Integer> {
             .run(
                 common.runs,
                 Duration.parse(EmitterFootprintCommand.DEFAULT_HEARTBEAT),
-                EmitterFootprintCommand.DEFAULT_JAVA_OPTIONS);
+                EmitterFootprintCommand.DEFAULT_JAVA_OPTIONS,
+                EmitterFootprintCommand.BASELINE_JAVA_OPTIONS);
+    System.out.println();
+    LiveLatency.Result latency =
+        LiveLatencyCommand.run(common, Path.of(LiveLatencyCommand.DEFAULT_SCENARIO), 1, 6);
+    System.out.println();
+    DetectorCost.Result detector = DetectorCostCommand.runDefaults(common);
     System.out.println();
     System.out.println("summary (medians; each against its target):");
     System.out.printf(
@@ -53,6 +67,20 @@ final class AllBenchmarks implements Callable<Integer> {
         EmitterFootprint.TARGET_RSS_MIB,
         emitter.cpuSecondsPerHour(),
         EmitterFootprint.TARGET_CPU_SECONDS_PER_HOUR);
+    System.out.printf(
+        "  live detection        HALT %.1f s (p95 %.1f s) after the evidence sufficed, %.1f s after"
+            + " the first faulty crash (target <= %d s)%n",
+        latency.fromEvidenceMedian(),
+        latency.fromEvidenceP95(),
+        latency.fromFirstCrashMedian(),
+        LiveLatency.TARGET.toSeconds());
+    System.out.printf(
+        "  detector at full scale %.2f of one core at %.0fx real time, %.3f at real time (target"
+            + " <= %.2f: not the bottleneck)%n",
+        detector.shareFullScale(),
+        DetectorCost.FULL_SCALE_SPEED,
+        detector.shareRealTime(),
+        DetectorCost.NOT_THE_BOTTLENECK);
     return 0;
   }
 }

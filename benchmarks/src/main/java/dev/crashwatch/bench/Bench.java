@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       ProcessorThroughputCommand.class,
       SerdeCommand.class,
       EmitterFootprintCommand.class,
+      LiveLatencyCommand.class,
+      DetectorCostCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Bench {

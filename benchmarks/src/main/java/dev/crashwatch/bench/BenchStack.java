@@ -11,11 +11,15 @@ import dev.crashwatch.schema.TopicPlan;
 import dev.crashwatch.schema.TopicSpec;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.simulator.scenario.Scenario;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -25,6 +29,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  * settings pointing at it.
  */
 final class BenchStack implements AutoCloseable {
+
+  /**
+   * Where a processor's local state goes in the benchmark's directory: this, its application id.
+   */
+  private static final String STATE = "streams-";
 
   final LocalStack stack;
   final Topics topics;
@@ -39,6 +48,7 @@ final class BenchStack implements AutoCloseable {
   }
 
   static BenchStack start(Path dir, int inputPartitions) throws Exception {
+    deleteEarlierState(dir);
     LocalStack stack = LocalStack.start(dir.resolve("stack"));
     Topics topics = ProcessorSettings.load(Optional.empty(), Map.of()).topics();
     List<NewTopic> plan =
@@ -53,6 +63,26 @@ final class BenchStack implements AutoCloseable {
       admin.createTopics(plan).all().get();
     }
     return new BenchStack(stack, topics, dir);
+  }
+
+  /**
+   * The processors' local state of an earlier benchmark in {@code dir}: it belongs to a stack that
+   * is gone, and every run starts with none.
+   */
+  private static void deleteEarlierState(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> earlier = Files.list(dir)) {
+      for (Path state :
+          earlier.filter(p -> p.getFileName().toString().startsWith(STATE)).toList()) {
+        try (Stream<Path> files = Files.walk(state)) {
+          for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -92,7 +122,7 @@ final class BenchStack implements AutoCloseable {
             .with("bootstrap.servers", stack.bootstrapServers(), "bench")
             .with("schema.registry.url", stack.schemaRegistryUrl(), "bench")
             .with("application.id", applicationId, "bench")
-            .with("state.dir", dir.resolve("streams-" + applicationId).toString(), "bench");
+            .with("state.dir", dir.resolve(STATE + applicationId).toString(), "bench");
     for (Map.Entry<String, String> o : overrides.entrySet()) {
       raw = raw.with(o.getKey(), o.getValue(), "bench --set");
     }

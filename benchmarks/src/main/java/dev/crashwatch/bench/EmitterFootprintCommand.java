@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Start-up time, RSS and CPU per hour of `crashwatch emit` at its default heartbeat, one"
-            + " process per run, all at once, beside an idle JVM.")
+            + " process per run, all at once, beside the same emitter with baseline JVM options, an"
+            + " idle JVM, and one emitter with native memory tracking for the breakdown.")
 final class EmitterFootprintCommand implements Callable<Integer> {
 
   /** The emitter's own default ({@code emit --heartbeat-every}). */
@@ -22,8 +23,15 @@ final class EmitterFootprintCommand implements Callable<Integer> {
   /** Where {@code ./mvnw package} leaves the emitter's jar, from the repository's root. */
   static final String DEFAULT_EMITTER_JAR = "agent-emitter/target/crashwatch-emitter.jar";
 
-  /** The JVM options the README's emitter figures have always used: a small heap, serial GC. */
-  static final String DEFAULT_JAVA_OPTIONS = "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+  /**
+   * The emitter's JVM options, the file {@code crashwatch emit} passes, from the repository's root.
+   */
+  static final String DEFAULT_JVM_OPTIONS_FILE = "agent-emitter/emitter-jvm.options";
+
+  static final String DEFAULT_JAVA_OPTIONS = "@" + DEFAULT_JVM_OPTIONS_FILE;
+
+  /** The JVM options of the emitter figures before its own options file: small heap, serial GC. */
+  static final String BASELINE_JAVA_OPTIONS = "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
   @Mixin BenchOptions common;
 
@@ -38,8 +46,19 @@ final class EmitterFootprintCommand implements Callable<Integer> {
   @Option(
       names = "--java-options",
       defaultValue = DEFAULT_JAVA_OPTIONS,
-      description = "JVM options of the emitter processes (default: ${DEFAULT-VALUE}).")
+      description =
+          "JVM options of the emitter processes (default: ${DEFAULT-VALUE}, what ./crashwatch"
+              + " emit uses).")
   String javaOptions;
+
+  @Option(
+      names = "--baseline-java-options",
+      defaultValue = BASELINE_JAVA_OPTIONS,
+      description =
+          "JVM options of as many more emitters measured beside them, for a before and after in"
+              + " one run; empty for none (default: ${DEFAULT-VALUE}, the options of the figures"
+              + " before the emitter had its own).")
+  String baselineJavaOptions;
 
   @Option(
       names = "--emitter-jar",
@@ -52,7 +71,7 @@ final class EmitterFootprintCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     new EmitterFootprint(System.out, common.dir.resolve("emitter"), emitterJar)
-        .run(common.runs, heartbeat, javaOptions);
+        .run(common.runs, heartbeat, javaOptions, baselineJavaOptions);
     return 0;
   }
 }

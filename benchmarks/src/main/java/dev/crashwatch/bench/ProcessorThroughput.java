@@ -23,8 +23,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * (controller off) is preloaded into the input topics of the embedded stack; then, alternating, the
  * ceiling ({@link CeilingConsumer}) reads and decodes all of it, and the processor, with
  * exactly-once, from offset zero under a fresh application id and state directory, runs until its
- * committed offsets reach the end of every input partition (lag 0). The last processor run is
- * recorded with JFR ({@link Hotspots}).
+ * committed offsets reach the end of every input partition (lag 0). A processor run of its own
+ * after the measured ones, not counted, is recorded with JFR ({@link Hotspots}): measured here, a
+ * run under the recording took about twice the CPU per event of the JVM as one without, so the
+ * profile's run was no measure of throughput.
  */
 final class ProcessorThroughput {
 
@@ -42,21 +44,40 @@ final class ProcessorThroughput {
   private final Path dir;
   private final Map<String, String> overrides;
   private final List<Map<String, String>> variants;
+  private final boolean warmUp;
 
   /**
-   * @param overrides processor settings of every processor run
-   * @param variants further settings, each measured as a processor run of its own in every round,
-   *     beside the plain one: a before/after comparison on the same records in the same run
+   * With a warm-up run: see {@link #ProcessorThroughput(PrintStream, Path, Map, List, boolean)}.
    */
   ProcessorThroughput(
       PrintStream out,
       Path dir,
       Map<String, String> overrides,
       List<Map<String, String>> variants) {
+    this(out, dir, overrides, variants, true);
+  }
+
+  /**
+   * @param overrides processor settings of every processor run
+   * @param variants further settings, each measured as a processor run of its own in every round,
+   *     beside the plain one: a before/after comparison on the same records in the same run
+   * @param warmUp whether one processor run over the same records, not counted, comes first. The
+   *     first run in a JVM is mostly the JIT's: measured on the shared 2-core machine, a cold run
+   *     took 2.5 times the CPU per event of the next one (the compiler threads, and the processor's
+   *     code running interpreted while they wait for a core), so without it a single run measures
+   *     start-up, not the throughput of a processor that runs for days
+   */
+  ProcessorThroughput(
+      PrintStream out,
+      Path dir,
+      Map<String, String> overrides,
+      List<Map<String, String>> variants,
+      boolean warmUp) {
     this.out = out;
     this.dir = dir;
     this.overrides = overrides;
     this.variants = variants;
+    this.warmUp = warmUp;
   }
 
   Result run(Scenario scenario, int partitions, int runs, boolean profile) throws Exception {
@@ -66,6 +87,10 @@ final class ProcessorThroughput {
       long records = preload(stack, scenario);
       if (!overrides.isEmpty()) {
         out.printf("  processor settings changed for this run: %s%n", overrides);
+      }
+      if (warmUp) {
+        double rate = runProcessor(stack, records, "bench-warm-up", overrides, false);
+        out.printf("  warm-up: processor %,.0f events/s (not counted)%n", rate);
       }
       List<Double> ceilings = new ArrayList<>();
       List<Double> processors = new ArrayList<>();
@@ -79,9 +104,7 @@ final class ProcessorThroughput {
         out.printf(
             "  run %d: ceiling %,.0f records/s, %.1f µs of CPU per record%n",
             i, ceiling, reading.cpuNanos() / 1e3 / records);
-        boolean recorded = profile && i == runs;
-        double processor =
-            runProcessor(stack, records, "bench-processor-" + i, overrides, recorded);
+        double processor = runProcessor(stack, records, "bench-processor-" + i, overrides, false);
         processors.add(processor);
         out.printf(
             "  run %d: processor %,.0f events/s, ratio %.3f%n", i, processor, processor / ceiling);
@@ -95,6 +118,10 @@ final class ProcessorThroughput {
               "  run %d: processor with %s %,.0f events/s, ratio %.3f%n",
               i, variants.get(v), rate, rate / ceiling);
         }
+      }
+      if (profile) {
+        double rate = runProcessor(stack, records, "bench-profile", overrides, true);
+        out.printf("  profiled run: processor %,.0f events/s under JFR (not counted)%n", rate);
       }
       double c = Figures.median(ceilings);
       double p = Figures.median(processors);

@@ -62,6 +62,12 @@ final class ProcessorThroughputCommand implements Callable<Integer> {
   @Option(names = "--no-profile", description = "Do not record the last run with JFR.")
   boolean noProfile;
 
+  @Option(
+      names = "--no-warm-up",
+      description =
+          "Measure from a cold JVM: no processor run, not counted, over the same records first.")
+  boolean noWarmUp;
+
   @Override
   public Integer call() throws Exception {
     List<Map<String, String>> variants = new ArrayList<>();
@@ -77,7 +83,7 @@ final class ProcessorThroughputCommand implements Callable<Integer> {
       }
       variants.add(settings);
     }
-    run(common, scenario, devices, partitions, overrides, variants, !noProfile);
+    run(common, scenario, devices, partitions, overrides, variants, !noProfile, !noWarmUp);
     return 0;
   }
 
@@ -88,13 +94,15 @@ final class ProcessorThroughputCommand implements Callable<Integer> {
       int partitions,
       Map<String, String> overrides,
       List<Map<String, String>> variants,
-      boolean profile)
+      boolean profile,
+      boolean warmUp)
       throws Exception {
     Scenario s = ScenarioLoader.load(scenarioFile);
     if (devices != null) {
       s = s.withDevices(devices);
     }
-    return new ProcessorThroughput(System.out, common.dir.resolve("processor"), overrides, variants)
+    return new ProcessorThroughput(
+            System.out, common.dir.resolve("processor"), overrides, variants, warmUp)
         .run(s, partitions, common.runs, profile);
   }
 }

@@ -41,11 +41,13 @@ class BenchHarnessIT {
     assertThat(r.ratio()).isEqualTo(r.processorMedian() / r.ceilingMedian());
     assertThat(text)
         .contains("machine: ")
+        .contains("warm-up: processor")
+        .contains("profiled run: processor")
         .contains("processor throughput: median")
         .contains("with {kafka.commit.interval.ms=100}: median")
         .contains("by area of the top frame")
         .contains("stream threads' CPU");
-    assertThat(dir.resolve("bench-processor-1.jfr")).exists();
+    assertThat(dir.resolve("bench-profile.jfr")).exists();
   }
 
   @Test
@@ -65,7 +67,11 @@ class BenchHarnessIT {
     EmitterFootprint.Result r =
         new EmitterFootprint(
                 out, dir, Path.of("..").resolve(EmitterFootprintCommand.DEFAULT_EMITTER_JAR))
-            .run(1, Duration.ofSeconds(2), EmitterFootprintCommand.DEFAULT_JAVA_OPTIONS);
+            .run(
+                1,
+                Duration.ofSeconds(2),
+                "@" + Path.of("..").resolve(EmitterFootprintCommand.DEFAULT_JVM_OPTIONS_FILE),
+                EmitterFootprintCommand.BASELINE_JAVA_OPTIONS);
 
     assertThat(r.startSeconds()).isPositive();
     assertThat(r.rssMib()).isPositive();
@@ -74,7 +80,42 @@ class BenchHarnessIT {
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .contains("emitter jar ")
         .contains(" -jar " + Path.of("..").resolve(EmitterFootprintCommand.DEFAULT_EMITTER_JAR))
-        .contains("emitter footprint, median of 1");
+        .contains("emitter footprint (java @")
+        .contains("baseline footprint (java -Xmx64m")
+        .contains("CPU in the interval by thread (ms): ")
+        .containsPattern(
+            "native memory tracking \\(MiB\\), RSS [0-9.]+, [0-9,]+ classes loaded: Total [0-9.]+;"
+                + " Java Heap");
     assertThat(Files.readString(dir.resolve("bench-emitter-1.out"))).contains("booted");
+  }
+
+  @Test
+  void detectorCostMeasuresTheProductionDetectorOnTheShapesInput() throws Exception {
+    DetectorFleetShape shape =
+        new DetectorFleetShape(20_000, 4, 3, 3, 4, 0.01, 5, 2, 6, Duration.ofMinutes(1));
+    DetectorCost.Result r = new DetectorCost(out, dir).run(shape, 1);
+
+    String text = printed.toString(StandardCharsets.UTF_8);
+    // the process's CPU counts in 10 ms ticks: at this size a span can show none; the thread's is
+    // in nanoseconds
+    assertThat(r.threadPerRecordMicros()).isPositive();
+    assertThat(r.perRecordMicros()).isNotNegative();
+    assertThat(r.perEvaluationMillis()).isNotNegative();
+    assertThat(r.shareFullScale())
+        .isEqualTo(
+            DetectorCost.share(
+                shape,
+                DetectorCost.FULL_SCALE_SPEED,
+                r.perRecordMicros(),
+                r.perEvaluationMillis()));
+    // the faulty versions crash thirty times as often: the detector signals them, so blame ran
+    assertThat(r.signalledVersions()).isEqualTo(2);
+    assertThat(text)
+        .contains("machine: ")
+        .contains("fleet shape: 20,000 devices; 4 components x 3 versions = 12 live versions")
+        .contains("54 pair keys")
+        .contains("with the vendor-health snapshot")
+        .contains("detector share of one core")
+        .contains("verdict: the single-partition detector ");
   }
 }

@@ -212,9 +212,10 @@ public final class FleetSimulator {
   }
 
   /**
-   * Paces a lock-step run to {@code factor} times real time (1 for a live demo), instead of as fast
-   * as the pipeline takes it; the pipeline still bounds it. At most once per step, so the pace is
-   * kept to a step.
+   * Paces the run to {@code factor} times real time (1 for a live demo), instead of as fast as it
+   * goes. In lock-step the pipeline still bounds it and the pace is kept once per step; without
+   * lock-step the run is a live fleet: each event is sent when wall time reaches its simulated time
+   * (what a live-latency measurement needs: nothing produced ahead of its time).
    */
   public FleetSimulator atSpeed(double factor) {
     if (!(factor > 0)) {
@@ -244,6 +245,9 @@ public final class FleetSimulator {
       while (feedback != null && timers.peekTime() >= nextStep) {
         awaitPipeline(nextStep);
         nextStep += stepMs;
+      }
+      if (feedback == null) {
+        pace(timers.peekTime());
       }
       timers.poll();
       while (timers.time() >= nextProgress) {
@@ -313,15 +317,31 @@ public final class FleetSimulator {
     }
   }
 
+  /**
+   * The wall time ({@link System#nanoTime()}) at which a paced run reaches {@code simulated}: where
+   * a live-latency measurement maps the run's simulated moments to the wall clock.
+   *
+   * @throws IllegalStateException unless the run is paced ({@link #atSpeed}) and has started
+   */
+  public long wallNanosAt(Instant simulated) {
+    if (speed <= 0 || paceStartNanos == 0) {
+      throw new IllegalStateException("only a paced run that has started maps to wall time");
+    }
+    long simulatedMs = simulated.toEpochMilli() - scenario.start().toEpochMilli();
+    return paceStartNanos + (long) (simulatedMs * 1e6 / speed);
+  }
+
   /** Waits until wall time has caught up with {@code time} at the chosen speed, if one is set. */
   private void pace(long time) {
     if (speed <= 0) {
       return;
     }
-    long simulatedMs = time - scenario.start().toEpochMilli();
-    long dueNanos = paceStartNanos + (long) (simulatedMs * 1e6 / speed);
-    long waitNanos = dueNanos - System.nanoTime();
-    if (waitNanos > 0) {
+    long waitNanos = wallNanosAt(Instant.ofEpochMilli(time)) - System.nanoTime();
+    // under a millisecond early is on time: sleeping that little costs more than it keeps
+    if (waitNanos >= 1_000_000) {
+      if (feedback == null) {
+        sink.flush(); // a live fleet: what is due by now is on the broker before the wait
+      }
       try {
         Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
       } catch (InterruptedException e) {

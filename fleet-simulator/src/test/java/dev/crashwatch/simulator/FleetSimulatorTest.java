@@ -2,6 +2,7 @@ package dev.crashwatch.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crashwatch.emitter.WireSink;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
@@ -11,12 +12,14 @@ import dev.crashwatch.simulator.scenario.Scenario;
 import dev.crashwatch.simulator.scenario.ScenarioLoader;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 /** Each scenario field has the effect FORMAT.md describes, counted in the events it produces. */
@@ -57,6 +60,64 @@ class FleetSimulatorTest {
     RecordingSink sink = new RecordingSink();
     new FleetSimulator(s, sink, Topics.defaults()).run(Duration.ofHours(1), at -> {});
     return sink;
+  }
+
+  /**
+   * Without lock-step a paced run is a live fleet: no record leaves before wall time reaches its
+   * simulated arrival (a live-latency measurement counts from there), and the run takes about the
+   * scenario's length over the speed.
+   */
+  @Test
+  void aPacedRunWithoutLockStepSendsNothingAheadOfItsTime() {
+    double speed = 2400; // two simulated hours in three seconds of wall time
+    Scenario s =
+        ScenarioLoader.parse(
+            scenario(FAULTY_ROLLOUT, "[]", "{}").replace("\"devices\": 2000", "\"devices\": 300"),
+            "test.json");
+    List<long[]> sentAt = new ArrayList<>(); // {arrival ms, wall nanos when sent}
+    WireSink timed =
+        new WireSink() {
+          @Override
+          public void send(String topic, String device, SpecificRecord event, long arrival) {
+            sentAt.add(new long[] {arrival, System.nanoTime()});
+          }
+
+          @Override
+          public void send(Boot boot) {
+            throw new AssertionError("the simulator sends through send(topic, device, ...)");
+          }
+
+          @Override
+          public void send(Crash crash) {
+            throw new AssertionError("the simulator sends through send(topic, device, ...)");
+          }
+
+          @Override
+          public void send(SensorHeartbeat heartbeat) {
+            throw new AssertionError("the simulator sends through send(topic, device, ...)");
+          }
+
+          @Override
+          public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
+            sentAt.add(new long[] {timestamp, System.nanoTime()});
+          }
+
+          @Override
+          public void flush() {}
+        };
+    FleetSimulator simulator = new FleetSimulator(s, timed, Topics.defaults()).atSpeed(speed);
+    SimulationResult result = simulator.run(Duration.ofHours(1), at -> {});
+
+    assertThat(sentAt).hasSizeGreaterThan(1_000);
+    long oneMs = 1_000_000;
+    List<long[]> early =
+        sentAt.stream()
+            .filter(a -> a[1] < simulator.wallNanosAt(Instant.ofEpochMilli(a[0])) - oneMs)
+            .toList();
+    assertThat(early).as("records sent before their simulated arrival").isEmpty();
+    // the last event falls before the scenario's end, and up to a millisecond early is on time
+    assertThat(result.wallTime())
+        .isGreaterThan(Duration.ofMillis((long) (0.9 * s.duration().toMillis() / speed)));
   }
 
   @Test

@@ -6,6 +6,8 @@ import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import dev.crashwatch.simulator.SimulationResult;
+import dev.crashwatch.simulator.report.ScenarioJudge;
+import dev.crashwatch.simulator.report.ScenarioReport;
 import dev.crashwatch.simulator.scenario.Scenario;
 import dev.crashwatch.simulator.scenario.ScenarioLoader;
 import java.io.PrintStream;
@@ -26,15 +28,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job on the embedded default: a real local broker and registry, the stream processor, and
- * the fleet simulator playing a scenario into them, then what the processor made of it.
+ * the fleet simulator playing a scenario into them, then what the processor made of it, judged by
+ * the scenario's expectations.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
       "Start a local Kafka broker and schema registry, run the stream processor, and replay a"
-          + " scenario through them as fast as they take it. Everything is stopped and deleted"
-          + " at the end."
+          + " scenario through them as fast as they take it, and judge the run by the scenario's"
+          + " expectations (exit 1 if one fails). Everything is stopped and deleted at the end."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -67,6 +70,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Partitions of each input topic (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "Also write the judged run as JSON, as the suite writes one per scenario.")
+  Path reportFile;
+
   @Mixin SpeedOption speed;
 
   @Mixin SecuredOption secured;
@@ -80,6 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "crashwatch demo: scenario %s, %,d devices, %s of simulated time from %s%n",
         scenario.name(), scenario.fleet().devices(), scenario.duration(), scenario.start());
+    ScenarioReport report;
     try (PipelineSession pipeline =
         new PipelineSession(
             PipelineTarget.embedded(secured.secured),
@@ -104,9 +114,17 @@ final class DemoCommand implements Callable<Integer> {
                   out.printf(
                       "  %-8s %-32s at %s (simulated)%n",
                       sig.action(), sig.target(), sig.simulatedTime()));
+      report = ScenarioJudge.judge(scenario, result, pipeline.signals());
     }
     out.println("stopped the processor, broker and registry; removed " + dataDir);
-    return 0;
+    // the scenario's own expectations (FORMAT.md, expect), judged as the suite judges them
+    out.println("the scenario's expectations:");
+    ScenarioRun.printExpectations(report, "  ", out);
+    if (reportFile != null) {
+      ScenarioRun.write(report, reportFile);
+      out.println("report written to " + reportFile);
+    }
+    return report.passed() ? 0 : 1;
   }
 
   private void printVersions(KafkaStreams streams) {

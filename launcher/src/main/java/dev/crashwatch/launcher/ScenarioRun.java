@@ -45,9 +45,7 @@ final class ScenarioRun {
       SimulationResult result = pipeline.replay(scenario, playController, speed);
       report = ScenarioJudge.judge(scenario, result, pipeline.signals());
     }
-    for (ExpectationResult e : report.expectations()) {
-      out.printf("%s  %s: %s%n", e.passed() ? "PASS" : "FAIL", e.expectation(), e.measured());
-    }
+    printExpectations(report, "", out);
     out.printf(
         "devices crashed per ring: %s (faulty rollouts), %,d in total; %,d events in %.1f s%n",
         report.devicesCrashedPerRing(),
@@ -59,6 +57,14 @@ final class ScenarioRun {
       out.println("report written to " + reportFile);
     }
     return report;
+  }
+
+  /** One line per expectation of the scenario: PASS or FAIL, the expectation, what was measured. */
+  static void printExpectations(ScenarioReport report, String indent, PrintStream out) {
+    for (ExpectationResult e : report.expectations()) {
+      out.printf(
+          "%s%s  %s: %s%n", indent, e.passed() ? "PASS" : "FAIL", e.expectation(), e.measured());
+    }
   }
 
   /** The scenario's vendors that can have a feed of their own (valid vendor names). */

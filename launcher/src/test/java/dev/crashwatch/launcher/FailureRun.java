@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.emitter.WireSink;
 import dev.crashwatch.events.CatalogueEntry;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
+import dev.crashwatch.processor.state.EvaluationSchedule;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.simulator.FleetSimulator;
@@ -28,7 +30,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,6 +42,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
 
 /**
  * One run of a scenario for the failure suite: topics of its own on a local stack, the stream
@@ -150,6 +157,15 @@ final class FailureRun implements AutoCloseable {
 
   /** Replays {@code scenario} in lock-step (controller off), with {@code faults} at each step. */
   Outcome replay(Scenario scenario, Duration step, Faults faults) throws Exception {
+    return replay(scenario, step, faults, UnaryOperator.identity());
+  }
+
+  /**
+   * Replays {@code scenario} in lock-step (controller off), with {@code faults} at each step, the
+   * simulator sending through the sink {@code around} puts in front of the emitter.
+   */
+  Outcome replay(Scenario scenario, Duration step, Faults faults, UnaryOperator<WireSink> around)
+      throws Exception {
     EventSerdes serdes = EventSerdes.connect(registryUrl);
     loadCatalogue(scenario, serdes);
     awaitStable();
@@ -179,13 +195,13 @@ final class FailureRun implements AutoCloseable {
             return lockStep.awaitProcessed(reached);
           };
       result =
-          new FleetSimulator(scenario, emitter, topics)
+          new FleetSimulator(scenario, around.apply(emitter), topics)
               .inLockStep(withFaults, step, false)
               .run(Duration.ofDays(1), at -> {});
     }
     return new Outcome(
         result.events(),
-        readCommitted(topics.rollbackSignals(), serdes.value(RollbackSignal.class).deserializer()),
+        signals(serdes),
         readCommitted(topics.deadLetters(), new ByteArrayDeserializer()).size(),
         Duration.ofNanos(System.nanoTime() - start));
   }
@@ -211,6 +227,62 @@ final class FailureRun implements AutoCloseable {
                         .anyMatch(t -> t.endsWith("detector-input-repartition"));
               });
     }
+  }
+
+  /**
+   * The input partitions each member of the processor group owns now (active tasks only), by the
+   * member's client id without its thread suffix: one entry per instance. Empty until the group is
+   * stable.
+   */
+  Map<String, Set<Integer>> inputPartitionsByInstance() throws Exception {
+    Set<String> inputs = Set.copyOf(topics.inputs());
+    Map<String, Set<Integer>> out = new TreeMap<>();
+    try (Admin admin = Admin.create(kafka())) {
+      var group =
+          admin.describeConsumerGroups(List.of(applicationId())).all().get().get(applicationId());
+      if (group.groupState() != GroupState.STABLE) {
+        return out;
+      }
+      for (var member : group.members()) {
+        Set<Integer> owned =
+            out.computeIfAbsent(instanceOf(member.clientId()), c -> new TreeSet<>());
+        member.assignment().topicPartitions().stream()
+            .filter(tp -> inputs.contains(tp.topic()))
+            .forEach(tp -> owned.add(tp.partition()));
+      }
+    }
+    return out;
+  }
+
+  /** A Streams consumer's client id is its instance's, then {@code -StreamThread-<n>-consumer}. */
+  private static String instanceOf(String consumerClientId) {
+    return consumerClientId.replaceFirst("-StreamThread-\\d+-consumer$", "");
+  }
+
+  /**
+   * The last interval boundary the detector has evaluated, as committed to the changelog of its
+   * {@code detector-schedule} store; -1 before the first evaluation.
+   */
+  long evaluatedUntil() throws Exception {
+    List<Long> marks =
+        readCommitted(
+            applicationId() + "-" + EvaluationSchedule.STORE + "-changelog",
+            new LongDeserializer());
+    return marks.isEmpty() ? -1 : marks.get(marks.size() - 1);
+  }
+
+  /**
+   * Every rollback signal committed so far, in order. A replay's outcome reads them when the input
+   * is processed; a detector that evaluates later than that (its watermark waiting for quiet tasks
+   * to say they are idle) commits more, which a second read after its last evaluation sees.
+   */
+  List<RollbackSignal> signals() throws Exception {
+    return signals(EventSerdes.connect(registryUrl));
+  }
+
+  private List<RollbackSignal> signals(EventSerdes serdes) throws Exception {
+    return readCommitted(
+        topics.rollbackSignals(), serdes.value(RollbackSignal.class).deserializer());
   }
 
   private void loadCatalogue(Scenario scenario, EventSerdes serdes) {

@@ -29,6 +29,7 @@ import dev.crashwatch.processor.state.StatsKey;
 import dev.crashwatch.processor.state.VersionDelta;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
+import dev.crashwatch.processor.state.WriteBackStoreBuilder;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import java.nio.ByteBuffer;
@@ -118,13 +119,16 @@ public final class CrashwatchTopology {
     InternalAvroSerde<StatsKey> statsKeys =
         new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
-                Serdes.String(),
-                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
+        new WriteBackStoreBuilder<>(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
+                    Serdes.String(),
+                    new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema())),
+                settings.deviceStateCacheEntries())
             // A million device keys rarely hit the record cache; it costs more than it saves
             // (measured: see docs/architecture.md, "Cost model"), and state is written only on
-            // change anyway.
+            // change anyway. The write-back layer's objects do pay: admission and the device
+            // state read each record's device one after the other, and it is decoded once.
             .withCachingDisabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -145,11 +149,16 @@ public final class CrashwatchTopology {
                 Serdes.Bytes(),
                 Serdes.String())
             .withCachingDisabled());
+    // Updated once per delta: deserialized objects in front of the store, written once per commit
+    // (WriteBackKeyValueStore); the record cache would only add a copy of the bytes.
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
-            statsKeys,
-            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+        new WriteBackStoreBuilder<>(
+                Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
+                    statsKeys,
+                    new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())),
+                settings.statsCacheEntries())
+            .withCachingDisabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),

@@ -100,6 +100,20 @@ public final class ProcessorSettings {
             "Stream-time interval between summary lines of the version figures."));
     all.add(
         new Setting(
+            "device.state.cache.entries",
+            "10000",
+            "Device states each device-state task holds deserialized in memory between commits"
+                + " (admission and the device state read each record's device: decoded once); the"
+                + " least recently used beyond this are written to the store and dropped."));
+    all.add(
+        new Setting(
+            "stats.cache.entries",
+            "20000",
+            "Version and pair figures each version-stats task holds deserialized in memory (the"
+                + " least recently used beyond this are written to the store and dropped); bounds"
+                + " that memory, at most one object per key."));
+    all.add(
+        new Setting(
             "detector.window",
             "PT30M",
             "Detection window (event time): devices newly crashed on a version within it count"
@@ -269,6 +283,26 @@ public final class ProcessorSettings {
 
   public Duration statsLogInterval() {
     return settings.getDuration("stats.log.interval");
+  }
+
+  /** {@code stats.cache.entries}; below 1 stops the processor with a message naming the key. */
+  public int statsCacheEntries() {
+    return atLeastOne("stats.cache.entries");
+  }
+
+  /**
+   * {@code device.state.cache.entries}; below 1 stops the processor with a message naming the key.
+   */
+  public int deviceStateCacheEntries() {
+    return atLeastOne("device.state.cache.entries");
+  }
+
+  private int atLeastOne(String key) {
+    int value = settings.getInt(key);
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
   }
 
   public Duration detectorWindow() {

@@ -1,26 +1,38 @@
 package dev.crashwatch.processor;
 
 import static dev.crashwatch.processor.TestEvents.boot;
+import static dev.crashwatch.processor.TestEvents.crash;
 import static dev.crashwatch.processor.TestEvents.heartbeat;
 import static dev.crashwatch.processor.TestEvents.t;
 import static dev.crashwatch.processor.TestEvents.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.processor.state.DeviceState;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
+import dev.crashwatch.processor.state.EvaluationSchedule;
+import dev.crashwatch.processor.state.InternalAvroSerde;
 import dev.crashwatch.processor.state.StatsKey;
 import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Which devices count as exposed, and what a heartbeat costs the device-state store. */
+/**
+ * Which devices count as exposed, at the end of an evaluation's window, and what a heartbeat costs
+ * the device-state store.
+ */
 class DeviceExposureTopologyTest {
 
   private static final Map<String, String> ON_290 =
@@ -28,6 +40,8 @@ class DeviceExposureTopologyTest {
   private static final Map<String, String> ON_291 =
       versions("acme.sensor", "7.11.18110", "acme.sensor-content", "291", "windows", "22631.3880");
   private static final StatsKey CONTENT_291 = VersionKey.of("acme.sensor-content", "291");
+
+  private static final Duration WINDOW = Duration.ofMinutes(30);
 
   private TopologyFixture fx;
   private KeyValueStore<String, DeviceState> devices;
@@ -110,5 +124,100 @@ class DeviceExposureTopologyTest {
     fx.pipe(heartbeat("d1", "canary", t(5), ON_290)); // the next last-seen bucket
     assertThat(writes.readRecordsToList()).hasSize(1);
     assertThat(devices.get("d1").getLastSeenBucket()).isEqualTo(t(5).toEpochMilli());
+  }
+
+  /**
+   * The exposure of the evaluation at the boundary of {@code minute}, read now: as of the window's
+   * end, not as it stands (a faster upstream task may already have sent the changes of later
+   * minutes, and they must not count, or an evaluation's exposure would depend on how the tasks
+   * interleave).
+   */
+  private long exposedAtEvaluationOf(int minute) {
+    long end = EvaluationSchedule.windowEnd(t(minute).toEpochMilli());
+    return VersionStatsProcessor.exposedBetween(
+        stats.get(CONTENT_291), end - WINDOW.toMillis(), end);
+  }
+
+  @Test
+  void aDeviceThatJoinsAfterTheWindowEndDoesNotCount() {
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    fx.pipe(boot("d2", "canary", t(12.5), ON_291));
+
+    assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(2);
+    assertThat(exposedAtEvaluationOf(12)).as("d2 joined in the minute of 12").isEqualTo(1);
+    assertThat(exposedAtEvaluationOf(13)).isEqualTo(2);
+  }
+
+  @Test
+  void aDeviceThatLeavesAfterTheWindowEndStillCounts() {
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    fx.pipe(boot("d2", "canary", t(1), ON_291));
+    fx.pipe(boot("d1", "canary", t(12.5), ON_290));
+
+    assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
+    assertThat(exposedAtEvaluationOf(12)).as("d1 left in the minute of 12").isEqualTo(2);
+    // it ran the version in the window of the next evaluation too: it left within it
+    assertThat(exposedAtEvaluationOf(13)).isEqualTo(2);
+  }
+
+  @Test
+  void aDeviceThatJoinsAndLeavesAfterTheWindowEndNeverCounts() {
+    fx.pipe(boot("d1", "canary", t(0), ON_290));
+    fx.pipe(boot("d1", "canary", t(12.2), ON_291));
+    fx.pipe(boot("d1", "canary", t(12.7), ON_290));
+
+    assertThat(exposedAtEvaluationOf(12)).isZero();
+  }
+
+  /**
+   * The version figures and device states are held as objects and written to their stores once per
+   * commit (WriteBackKeyValueStore): the task's commit must still carry every change into the
+   * changelogs, or a restored task would lose them. The driver commits after each record, as a real
+   * task does at its commit interval.
+   */
+  @Test
+  void everyCommitLeavesTheChangelogsHoldingTheStoresContents() {
+    fx.pipe(boot("d1", "canary", t(0), ON_291));
+    fx.pipe(boot("d2", "broad", t(0), ON_290));
+    fx.pipe(heartbeat("d3", "broad", t(1), ON_290));
+    fx.pipe(crash("d1", t(2), CrashKind.KERNEL_BUGCHECK, "0x50", "acmesensor.sys", ON_291));
+    fx.pipe(boot("d2", "broad", t(3), ON_291)); // d2 leaves 290 for 291
+    fx.pipe(heartbeat("d3", "broad", t(6), ON_290));
+
+    Map<StatsKey, VersionStats> figures = contents(stats);
+    assertThat(figures.get(CONTENT_291).getCrashedDevices()).isEqualTo(1);
+    assertThat(VersionStatsProcessor.exposed(figures.get(CONTENT_291))).isEqualTo(2);
+    assertThat(
+            lastChangelogValues(
+                VersionStatsProcessor.STORE,
+                new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema()),
+                new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())))
+        .isEqualTo(figures);
+    assertThat(
+            lastChangelogValues(
+                DeviceStateProcessor.STORE,
+                Serdes.String(),
+                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema())))
+        .isEqualTo(contents(devices))
+        .containsKeys("d1", "d2", "d3");
+  }
+
+  private static <K, V> Map<K, V> contents(KeyValueStore<K, V> store) {
+    Map<K, V> all = new HashMap<>();
+    try (KeyValueIterator<K, V> it = store.all()) {
+      it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+    }
+    return all;
+  }
+
+  private <K, V> Map<K, V> lastChangelogValues(String store, Serde<K> keys, Serde<V> values) {
+    String changelog =
+        fx.driver.producedTopicNames().stream()
+            .filter(name -> name.endsWith(store + "-changelog"))
+            .findFirst()
+            .orElseThrow();
+    return fx.driver
+        .createOutputTopic(changelog, keys.deserializer(), values.deserializer())
+        .readKeyValuesToMap();
   }
 }

@@ -49,4 +49,16 @@ class ProcessorSettingsTest {
             () -> with(Map.of("detector.component.modules", "nonsense")).componentModules())
         .hasMessageContaining("component=module");
   }
+
+  @Test
+  void theWriteBackBoundsAreConfigurableAndABoundBelowOneNamesItsKey() {
+    assertThat(with(Map.of()).statsCacheEntries()).isEqualTo(20_000);
+    assertThat(with(Map.of("stats.cache.entries", "500")).statsCacheEntries()).isEqualTo(500);
+    assertThatThrownBy(() -> with(Map.of("stats.cache.entries", "0")).statsCacheEntries())
+        .hasMessageContaining("stats.cache.entries");
+    assertThat(with(Map.of()).deviceStateCacheEntries()).isEqualTo(10_000);
+    assertThatThrownBy(
+            () -> with(Map.of("device.state.cache.entries", "-1")).deviceStateCacheEntries())
+        .hasMessageContaining("device.state.cache.entries");
+  }
 }

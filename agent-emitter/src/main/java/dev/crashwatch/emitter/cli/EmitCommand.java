@@ -13,6 +13,7 @@ import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,11 +141,15 @@ public final class EmitCommand implements Callable<Integer> {
 
   /**
    * The emitter's own jar ({@code crashwatch-emitter.jar}, what {@code ./crashwatch emit} runs):
-   * this command alone, with its own quiet logging (Kafka's lines to the log file).
+   * this command alone, with its own quiet logging ({@link EmitterLogging}: Kafka's lines to the
+   * log file).
    */
   public static void main(String[] args) {
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "dev/crashwatch/emitter/cli/logback.xml");
+    try {
+      EmitterLogging.configure(System.getenv());
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("crashwatch emit: cannot set up logging: " + e.getMessage());
+      System.exit(2);
     }
     CommandLine cli = new CommandLine(new EmitCommand()).setCommandName("crashwatch emit");
     // A bad option or config value is the user's to fix: print the message, not a stack trace.

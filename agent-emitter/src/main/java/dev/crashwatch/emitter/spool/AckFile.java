@@ -2,12 +2,9 @@ package dev.crashwatch.emitter.spool;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +24,9 @@ final class AckFile {
   private static final int BYTES = 8 + 8 + 4;
 
   private final Path file;
-  private final Path temp;
 
   AckFile(Path directory) {
     this.file = directory.resolve("spool.ack");
-    this.temp = directory.resolve("spool.ack.tmp");
   }
 
   /** The persisted point, or null if there is none (or it is unreadable). */
@@ -54,37 +49,12 @@ final class AckFile {
     ByteBuffer out = ByteBuffer.allocate(BYTES);
     out.putLong(position.segment()).putLong(position.offset());
     out.putInt(crc(out.array()));
-    out.flip();
-    try (FileChannel channel =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (out.hasRemaining()) {
-        channel.write(out);
-      }
-      channel.force(true);
-    }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(file.getParent());
+    DurableFile.replace(file, out.array());
   }
 
   private static int crc(byte[] bytes) {
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, 16);
     return (int) crc.getValue();
-  }
-
-  /**
-   * Makes a rename or a new file in {@code directory} durable. Possible on Linux and macOS; other
-   * systems refuse to open a directory, and there the rename is as durable as the OS makes it.
-   */
-  static void syncDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // not supported on this platform
-    }
   }
 }

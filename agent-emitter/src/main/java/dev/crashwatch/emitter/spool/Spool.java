@@ -224,7 +224,7 @@ public final class Spool implements AutoCloseable {
     FileChannel channel =
         FileChannel.open(
             path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    AckFile.syncDirectory(directory);
+    DurableFile.syncDirectory(directory);
     if (active != null) {
       active.close();
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -19,22 +20,31 @@ import java.util.TreeMap;
  *       longer passes even WATCH against the rest of its component's fleet restricted the same way
  *       (a stratified comparison: A on B's sibling versions against A's siblings on B's siblings,
  *       from the {@link Overlaps} cross counts).
- *   <li>If A is explained by B and B is not explained by A, A is not blamed: B is the cause.
+ *   <li>If A is explained by B and B is not explained by A, A is not blamed: B is the cause. When
+ *       most of A's failing devices also run B, its window's top module is B's, and A, without
+ *       them, passes only at a lower level than its own, B accounts for A as well, but A is blamed
+ *       for that residual at its level (a healthy sensor build beside content 291 with a small
+ *       excess of its own is a WATCH, not the content's ROLLBACK).
  *   <li>If each explains the other, the failures sit on the devices running both: an interaction
  *       (e.g. content 291 crashes only sensor build 7.11). Counts cannot tell the two apart, so the
  *       tie is broken by evidence, in this order: the top faulting module belonging to exactly one
  *       of them (strong evidence for that component); the newer version by {@link
  *       VersionFigures#firstSeenTime()} (the change that came last, and the one a rollback can
  *       undo); the higher rate ratio; the key. The loser is not blamed.
- *   <li><b>Jointly.</b> A candidate that no single other candidate explains, and whose window's top
- *       faulting module is not its own component's, is tested again with the devices running
- *       <em>any</em> of the candidates of other components that have their own module as evidence
- *       and that it does not explain itself removed, on its side and on its comparison group's (two
- *       faulty releases in one ring each explain only part of a third version's failures). Module
- *       evidence is never explained away by rates: a candidate with its own module stays blamed.
- *       Pair counts cannot say how many devices run two of those candidates at once, so the removal
- *       is the sum of the pair counts: an upper bound, which can only explain a version away more
- *       readily, never blame it.
+ *   <li><b>Jointly.</b> A candidate that no single other candidate explains (or that one explains
+ *       only in part, rule 2's residual), and that has no module evidence of its own, is tested
+ *       again with the devices running <em>any</em> of the candidates of other components that
+ *       stand out on the devices not running it, or whose crashes in their own module stand out on
+ *       their own, removed, on its side and on its comparison group's (two faulty releases in one
+ *       ring each explain only part of a third version's failures). Own-module crashes count
+ *       whether or not they are the top module: of two faulty drivers rolled out together, the one
+ *       that crashes less never has it; and in the first minutes, before the crash reports with
+ *       their modules arrive, it is the failures away from A that tell the drivers from A. A
+ *       version all of whose failures the causes hold is not blamed, not even for a residual.
+ *       Module evidence is never explained away by rates: a candidate with its own module on top,
+ *       or whose own-module crashes stand out, stays blamed. Pair counts cannot say how many
+ *       devices run two of those candidates at once, so the removal is the sum of the pair counts:
+ *       an upper bound, which can only explain a version away more readily, never blame it.
  *   <li>Every candidate not explained in this way is blamed; two independent causes (a content
  *       update and an OS crash wave) are both blamed, each on its own component.
  *   <li>A version that did not pass on its own, because a blamed candidate raised its comparison
@@ -79,17 +89,29 @@ public final class BlameResolver {
     for (String a : candidates) {
       VersionFigures fa = figures.get(a);
       Blame verdict = null;
+      TestResult residual = null;
+      String residualBesides = null;
       for (String b : candidates) {
         VersionFigures fb = figures.get(b);
         if (fa.component().equals(fb.component())) {
           continue;
         }
         TestResult aWithoutB = restricted(fa, fb, figures, overlaps);
-        if (aWithoutB.passes()) {
+        if (!accountsFor(fb, fa, aWithoutB, results.get(a), overlaps)) {
           continue;
         }
-        boolean mutual = !restricted(fb, fa, figures, overlaps).passes();
+        TestResult bWithoutA = restricted(fb, fa, figures, overlaps);
+        boolean mutual = accountsFor(fa, fb, bWithoutA, results.get(b), overlaps);
         if (mutual && winner(fa, fb, results.get(a), results.get(b)) == fa) {
+          continue;
+        }
+        if (aWithoutB.passes()) {
+          // B's devices hold most of A's failures, but A still stands out without them: A is
+          // blamed only for what is left, at the level that residual reaches
+          if (residual == null || aWithoutB.level().severity() < residual.level().severity()) {
+            residual = aWithoutB;
+            residualBesides = b;
+          }
           continue;
         }
         verdict =
@@ -110,7 +132,28 @@ public final class BlameResolver {
         break;
       }
       if (verdict == null) {
+        // before the residual: several causes removed at once are the stronger test, and a version
+        // all of whose failures they hold is not to blame for any of them
         verdict = jointly(a, fa, candidates, figures, overlaps, results.get(a));
+      }
+      if (verdict == null && residual != null) {
+        verdict =
+            new Blame(
+                a,
+                residual,
+                true,
+                null,
+                String.format(
+                    Locale.ROOT,
+                    "beside %s, which holds most of its failures: on devices not running it %d of"
+                        + " %d failed (rate %.4g, %.1fx the rest of %s, %s)",
+                    residualBesides,
+                    residual.failedDevices(),
+                    residual.exposedDevices(),
+                    residual.rate(),
+                    residual.rateRatio(),
+                    fa.component(),
+                    residual.evidence()));
       }
       if (verdict == null) {
         TestResult r = results.get(a);
@@ -210,6 +253,33 @@ public final class BlameResolver {
   }
 
   /**
+   * True when B's devices account for A's spike: without them A no longer passes, or (when most of
+   * A's failing devices also run B and its window's top module is B's) passes only at a lower level
+   * than its own. The second half is what keeps a healthy version that shares its devices with a
+   * faulty one (sensor build 7.11 under content 291) from being raised to the faulty one's level by
+   * the crashes they share, once a small excess of its own (chance, or another cause) makes it pass
+   * without them.
+   */
+  private static boolean accountsFor(
+      VersionFigures b,
+      VersionFigures a,
+      TestResult aWithoutB,
+      TestResult aOwn,
+      Overlaps overlaps) {
+    if (!aWithoutB.passes()) {
+      return true;
+    }
+    boolean mostShared = 2 * overlaps.get(a.key(), b.key()).failedBoth() >= a.failedDevices();
+    // a top faulting module of A's window other than B's is evidence of its own that B's devices
+    // do not account for (two faulty drivers in one ring each keep their level)
+    boolean sameModule = Objects.equals(a.topModule(), b.topModule());
+    return mostShared
+        && sameModule
+        && aOwn != null
+        && aWithoutB.level().severity() < aOwn.level().severity();
+  }
+
+  /**
    * A on devices not running B, against A's sibling versions on devices not running B. "Not running
    * B" is "running another version of B's component": each count is a sum of pair cross counts
    * {@code (A, B')} over B's siblings B', never a difference such as {@code A - (A, B)}. The
@@ -235,10 +305,10 @@ public final class BlameResolver {
   }
 
   /**
-   * Rule 1 for every other candidate with module evidence at once: A's failures and exposure
-   * without the devices running any such candidate of another component that A does not explain,
-   * against A's siblings without the same; null when A still passes there, or has module evidence
-   * of its own.
+   * Rule 1 for every other cause at once: A's failures and exposure without the devices running any
+   * candidate of another component that stands out without A's devices, or whose crashes in its own
+   * module alone stand out ({@link #ownModuleStandsOut}), against A's siblings without the same;
+   * null when A still passes there, or has module evidence of its own (on top, or standing out).
    */
   private Blame jointly(
       String a,
@@ -247,15 +317,14 @@ public final class BlameResolver {
       Map<String, VersionFigures> figures,
       Overlaps overlaps,
       TestResult ownResult) {
-    if (fa.moduleBelongsToComponent()) {
+    if (fa.moduleBelongsToComponent() || ownModuleStandsOut(fa, figures)) {
       return null;
     }
     List<VersionFigures> causes = new ArrayList<>();
     for (String b : candidates) {
       VersionFigures fb = figures.get(b);
       if (!fb.component().equals(fa.component())
-          && fb.moduleBelongsToComponent()
-          && restricted(fb, fa, figures, overlaps).passes()) {
+          && (ownModuleStandsOut(fb, figures) || restricted(fb, fa, figures, overlaps).passes())) {
         causes.add(fb);
       }
     }
@@ -293,6 +362,31 @@ public final class BlameResolver {
             withoutAll.rate(),
             withoutAll.baselineRate(),
             fa.component()));
+  }
+
+  /**
+   * True when v's crashes in its own module, alone, pass the spike test against its siblings'
+   * crashes in their own module: evidence that v crashes of itself, which A's rates cannot explain
+   * away, whether or not its own module is its window's top one. Of two faulty drivers in one ring
+   * the one that crashes less has the other's module on top, as a benign version beside them does;
+   * what tells them apart is that it shows a spike of crashes in its own. A stray crash or two in a
+   * version's own module (the ordinary rate) does not pass.
+   */
+  private boolean ownModuleStandsOut(VersionFigures v, Map<String, VersionFigures> figures) {
+    long own = Math.min(v.ownModuleCrashes(), v.failedDevices());
+    if (own == 0) {
+      return false;
+    }
+    long failed = 0;
+    long exposed = 0;
+    for (VersionFigures s : siblings(v, figures)) {
+      failed += Math.min(s.ownModuleCrashes(), s.failedDevices());
+      exposed += s.exposedDevices();
+    }
+    return test.test(
+            v.withCounts(v.exposedDevices(), own),
+            new Baseline(Baseline.REST_OF_FLEET, failed, 0, exposed))
+        .passes();
   }
 
   /** Failing and exposed devices running {@code v} and one of {@code others}. */

@@ -26,6 +26,10 @@ import java.util.Map;
  * @param topModule most frequent faulting module among the crashes, or null
  * @param topModuleCount devices with that faulting module
  * @param moduleBelongsToComponent true when {@code topModule} is this component's own module
+ * @param ownModuleCrashes devices in the window whose crash report names this component's own
+ *     module, top or not: a version whose crashes sit mostly in another candidate's module still
+ *     shows its own ones here (of two faulty drivers in one ring, the one crashing less never has
+ *     the top module)
  */
 public record VersionFigures(
     String component,
@@ -40,10 +44,11 @@ public record VersionFigures(
     long topBugcheckCount,
     String topModule,
     long topModuleCount,
-    boolean moduleBelongsToComponent) {
+    boolean moduleBelongsToComponent,
+    long ownModuleCrashes) {
 
   public VersionFigures {
-    if (exposedDevices < 0 || crashedDevices < 0 || silentDevices < 0) {
+    if (exposedDevices < 0 || crashedDevices < 0 || silentDevices < 0 || ownModuleCrashes < 0) {
       throw new IllegalArgumentException("negative device count for " + component + "@" + version);
     }
     exposedByRing = exposedByRing == null ? Map.of() : Map.copyOf(exposedByRing);
@@ -53,8 +58,8 @@ public record VersionFigures(
   public static VersionFigures of(
       String component, String version, long exposed, long crashed, long silent) {
     return new VersionFigures(
-        component, version, exposed, Map.of(), crashed, silent, null, null, null, 0, null, 0,
-        false);
+        component, version, exposed, Map.of(), crashed, silent, null, null, null, 0, null, 0, false,
+        0);
   }
 
   /** {@code component@version}. */
@@ -87,6 +92,7 @@ public record VersionFigures(
         topBugcheckCount,
         topModule,
         topModuleCount,
-        moduleBelongsToComponent);
+        moduleBelongsToComponent,
+        ownModuleCrashes);
   }
 }

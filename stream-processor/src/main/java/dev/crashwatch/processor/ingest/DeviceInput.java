@@ -107,7 +107,10 @@ public final class DeviceInput {
     }
     for (Map.Entry<String, String> e : components.entrySet()) {
       matches("component id", e.getKey(), IDENTIFIER, MAX_IDENTIFIER);
-      matches("version of " + e.getKey(), e.getValue(), VERSION, MAX_VERSION);
+      if (!wellFormed(e.getValue(), VERSION, MAX_VERSION)) {
+        // the field's name is built only for a dead letter: this loop runs for every record
+        matches("version of " + e.getKey(), e.getValue(), VERSION, MAX_VERSION);
+      }
     }
   }
 
@@ -127,6 +130,13 @@ public final class DeviceInput {
     if (value != null) {
       matches(field, value, pattern, max);
     }
+  }
+
+  private static boolean wellFormed(String value, Pattern pattern, int max) {
+    return value != null
+        && !value.isEmpty()
+        && value.length() <= max
+        && pattern.matcher(value).matches();
   }
 
   private static void matches(String field, String value, Pattern pattern, int max) {

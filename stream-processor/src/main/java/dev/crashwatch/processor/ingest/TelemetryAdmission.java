@@ -163,6 +163,13 @@ public final class TelemetryAdmission implements Processor<String, Decoded, Stri
   /** Why the device would run too many components with this record, or null. */
   private String tooManyForDevice(String device, Map<String, String> components) {
     DeviceState state = devices.get(device);
+    int atMost =
+        components.size()
+            + (state == null ? 0 : state.getVersions().size() + state.getCrashedOn().size());
+    if (atMost <= limits.componentsPerDevice()) {
+      // the union cannot be larger than the sum: no set to build on the hot path
+      return null;
+    }
     Set<String> all = new HashSet<>(components.keySet());
     if (state != null) {
       all.addAll(state.getVersions().keySet());

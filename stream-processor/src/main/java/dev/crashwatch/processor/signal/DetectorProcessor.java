@@ -299,9 +299,16 @@ public final class DetectorProcessor
     Map.Entry<String, Long> bugcheck = top(stats.getBugchecks());
     // the window's top module, not the version's all-time one: ROLLBACK's module evidence must be
     // about the same crashes as its counts
-    Map.Entry<String, Long> module =
-        top(VersionStatsProcessor.modulesBetween(stats, now - windowMs, now));
+    Map<String, Long> modules = VersionStatsProcessor.modulesBetween(stats, now - windowMs, now);
+    Map.Entry<String, Long> module = top(modules);
     String topModule = module == null ? null : module.getKey();
+    String vendor = vendors.get(key.component());
+    long ownModule = 0;
+    for (Map.Entry<String, Long> m : modules.entrySet()) {
+      if (belongs(key.component(), m.getKey(), vendor)) {
+        ownModule += m.getValue();
+      }
+    }
     return new VersionFigures(
         key.component(),
         key.version(),
@@ -315,7 +322,8 @@ public final class DetectorProcessor
         bugcheck == null ? 0 : bugcheck.getValue(),
         topModule,
         module == null ? 0 : module.getValue(),
-        belongs(key.component(), topModule, vendors.get(key.component())));
+        belongs(key.component(), topModule, vendor),
+        ownModule);
   }
 
   private boolean belongs(String component, String module, String vendor) {

@@ -390,9 +390,13 @@ public final class DeviceStateProcessor
 
   private void processAtRecordTime(Record<String, SpecificRecord> record) {
     resumeIfIdle();
-    DeviceState before = store.get(record.key());
-    DeviceState after =
-        before == null ? DeviceState.newBuilder().build() : DeviceState.newBuilder(before).build();
+    // The store hands out its live object (WriteBackKeyValueStore): it becomes the state after this
+    // record, changed in place, and a shallow snapshot keeps the state before it to compare with.
+    // No map of a state is ever changed in place (each change sets a new one), so the snapshot
+    // shares them safely, instead of the deep copy a builder would make of every map per record.
+    DeviceState held = store.get(record.key());
+    DeviceState before = held == null ? null : snapshot(held);
+    DeviceState after = held == null ? DeviceState.newBuilder().build() : held;
     long time = now();
     boolean returned = after.getAway();
     if (returned) {
@@ -440,6 +444,24 @@ public final class DeviceStateProcessor
     if (returned || !after.equals(before)) {
       store.put(record.key(), after);
     }
+  }
+
+  /** The state's fields as they are now, sharing its maps (which are replaced, never changed). */
+  private static DeviceState snapshot(DeviceState state) {
+    return new DeviceState(
+        state.getTenantId(),
+        state.getRing(),
+        state.getVersions(),
+        state.getLastSeenBucket(),
+        state.getCrashedOn(),
+        state.getCrashMinutes(),
+        state.getReportMinutes(),
+        state.getSuspectSince(),
+        state.getSilentOn(),
+        state.getSilentAmong(),
+        state.getSilentBucket(),
+        state.getHealth(),
+        state.getAway());
   }
 
   /**
@@ -510,6 +532,12 @@ public final class DeviceStateProcessor
       long time,
       Record<String, SpecificRecord> record) {
     String oldRing = state.getRing();
+    if (Objects.equals(oldRing, ring) && runsAll(state.getVersions(), reported)) {
+      // the hot path: a heartbeat or boot that reports what the device already runs
+      state.setTenantId(tenant);
+      seenAt(state, time);
+      return;
+    }
     Map<String, String> versions = new HashMap<>(state.getVersions());
     if (!Objects.equals(oldRing, ring) && !oldRing.isEmpty()) {
       // The device moved ring: its exposure moves with it.
@@ -531,6 +559,21 @@ public final class DeviceStateProcessor
       sendPairs(record, state.getVersions(), versions);
       state.setVersions(versions);
     }
+    seenAt(state, time);
+  }
+
+  /** Whether the device already runs every version {@code reported} names. */
+  private static boolean runsAll(Map<String, String> runs, Map<String, String> reported) {
+    for (Map.Entry<String, String> e : reported.entrySet()) {
+      if (!e.getValue().equals(runs.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Moves the last-seen bucket to that of {@code time} when it is later. */
+  private void seenAt(DeviceState state, long time) {
     long bucket = Math.floorDiv(time, bucketMs) * bucketMs;
     if (bucket > state.getLastSeenBucket()) {
       state.setLastSeenBucket(bucket);

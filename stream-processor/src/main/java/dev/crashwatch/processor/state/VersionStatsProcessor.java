@@ -105,9 +105,12 @@ public final class VersionStatsProcessor
       }
       return;
     }
+    // The store holds the deserialized figures (WriteBackKeyValueStore): change them in place and
+    // put them back; they are serialized once per commit, not once per delta.
     VersionStats stats = store.get(record.key());
-    stats =
-        stats == null ? VersionStats.newBuilder().build() : VersionStats.newBuilder(stats).build();
+    if (stats == null) {
+      stats = VersionStats.newBuilder().build();
+    }
     VersionDelta delta = record.value();
     stats.setExposedByRing(add(stats.getExposedByRing(), delta.getExposedByRing()));
     stats.setCrashedDevices(stats.getCrashedDevices() + delta.getCrashedDevices());
@@ -120,39 +123,34 @@ public final class VersionStatsProcessor
     }
     stats.setBugchecks(add(stats.getBugchecks(), delta.getBugchecks()));
     stats.setModules(add(stats.getModules(), delta.getModules()));
+    long oldest = pruneBefore();
     if (delta.getCrashBucket() > 0 && delta.getCrashedDevices() != 0) {
       stats.setCrashBuckets(
-          count(stats.getCrashBuckets(), delta.getCrashBucket(), delta.getCrashedDevices()));
-      Map<String, Map<String, Long>> byRing = new HashMap<>(stats.getCrashBucketsByRing());
-      byRing.put(
-          delta.getRing(),
           count(
-              byRing.getOrDefault(delta.getRing(), Map.of()),
+              stats.getCrashBuckets(), delta.getCrashBucket(), delta.getCrashedDevices(), oldest));
+      stats.setCrashBucketsByRing(
+          countByName(
+              stats.getCrashBucketsByRing(),
+              Map.of(delta.getRing(), delta.getCrashedDevices()),
               delta.getCrashBucket(),
-              delta.getCrashedDevices()));
-      byRing.values().removeIf(Map::isEmpty);
-      stats.setCrashBucketsByRing(byRing);
+              oldest));
     }
     if (delta.getCrashBucket() > 0 && !delta.getModules().isEmpty()) {
-      Map<String, Map<String, Long>> byModule = new HashMap<>(stats.getModuleBuckets());
-      delta
-          .getModules()
-          .forEach(
-              (module, n) ->
-                  byModule.put(
-                      module,
-                      count(byModule.getOrDefault(module, Map.of()), delta.getCrashBucket(), n)));
-      byModule.values().removeIf(Map::isEmpty);
-      stats.setModuleBuckets(byModule);
+      stats.setModuleBuckets(
+          countByName(
+              stats.getModuleBuckets(), delta.getModules(), delta.getCrashBucket(), oldest));
     }
     if (delta.getCrashBucket() > 0 && delta.getSilentDevices() != 0) {
       stats.setSilentBuckets(
-          count(stats.getSilentBuckets(), delta.getCrashBucket(), delta.getSilentDevices()));
+          count(
+              stats.getSilentBuckets(), delta.getCrashBucket(), delta.getSilentDevices(), oldest));
     }
     long net = delta.getExposedByRing().values().stream().mapToLong(Long::longValue).sum();
+    long minute = Math.floorDiv(record.timestamp(), 60_000L) * 60_000L;
     if (net < 0) {
-      long minute = Math.floorDiv(record.timestamp(), 60_000L) * 60_000L;
-      stats.setLeftBuckets(count(stats.getLeftBuckets(), minute, -net));
+      stats.setLeftBuckets(count(stats.getLeftBuckets(), minute, -net, oldest));
+    } else if (net > 0) {
+      stats.setJoinedBuckets(count(stats.getJoinedBuckets(), minute, net, oldest));
     }
     if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
       stats.setFirstSeenTime(record.timestamp());
@@ -162,15 +160,54 @@ public final class VersionStatsProcessor
   }
 
   /**
-   * Per-minute buckets with {@code change} added to the one of {@code minute}, without empty
-   * buckets and without those older than the retention (see {@link #pruneBefore}).
+   * {@code buckets} (changed in place, or a mutable copy if it is not a {@link HashMap}) with
+   * {@code change} added to the one of {@code minute}, without empty buckets and without those
+   * before {@code oldest} (see {@link #pruneBefore}).
    */
-  private Map<String, Long> count(Map<String, Long> buckets, long minute, long change) {
-    Map<String, Long> out = new HashMap<>(buckets);
+  private static Map<String, Long> count(
+      Map<String, Long> buckets, long minute, long change, long oldest) {
+    Map<String, Long> out = mutable(buckets);
     out.merge(Long.toString(minute), change, Long::sum);
-    long oldest = pruneBefore();
-    out.entrySet().removeIf(b -> b.getValue() == 0 || Long.parseLong(b.getKey()) < oldest);
+    String oldestKey = Long.toString(oldest);
+    out.entrySet().removeIf(b -> b.getValue() == 0 || before(b.getKey(), oldest, oldestKey));
     return out;
+  }
+
+  /**
+   * Whether the bucket {@code key} ({@link Long#toString} of a minute, never negative) is before
+   * {@code oldest}, without parsing it (this runs for every bucket on every delta): decimal strings
+   * without leading zeros order by length, then character by character.
+   */
+  static boolean before(String key, long oldest, String oldestKey) {
+    if (oldest <= 0) {
+      return false;
+    }
+    if (key.length() != oldestKey.length()) {
+      return key.length() < oldestKey.length();
+    }
+    return key.compareTo(oldestKey) < 0;
+  }
+
+  /** {@link #count} for each name's buckets, names left without buckets dropped. */
+  private static Map<String, Map<String, Long>> countByName(
+      Map<String, Map<String, Long>> bucketsByName,
+      Map<String, Long> changes,
+      long minute,
+      long oldest) {
+    Map<String, Map<String, Long>> out = mutable(bucketsByName);
+    changes.forEach(
+        (name, change) ->
+            out.put(name, count(out.getOrDefault(name, Map.of()), minute, change, oldest)));
+    out.values().removeIf(Map::isEmpty);
+    return out;
+  }
+
+  /**
+   * The map itself when it can be changed in place (what the Avro reader and builders make), else a
+   * copy that can.
+   */
+  private static <V> Map<String, V> mutable(Map<String, V> map) {
+    return map instanceof HashMap<String, V> ? map : new HashMap<>(map);
   }
 
   /**
@@ -219,10 +256,27 @@ public final class VersionStatsProcessor
 
   /**
    * Devices that ran the version at some time after {@code from} up to {@code to}: those running it
-   * now and those that left it in that span (a device that left and came back counts twice).
+   * at {@code to} and those that left it in that span (a device that left and came back counts
+   * twice).
    */
   public static long exposedBetween(VersionStats stats, long from, long to) {
-    return exposed(stats) + sumBetween(stats.getLeftBuckets(), from, to);
+    return exposedAt(stats, to) + sumBetween(stats.getLeftBuckets(), from, to);
+  }
+
+  /**
+   * Devices running the version at the end of the minute bucket of {@code to}: those running it
+   * now, less those that joined and plus those that left in later minutes. The figures reach the
+   * detector once every upstream task has sent all changes of the minutes up to its boundary, but a
+   * faster task may already have sent changes of later minutes; taking them back out makes the
+   * exposure of an evaluation the same however the tasks interleave (after a restart or a
+   * rebalance, or with one instance ahead of another).
+   */
+  public static long exposedAt(VersionStats stats, long to) {
+    return Math.max(
+        0,
+        exposed(stats)
+            - sumAfter(stats.getJoinedBuckets(), to)
+            + sumAfter(stats.getLeftBuckets(), to));
   }
 
   /** Devices newly crashed in buckets after {@code from} up to {@code to} (event time, ms). */
@@ -273,11 +327,16 @@ public final class VersionStatsProcessor
     return Math.max(0, sum);
   }
 
+  private static long sumAfter(Map<String, Long> buckets, long to) {
+    return sumBetween(buckets, to, Long.MAX_VALUE);
+  }
+
+  /** {@code into} (changed in place if it can be) with {@code delta} added, zeros dropped. */
   private static Map<String, Long> add(Map<String, Long> into, Map<String, Long> delta) {
     if (delta.isEmpty()) {
       return into;
     }
-    Map<String, Long> sum = new HashMap<>(into);
+    Map<String, Long> sum = mutable(into);
     delta.forEach((k, v) -> sum.merge(k, v, Long::sum));
     sum.values().removeIf(v -> v == 0);
     return sum;

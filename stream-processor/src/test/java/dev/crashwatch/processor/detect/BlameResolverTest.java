@@ -142,15 +142,49 @@ class BlameResolverTest {
     assertThat(fleet.resolve(test)).isEmpty();
   }
 
+  /**
+   * The reference scenario on 10,000 devices half an hour after content 291 was rolled back (the
+   * window's figures from such a run): 68 of 291's 86 canary devices on sensor 7.11 failed, none of
+   * its 28 on 7.10; on the content 290 devices 7.11 has a small excess of its own over 7.10 (19 of
+   * 7,030 against 2 of 2,997). Blamed at its own level, 7.11 would be rolled back for 291's
+   * crashes; it gets the level of its residual.
+   */
+  @Test
+  void aVersionWhoseFailuresSitMostlyOnAFaultyVersionsDevicesIsBlamedOnlyForItsResidual() {
+    Fleet fleet =
+        new Fleet()
+            .moduleBelongs(C291)
+            .moduleBelongs(S711)
+            .firstSeen(C291, START.plusSeconds(40 * 60))
+            .firstSeen(C290, START)
+            .firstSeen(S711, START)
+            .firstSeen(S710, START)
+            .cell(86, 68, S711, C291)
+            .cell(28, 0, S710, C291)
+            .cell(7_030, 19, S711, C290)
+            .cell(2_997, 2, S710, C290);
+    Map<String, TestResult> results = fleet.results(test);
+    // on its own, the sensor build is raised by the crashes it shares with 291
+    assertThat(results.get(S711).level()).isEqualTo(DetectorAction.ROLLBACK);
+
+    Map<String, Blame> verdicts = fleet.resolve(test);
+
+    assertThat(verdicts.get(C291).blamed()).isTrue();
+    assertThat(verdicts.get(C291).result().level()).isEqualTo(DetectorAction.ROLLBACK);
+    assertThat(verdicts.get(S711).result().level().severity())
+        .isLessThan(DetectorAction.HALT.severity());
+    assertThat(verdicts.get(S711).reason()).startsWith("beside " + C291);
+  }
+
   @Test
   void tieBetweenMutuallyExplainingVersionsGoesToTheModuleOwnerThenTheNewer() {
     VersionFigures older =
-        new VersionFigures("a", "1", 10, null, 5, 0, null, START, null, 0, null, 0, false);
+        new VersionFigures("a", "1", 10, null, 5, 0, null, START, null, 0, null, 0, false, 0);
     VersionFigures newer =
         new VersionFigures(
-            "b", "2", 10, null, 5, 0, null, START.plusSeconds(60), null, 0, null, 0, false);
+            "b", "2", 10, null, 5, 0, null, START.plusSeconds(60), null, 0, null, 0, false, 0);
     VersionFigures owner =
-        new VersionFigures("c", "3", 10, null, 5, 0, null, START, null, 0, "c.sys", 5, true);
+        new VersionFigures("c", "3", 10, null, 5, 0, null, START, null, 0, "c.sys", 5, true, 5);
     assertThat(BlameResolver.winner(older, newer, null, null)).isSameAs(newer);
     assertThat(BlameResolver.winner(newer, older, null, null)).isSameAs(newer);
     assertThat(BlameResolver.winner(newer, owner, null, null)).isSameAs(owner);
@@ -187,5 +221,74 @@ class BlameResolverTest {
     assertThat(verdicts.get(s1).blamed()).isTrue();
     assertThat(verdicts.get(c2).blamed()).isFalse();
     assertThat(verdicts.get(c2).reason()).startsWith("explained jointly by");
+  }
+
+  private static final String G1 = "gpu-driver@553.40";
+  private static final String S1 = "storage-filter@4.3.0";
+
+  /**
+   * faulty-two-at-once minutes after its canary waves: a GPU driver (3% of its devices crashed so
+   * far), a storage filter (2%) and a benign content update roll out to the same 1,000 canary
+   * devices over ten minutes, each device taking each at its own time; the rest of the fleet
+   * (19,000) runs the old versions.
+   */
+  private static Fleet threeReleasesInOneRing() {
+    String g0 = "gpu-driver@552.12";
+    String s0 = "storage-filter@4.2.0";
+    Fleet fleet = new Fleet();
+    double taken = 0.8;
+    for (String g : new String[] {G1, g0}) {
+      for (String st : new String[] {S1, s0}) {
+        for (String c : new String[] {C291, C290}) {
+          double share =
+              (g.equals(G1) ? taken : 1 - taken)
+                  * (st.equals(S1) ? taken : 1 - taken)
+                  * (c.equals(C291) ? taken : 1 - taken);
+          long exposed = Math.round(1_000 * share);
+          double ok = (g.equals(G1) ? 0.97 : 1) * (st.equals(S1) ? 0.98 : 1);
+          fleet.cell(exposed, Math.round(exposed * (1 - ok)), g, st, c);
+        }
+      }
+    }
+    return fleet.cell(19_000, 1, g0, s0, C290);
+  }
+
+  @Test
+  void aBenignVersionBesideTwoFaultyOnesIsExplainedEvenWhileOneOfThemLacksTheTopModule() {
+    // the GPU driver's crashes outnumber the filter's, so the filter's window, like the content's,
+    // has the GPU module on top; the filter has crashes in its own module and the content none
+    Fleet fleet =
+        threeReleasesInOneRing()
+            .moduleBelongs(G1)
+            .ownModuleBelowTop(S1, 12, "vtxgpu.sys")
+            .ownModuleBelowTop(C291, 0, "vtxgpu.sys");
+    Map<String, TestResult> results = fleet.results(test);
+    assertThat(results.get(C291).passes()).as("the content looks elevated on its own").isTrue();
+    assertThat(results.get(S1).passes()).as("so does the filter").isTrue();
+
+    Map<String, Blame> verdicts = fleet.resolve(test);
+
+    assertThat(verdicts.get(G1).blamed()).as("the GPU driver").isTrue();
+    assertThat(verdicts.get(C291).blamed())
+        .as("the content: " + verdicts.get(C291).reason())
+        .isFalse();
+    assertThat(verdicts.get(C291).reason()).startsWith("explained jointly by");
+  }
+
+  @Test
+  void aBenignVersionBesideTwoFaultyOnesIsExplainedBeforeAnyModuleArrives() {
+    // the crashes are counted from the boots after them; their reports, with the faulting modules,
+    // come minutes later: the drivers stand out on the devices that have not taken the content yet,
+    // and the content has no failure on devices that run neither new driver
+    Fleet fleet = threeReleasesInOneRing();
+    Map<String, TestResult> results = fleet.results(test);
+    assertThat(results.get(C291).passes()).as("the content looks elevated on its own").isTrue();
+
+    Map<String, Blame> verdicts = fleet.resolve(test);
+
+    assertThat(verdicts.get(C291).blamed())
+        .as("the content: " + verdicts.get(C291).reason())
+        .isFalse();
+    assertThat(verdicts.get(C291).reason()).startsWith("explained jointly by");
   }
 }

@@ -18,6 +18,8 @@ final class Fleet {
 
   private final List<Cell> cells = new ArrayList<>();
   private final Map<String, Boolean> moduleBelongs = new HashMap<>();
+  private final Map<String, Long> ownModuleCrashes = new HashMap<>();
+  private final Map<String, String> topModule = new HashMap<>();
   private final Map<String, Instant> firstSeen = new HashMap<>();
 
   /** Adds {@code exposed} devices running every {@code component@version} given. */
@@ -28,6 +30,16 @@ final class Fleet {
 
   Fleet moduleBelongs(String key) {
     moduleBelongs.put(key, true);
+    return this;
+  }
+
+  /**
+   * {@code key}'s window has {@code crashes} crash reports in its own module while its top module
+   * is {@code top}, another component's.
+   */
+  Fleet ownModuleBelowTop(String key, long crashes, String top) {
+    ownModuleCrashes.put(key, crashes);
+    topModule.put(key, top);
     return this;
   }
 
@@ -62,9 +74,12 @@ final class Fleet {
                   firstSeen.get(k),
                   null,
                   0,
-                  null,
+                  topModule.get(k),
                   0,
-                  moduleBelongs.getOrDefault(k, false)));
+                  moduleBelongs.getOrDefault(k, false),
+                  moduleBelongs.getOrDefault(k, false)
+                      ? s[1]
+                      : ownModuleCrashes.getOrDefault(k, 0L)));
         });
     return out;
   }

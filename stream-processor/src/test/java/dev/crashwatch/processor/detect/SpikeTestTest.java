@@ -71,7 +71,8 @@ class SpikeTestTest {
             1_260,
             "acmesensor.sys",
             1_260,
-            true);
+            true,
+            1_260);
     TestResult r = test.test(canary291, new Baseline(Baseline.REST_OF_FLEET, 10, 0, 98_000));
     assertThat(r.level()).isEqualTo(DetectorAction.ROLLBACK);
     assertThat(r.pValue()).isEqualTo(0.0); // underflows; the log stays finite

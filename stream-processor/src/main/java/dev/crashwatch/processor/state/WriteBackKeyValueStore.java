@@ -1,0 +1,280 @@
+package dev.crashwatch.processor.state;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * A key-value store of deserialized objects in front of a serialized one (the store that {@code
+ * Stores.keyValueStoreBuilder} builds: serde, changelog, RocksDB): {@link #get} hands out the live
+ * object, which the caller may change in place, and {@link #put} only marks it dirty. Each dirty
+ * key is serialized and written into the inner store (and so its changelog) once per commit,
+ * instead of a read, a copy and a write per update.
+ *
+ * <p>Why the writes land in the commit's transaction: before a task commits, Kafka Streams asks
+ * every registered store that is a {@link CachedStateStore} to {@link #flushCache} (as it does for
+ * its own record cache) and then flushes the producer, and only then commits offsets and the
+ * transaction. This store registers itself as the root of the inner store ({@link #init}), so it is
+ * the store asked. {@code StateStore#flush}/{@code commit} would be too late: Kafka Streams 4.x
+ * calls them after the transaction, to checkpoint. {@code CachedStateStore} is Kafka Streams'
+ * internal interface for exactly this hook; {@code WriteBackKeyValueStoreTest}, {@code
+ * DeviceExposureTopologyTest} and the exactly-once ITs pin the behaviour across upgrades.
+ *
+ * <p>What is held in memory is dropped whenever the task's state may have moved on without it:
+ * {@link #init} (a task created, migrated or revived after an aborted transaction: the inner store
+ * is then restored from the changelog, so objects are read again), {@link #clearCache} (Kafka's own
+ * signal to drop a cache: a task recycled between active and standby, whose store the changelog
+ * then writes directly) and {@link #close}. At most {@code maxEntries} objects are held, least
+ * recently used first out (a dirty one is written to the inner store as it leaves), so memory is
+ * bounded by {@code maxEntries}, not by the number of keys.
+ *
+ * <p>Only the stream thread that writes to the store sees the held objects; any other thread (an
+ * interactive query) reads the inner store, which holds every update up to the last commit. Range
+ * reads on the writing thread first write the dirty objects into the inner store, so they see
+ * everything.
+ */
+public final class WriteBackKeyValueStore<K, V>
+    implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+
+  private final KeyValueStore<K, V> inner;
+  private final int maxEntries;
+  private final Map<K, V> held;
+  private final Set<K> dirty = new LinkedHashSet<>();
+  // The stream thread that writes (interactive queries only read): it alone may touch `held`.
+  private volatile Thread writer;
+
+  public WriteBackKeyValueStore(KeyValueStore<K, V> inner, int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
+    }
+    this.inner = inner;
+    this.maxEntries = maxEntries;
+    this.held =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            if (size() <= WriteBackKeyValueStore.this.maxEntries) {
+              return false;
+            }
+            if (dirty.remove(eldest.getKey())) {
+              inner.put(eldest.getKey(), eldest.getValue());
+            }
+            return true;
+          }
+        };
+  }
+
+  /** Objects held in memory now (dirty or not); for tests and figures. */
+  public int heldEntries() {
+    return held.size();
+  }
+
+  private boolean onWriterThread() {
+    return Thread.currentThread() == writer;
+  }
+
+  @Override
+  public V get(K key) {
+    if (!onWriterThread()) {
+      return inner.get(key);
+    }
+    V value = held.get(key);
+    if (value == null) {
+      value = inner.get(key);
+      if (value != null) {
+        held.put(key, value);
+      }
+    }
+    return value;
+  }
+
+  @Override
+  public void put(K key, V value) {
+    writer = Thread.currentThread();
+    if (value == null) {
+      delete(key);
+      return;
+    }
+    dirty.add(key);
+    held.put(key, value);
+  }
+
+  @Override
+  public V putIfAbsent(K key, V value) {
+    writer = Thread.currentThread();
+    V old = get(key);
+    if (old == null) {
+      put(key, value);
+    }
+    return old;
+  }
+
+  @Override
+  public void putAll(List<KeyValue<K, V>> entries) {
+    entries.forEach(kv -> put(kv.key, kv.value));
+  }
+
+  @Override
+  public V delete(K key) {
+    writer = Thread.currentThread();
+    dirty.remove(key);
+    V heldValue = held.remove(key);
+    V old = inner.delete(key);
+    return heldValue != null ? heldValue : old;
+  }
+
+  /** Writes every dirty object into the inner store (and its changelog), keeping them held. */
+  private void writeDirty() {
+    for (K key : dirty) {
+      inner.put(key, held.get(key));
+    }
+    dirty.clear();
+  }
+
+  private void writeDirtyIfWriter() {
+    if (onWriterThread()) {
+      writeDirty();
+    }
+  }
+
+  @Override
+  public KeyValueIterator<K, V> range(K from, K to) {
+    writeDirtyIfWriter();
+    return inner.range(from, to);
+  }
+
+  @Override
+  public KeyValueIterator<K, V> reverseRange(K from, K to) {
+    writeDirtyIfWriter();
+    return inner.reverseRange(from, to);
+  }
+
+  @Override
+  public KeyValueIterator<K, V> all() {
+    writeDirtyIfWriter();
+    return inner.all();
+  }
+
+  @Override
+  public KeyValueIterator<K, V> reverseAll() {
+    writeDirtyIfWriter();
+    return inner.reverseAll();
+  }
+
+  @Override
+  public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(
+      P prefix, PS prefixKeySerializer) {
+    writeDirtyIfWriter();
+    return inner.prefixScan(prefix, prefixKeySerializer);
+  }
+
+  @Override
+  public long approximateNumEntries() {
+    writeDirtyIfWriter();
+    return inner.approximateNumEntries();
+  }
+
+  @Override
+  public void flushCache() {
+    writeDirty();
+    if (inner instanceof CachedStateStore<?, ?> cached) {
+      cached.flushCache();
+    }
+  }
+
+  @Override
+  public void clearCache() {
+    dropHeld();
+    if (inner instanceof CachedStateStore<?, ?> cached) {
+      cached.clearCache();
+    }
+  }
+
+  @Override
+  public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
+    // nothing downstream listens to this store's writes: it is no KTable's materialization
+    return false;
+  }
+
+  private void dropHeld() {
+    held.clear();
+    dirty.clear();
+    writer = null;
+  }
+
+  @Override
+  public String name() {
+    return inner.name();
+  }
+
+  @Override
+  public void init(StateStoreContext context, StateStore root) {
+    dropHeld();
+    inner.init(context, root);
+  }
+
+  @Override
+  public void flush() {
+    // Kafka calls this after the transaction (see the class comment): objects made dirty since
+    // flushCache belong to the next transaction, so they stay held until then.
+    inner.flush();
+  }
+
+  @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    inner.commit(changelogOffsets);
+  }
+
+  @Override
+  public Long committedOffset(TopicPartition partition) {
+    return inner.committedOffset(partition);
+  }
+
+  @Override
+  public boolean managesOffsets() {
+    return inner.managesOffsets();
+  }
+
+  @Override
+  public void close() {
+    // a clean close has had its flushCache (the task committed first); a dirty one must not write
+    dropHeld();
+    inner.close();
+  }
+
+  @Override
+  public boolean persistent() {
+    return inner.persistent();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return inner.isOpen();
+  }
+
+  @Override
+  public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) {
+    return inner.query(query, bound, config);
+  }
+
+  @Override
+  public Position getPosition() {
+    return inner.getPosition();
+  }
+}

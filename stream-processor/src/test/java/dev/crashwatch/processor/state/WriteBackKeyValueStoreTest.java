@@ -1,0 +1,150 @@
+package dev.crashwatch.processor.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The write-back store on its own, over a real (in-memory, serializing) Kafka Streams store: what
+ * reaches the inner store, and when, decides what a commit's transaction carries.
+ */
+class WriteBackKeyValueStoreTest {
+
+  private static final int MAX_ENTRIES = 3;
+
+  private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+  private WriteBackKeyValueStore<String, VersionStats> store;
+
+  @BeforeEach
+  void init() {
+    KeyValueStore<String, VersionStats> built =
+        new WriteBackStoreBuilder<>(
+                Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore("figures"),
+                    Serdes.String(),
+                    new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())),
+                MAX_ENTRIES)
+            .withLoggingDisabled()
+            .build();
+    store = (WriteBackKeyValueStore<String, VersionStats>) built;
+    store.init(context.getStateStoreContext(), store);
+  }
+
+  /**
+   * What the inner store holds, read from a thread of its own as an interactive query does: past
+   * the held objects.
+   */
+  private VersionStats stored(String key) {
+    return CompletableFuture.supplyAsync(() -> store.get(key)).join();
+  }
+
+  private static VersionStats crashed(long n) {
+    VersionStats stats = VersionStats.newBuilder().build();
+    stats.setCrashedDevices(n);
+    return stats;
+  }
+
+  @Test
+  void updatesInPlaceReachTheInnerStoreOnlyAtFlushCacheAndOnceAsTheLastValue() {
+    store.put("a", crashed(1));
+    for (int i = 0; i < 5; i++) {
+      VersionStats live = store.get("a");
+      live.setCrashedDevices(live.getCrashedDevices() + 1);
+      store.put("a", live);
+    }
+    assertThat(store.get("a").getCrashedDevices()).isEqualTo(6);
+    assertThat(stored("a")).isNull();
+
+    store.flushCache();
+    assertThat(stored("a").getCrashedDevices()).isEqualTo(6);
+  }
+
+  @Test
+  void kafkaStreamsSeesItAsACachedStoreSoItsCommitFlushesIt() {
+    // ProcessorStateManager.flushCache, run before the transaction commits, asks exactly these
+    assertThat(store).isInstanceOf(CachedStateStore.class);
+  }
+
+  @Test
+  void clearCacheDropsWhatWasNotFlushedAndReadsTheStoreAgain() {
+    store.put("a", crashed(1));
+    store.flushCache();
+    VersionStats live = store.get("a");
+    live.setCrashedDevices(99);
+    store.put("a", live);
+
+    store.clearCache(); // an aborted transaction: the store is what the changelog holds
+
+    assertThat(store.get("a").getCrashedDevices()).isEqualTo(1);
+    assertThat(store.get("a")).isNotSameAs(live);
+  }
+
+  @Test
+  void initDropsHeldObjectsSoARevivedTaskReadsRestoredState() {
+    store.put("a", crashed(1));
+    store.flushCache();
+    VersionStats held = store.get("a");
+
+    store.init(context.getStateStoreContext(), store);
+
+    assertThat(store.heldEntries()).isZero();
+    assertThat(store.get("a")).isNotSameAs(held).isEqualTo(held);
+  }
+
+  @Test
+  void holdsAtMostMaxEntriesAndWritesADirtyOneAsItLeaves() {
+    for (int i = 0; i < MAX_ENTRIES + 2; i++) {
+      store.put("k" + i, crashed(i));
+    }
+    assertThat(store.heldEntries()).isEqualTo(MAX_ENTRIES);
+    // the two least recently used left memory, and their figures are in the store, not lost
+    assertThat(stored("k0").getCrashedDevices()).isZero();
+    assertThat(stored("k1").getCrashedDevices()).isEqualTo(1);
+    assertThat(stored("k4")).isNull();
+    assertThat(store.get("k1").getCrashedDevices()).isEqualTo(1);
+  }
+
+  @Test
+  void rangeReadsOnTheWritingThreadSeeDirtyObjects() {
+    store.put("a", crashed(1));
+    store.put("b", crashed(2));
+    List<KeyValue<String, VersionStats>> all = new ArrayList<>();
+    try (KeyValueIterator<String, VersionStats> it = store.all()) {
+      it.forEachRemaining(all::add);
+    }
+    assertThat(all).extracting(kv -> kv.key).containsExactly("a", "b");
+    assertThat(all).extracting(kv -> kv.value.getCrashedDevices()).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void deleteRemovesHeldAndStoredFigures() {
+    store.put("a", crashed(1));
+    store.flushCache();
+    store.put("a", crashed(2));
+
+    assertThat(store.delete("a").getCrashedDevices()).isEqualTo(2);
+    store.flushCache();
+
+    assertThat(store.get("a")).isNull();
+    assertThat(stored("a")).isNull();
+  }
+
+  @Test
+  void aBoundBelowOneIsRefused() {
+    assertThatThrownBy(() -> new WriteBackKeyValueStore<>(store, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
+  }
+}
