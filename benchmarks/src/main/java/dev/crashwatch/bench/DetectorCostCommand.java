@@ -52,6 +52,15 @@ final class DetectorCostCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   double changesPerDay;
 
+  @Option(
+      names = "--faulty",
+      defaultValue = "3",
+      description =
+          "Faulty versions, one per component, crashing "
+              + "30 times the benign rate, so that blame reads the pair cross counts; 0 is a fleet"
+              + " with no candidate, whose evaluations read no pair (default: ${DEFAULT-VALUE}).")
+  int faulty;
+
   @Override
   public Integer call() throws Exception {
     run(common, shape());
@@ -70,7 +79,7 @@ final class DetectorCostCommand implements Callable<Integer> {
         changesPerDay,
         full.crashesPerDevicePerDay(),
         full.tenants(),
-        Math.min(full.candidates(), components),
+        Math.min(faulty, components),
         full.upstreamTasks(),
         full.interval());
   }

@@ -45,8 +45,10 @@ record DetectorFleetShape(
       throw new IllegalArgumentException(
           "components per device must be between 2 and the components, got " + componentsPerDevice);
     }
-    if (candidates > components) {
-      throw new IllegalArgumentException("at most one faulty candidate per component");
+    if (candidates < 0 || candidates > components) {
+      throw new IllegalArgumentException(
+          "faulty versions must be between 0 and the components (one per component), got "
+              + candidates);
     }
   }
 

@@ -39,7 +39,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 /**
  * The detector task on the calling thread: the production {@link DetectorProcessor}, built with the
  * production settings, over RocksDB stores of the production names, key and value serdes, fed
- * serialized detector-input records that it deserializes as its source node would.
+ * serialized detector-input records that it reads as its source node would (the key decoded, the
+ * figures as their bytes).
  *
  * <p>Why not the whole topology in {@code TopologyTestDriver}: the driver commits and checkpoints
  * after every record (it flushes every RocksDB memtable to a file per record), which a running
@@ -70,7 +71,6 @@ final class DetectorTask implements AutoCloseable {
   private final InternalAvroSerde<VersionStats> values =
       new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema());
   private final Deserializer<StatsKey> keyReader = keys.deserializer();
-  private final Deserializer<VersionStats> valueReader = values.deserializer();
   private final byte[] emptyFigures;
   private long sinceCheckpoint;
 
@@ -105,7 +105,7 @@ final class DetectorTask implements AutoCloseable {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),
                 statsKeys,
-                new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()))
+                Serdes.ByteArray())
             .withLoggingDisabled()
             .build());
     stores.add(
@@ -146,14 +146,7 @@ final class DetectorTask implements AutoCloseable {
       context.addStateStore(store);
     }
     DetectorProcessor detector =
-        new DetectorProcessor(
-            settings.detectorThresholds(),
-            settings.detectorWindow(),
-            settings.detectorInterval(),
-            settings.vendorHealthInterval(),
-            settings.componentModules(),
-            VendorFeeds.EVERY,
-            settings.topics()::vendorHealth);
+        DetectorProcessor.of(settings, VendorFeeds.EVERY, settings.topics()::vendorHealth);
     detector.init(context);
     return new DetectorTask(context, detector, stores, catalogue, stateDir);
   }
@@ -174,12 +167,10 @@ final class DetectorTask implements AutoCloseable {
     return emptyFigures;
   }
 
-  /** One detector-input record through the source's deserializers and the detector. */
+  /** One detector-input record through the source's key deserializer and the detector. */
   void process(byte[] key, byte[] value, long timestamp) {
     context.setRecordMetadata(TOPIC, 0, 0);
-    detector.process(
-        new Record<>(
-            keyReader.deserialize(TOPIC, key), valueReader.deserialize(TOPIC, value), timestamp));
+    detector.process(new Record<>(keyReader.deserialize(TOPIC, key), value, timestamp));
     if (++sinceCheckpoint >= CHECKPOINT_RECORDS) {
       sinceCheckpoint = 0;
       stores.forEach(StateStore::flush);

@@ -163,7 +163,8 @@ public final class CrashwatchTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(DetectorProcessor.FIGURES_STORE),
             statsKeys,
-            new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())));
+            // the figures as VersionStatsProcessor encoded them: stored without decoding
+            Serdes.ByteArray()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
@@ -284,21 +285,13 @@ public final class CrashwatchTopology {
                 Named.as("version-stats-processor"),
                 VersionStatsProcessor.STORE)
             .repartition(
-                Repartitioned.<StatsKey, VersionStats>as(DETECTOR_INPUT)
+                Repartitioned.<StatsKey, byte[]>as(DETECTOR_INPUT)
                     .withKeySerde(statsKeys)
-                    .withValueSerde(
-                        new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()))
+                    // VersionStats in the internal serde, encoded by VersionStatsProcessor
+                    .withValueSerde(Serdes.ByteArray())
                     .withNumberOfPartitions(1))
             .process(
-                () ->
-                    new DetectorProcessor(
-                        settings.detectorThresholds(),
-                        settings.detectorWindow(),
-                        settings.detectorInterval(),
-                        settings.vendorHealthInterval(),
-                        settings.componentModules(),
-                        vendorFeeds,
-                        topics::vendorHealth),
+                () -> DetectorProcessor.of(settings, vendorFeeds, topics::vendorHealth),
                 Named.as("detector-processor"),
                 DetectorProcessor.FIGURES_STORE,
                 DetectorProcessor.STATES_STORE,

@@ -8,10 +8,11 @@ import java.util.Map;
  * of versions A and B of different components, the failing (crashed or silent, as in {@link
  * VersionFigures#failedDevices()}) and exposed devices that run both, in the same window.
  *
- * <p>The resolver needs, for every candidate B, the pairs (V, B') for every sibling version B' of B
- * and every version V of the components that have candidates (the candidate A itself and the other
- * versions of A's component, for the stratified baseline). A pair that was never put counts as
- * zero: no device runs both. Lookups are symmetric.
+ * <p>The resolver needs, for every candidate B, the pairs (V, B') for every version B' of B's
+ * component and every version V of another component: the candidates and their siblings (the
+ * stratified baseline) and, to unmask a version a blamed B hid, any version. So every pair with a
+ * version of a candidate's component, and no other. A pair that was never put counts as zero: no
+ * device runs both. Lookups are symmetric.
  */
 public final class Overlaps {
 

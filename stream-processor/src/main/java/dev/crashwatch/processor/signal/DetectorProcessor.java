@@ -8,6 +8,7 @@ import dev.crashwatch.events.SignalEvidence;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.events.VersionHealth;
+import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.catalogue.ComponentCatalogue;
 import dev.crashwatch.processor.detect.Baseline;
 import dev.crashwatch.processor.detect.Blame;
@@ -31,6 +32,7 @@ import dev.crashwatch.processor.ingest.DeviceInput;
 import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.state.DeviceStateProcessor;
 import dev.crashwatch.processor.state.EvaluationSchedule;
+import dev.crashwatch.processor.state.InternalAvroSerde;
 import dev.crashwatch.processor.state.PairKey;
 import dev.crashwatch.processor.state.SignalStateRecord;
 import dev.crashwatch.processor.state.SourceWatermark;
@@ -51,6 +53,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -65,13 +69,13 @@ import org.slf4j.LoggerFactory;
  * component version and pair, keeps them in {@link #FIGURES_STORE}, and every {@code interval} of
  * stream time (driven by upstream ticks) runs the decision core: the anytime-valid tests of every
  * version, fed by the {@link EvidenceLedger} (state in {@link #EVIDENCE_STORE}) and gated by {@link
- * SpikeTest#decide}, {@link BlameResolver} with the pair cross counts, and the {@link
- * SignalStateMachine}. It keeps each version's {@link SignalState} in {@link #STATES_STORE}
- * (written only when it changes), and forwards one {@link RollbackSignal} and one {@link
- * SpikeAlert} per state change. Every {@code healthInterval} it forwards a {@link VendorHealth}
- * snapshot of each version whose component the operator's {@link ComponentCatalogue} knows, to its
- * vendor's feed if that feed exists ({@link VendorFeeds}); an uncatalogued component, or a vendor
- * without a feed, is counted and logged once, and published to no vendor.
+ * SpikeTest#decide}, {@link BlameResolver} with the pair cross counts (read only when there are
+ * candidates), and the {@link SignalStateMachine}. It keeps each version's {@link SignalState} in
+ * {@link #STATES_STORE} (written only when it changes), and forwards one {@link RollbackSignal} and
+ * one {@link SpikeAlert} per state change. Every {@code healthInterval} it forwards a {@link
+ * VendorHealth} snapshot of each version whose component the operator's {@link ComponentCatalogue}
+ * knows, to its vendor's feed if that feed exists ({@link VendorFeeds}); an uncatalogued component,
+ * or a vendor without a feed, is counted and logged once, and published to no vendor.
  *
  * <p>A version without sibling versions of its component in the window (no rest of fleet) is shown
  * against the whole fleet, and tested against its predecessor's history ({@link
@@ -93,7 +97,7 @@ import org.slf4j.LoggerFactory;
  * catalogued vendor's name, e.g. {@code acmesensor.sys} for the components of vendor {@code acme}.
  */
 public final class DetectorProcessor
-    implements Processor<StatsKey, VersionStats, String, SpecificRecord> {
+    implements Processor<StatsKey, byte[], String, SpecificRecord> {
 
   public static final String FIGURES_STORE = "detector-figures";
   public static final String STATES_STORE = "signal-states";
@@ -126,7 +130,15 @@ public final class DetectorProcessor
   private final SensorHealthTest sensorTest;
   private final SignalStateMachine machine;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<StatsKey, VersionStats> figuresStore;
+  private KeyValueStore<StatsKey, byte[]> figuresStore;
+
+  /**
+   * Decodes the stored figures: the store keeps the bytes as they come (VersionStatsProcessor
+   * encodes them), so a record is decoded only when an evaluation reads it.
+   */
+  private final Deserializer<VersionStats> figuresReader =
+      new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()).deserializer();
+
   private KeyValueStore<StatsKey, SignalStateRecord> statesStore;
   private PipelineMetrics metrics;
 
@@ -139,7 +151,7 @@ public final class DetectorProcessor
   private long nextSnapshot;
   private long nextVersionHealth;
 
-  public DetectorProcessor(
+  private DetectorProcessor(
       DetectorThresholds thresholds,
       Duration window,
       Duration interval,
@@ -157,6 +169,19 @@ public final class DetectorProcessor
     this.resolver = new BlameResolver(spikeTest);
     this.sensorTest = new SensorHealthTest(spikeTest);
     this.machine = new SignalStateMachine(thresholds);
+  }
+
+  /** The detector with the processor's settings, publishing health to {@code feeds}. */
+  public static DetectorProcessor of(
+      ProcessorSettings settings, VendorFeeds feeds, Function<String, String> feedTopic) {
+    return new DetectorProcessor(
+        settings.detectorThresholds(),
+        settings.detectorWindow(),
+        settings.detectorInterval(),
+        settings.vendorHealthInterval(),
+        settings.componentModules(),
+        feeds,
+        feedTopic);
   }
 
   @Override
@@ -188,7 +213,7 @@ public final class DetectorProcessor
    * it crosses ({@link EvaluationSchedule}).
    */
   @Override
-  public void process(Record<StatsKey, VersionStats> record) {
+  public void process(Record<StatsKey, byte[]> record) {
     if (!SourceWatermark.isTick(record.key())) {
       figuresStore.put(record.key(), record.value());
       return;
@@ -212,13 +237,14 @@ public final class DetectorProcessor
   }
 
   /**
-   * Figures of every version and the pair cross counts, at {@code now}, and each version's crashed
-   * devices per ring in the window (for the health snapshots only).
+   * Figures of every version and tenant at {@code now}, and each version's crashed devices per ring
+   * in the window (for the health snapshots only). Not the pair cross counts: they are nearly all
+   * of the store (k(k-1)/2 pairs for k components a device runs), and blame reads them only when
+   * some version is a candidate ({@link #overlaps}).
    */
   private record View(
       Map<VersionKey, VersionStats> stats,
       Map<String, VersionFigures> figures,
-      Overlaps overlaps,
       Map<String, String> vendors,
       Map<String, Map<String, Long>> crashedByRing,
       Map<VersionKey, SensorCounts> versionSensors,
@@ -229,32 +255,19 @@ public final class DetectorProcessor
     Map<String, String> vendors = new HashMap<>();
     Map<VersionKey, SensorCounts> versionSensors = new HashMap<>();
     Map<String, SensorCounts> tenantSensors = new TreeMap<>();
-    Overlaps overlaps = new Overlaps();
-    try (KeyValueIterator<StatsKey, VersionStats> all = figuresStore.all()) {
+    try (KeyValueIterator<StatsKey, byte[]> all = scan(StatsKeyKind.VERSION)) {
       while (all.hasNext()) {
-        KeyValue<StatsKey, VersionStats> kv = all.next();
-        if (PairKey.isPair(kv.key)) {
-          long crashed = crashed(kv.value, now) + silent(kv.value, now);
-          long exposed =
-              Math.max(
-                  VersionStatsProcessor.exposedBetween(kv.value, now - windowMs, now), crashed);
-          if (exposed > 0) {
-            overlaps.put(
-                PairKey.first(kv.key).toString(),
-                PairKey.second(kv.key).toString(),
-                crashed,
-                exposed);
-          }
-        } else if (kv.key.getKind() == StatsKeyKind.VERSION) {
-          versions.put(VersionKey.from(kv.key), kv.value);
-          versionSensors.put(VersionKey.from(kv.key), sensors(kv.value));
-          catalogue
-              .entry(kv.key.getComponent())
-              .ifPresent(e -> vendors.put(kv.key.getComponent(), e.getVendor()));
-        } else if (kv.key.getKind() == StatsKeyKind.TENANT) {
-          tenantSensors.put(kv.key.getTenant(), sensors(kv.value));
-        }
+        KeyValue<StatsKey, byte[]> kv = all.next();
+        VersionStats stats = decode(kv.value);
+        versions.put(VersionKey.from(kv.key), stats);
+        versionSensors.put(VersionKey.from(kv.key), sensors(stats));
+        catalogue
+            .entry(kv.key.getComponent())
+            .ifPresent(e -> vendors.put(kv.key.getComponent(), e.getVendor()));
       }
+    }
+    try (KeyValueIterator<StatsKey, byte[]> all = scan(StatsKeyKind.TENANT)) {
+      all.forEachRemaining(kv -> tenantSensors.put(kv.key.getTenant(), sensors(decode(kv.value))));
     }
     Map<String, VersionFigures> figures = new TreeMap<>();
     Map<String, Map<String, Long>> crashedByRing = new HashMap<>();
@@ -265,8 +278,50 @@ public final class DetectorProcessor
               key.toString(),
               VersionStatsProcessor.crashedByRingBetween(stats, now - windowMs, now));
         });
-    return new View(
-        versions, figures, overlaps, vendors, crashedByRing, versionSensors, tenantSensors);
+    return new View(versions, figures, vendors, crashedByRing, versionSensors, tenantSensors);
+  }
+
+  /** The figures of one kind of key, in key order, without reading any other kind. */
+  private KeyValueIterator<StatsKey, byte[]> scan(StatsKeyKind kind) {
+    return figuresStore.prefixScan(
+        InternalAvroSerde.enumPrefix(kind.ordinal()), new ByteArraySerializer());
+  }
+
+  /**
+   * The cross counts blame needs at {@code now}: those of every pair with a version of one of the
+   * candidates' components (the pairs {@link Overlaps} describes, and the versions that {@link
+   * BlameResolver}'s unmasking tests against a blamed candidate), none when there is no candidate.
+   */
+  private Overlaps overlaps(long now, Set<String> candidateComponents) {
+    Overlaps overlaps = new Overlaps();
+    if (candidateComponents.isEmpty()) {
+      return overlaps;
+    }
+    try (KeyValueIterator<StatsKey, byte[]> pairs = scan(StatsKeyKind.PAIR)) {
+      while (pairs.hasNext()) {
+        KeyValue<StatsKey, byte[]> kv = pairs.next();
+        if (!candidateComponents.contains(kv.key.getComponent())
+            && !candidateComponents.contains(kv.key.getOtherComponent())) {
+          continue; // not decoded
+        }
+        VersionStats stats = decode(kv.value);
+        long crashed = crashed(stats, now) + silent(stats, now);
+        long exposed =
+            Math.max(VersionStatsProcessor.exposedBetween(stats, now - windowMs, now), crashed);
+        if (exposed > 0) {
+          overlaps.put(
+              PairKey.first(kv.key).toString(),
+              PairKey.second(kv.key).toString(),
+              crashed,
+              exposed);
+        }
+      }
+    }
+    return overlaps;
+  }
+
+  private VersionStats decode(byte[] figures) {
+    return figuresReader.deserialize(FIGURES_STORE, figures);
   }
 
   private long crashed(VersionStats stats, long now) {
@@ -395,7 +450,15 @@ public final class DetectorProcessor
       }
       results.put(f.key(), result);
     }
-    Map<String, Blame> blames = resolver.resolve(view.figures(), results, view.overlaps());
+    Set<String> candidateComponents = new HashSet<>();
+    results.forEach(
+        (key, result) -> {
+          if (result.passes()) {
+            candidateComponents.add(view.figures().get(key).component());
+          }
+        });
+    Map<String, Blame> blames =
+        resolver.resolve(view.figures(), results, overlaps(now, candidateComponents));
 
     // every version with figures or a state, by its output key (component@version)
     Map<String, VersionKey> keys = new TreeMap<>();

@@ -43,6 +43,26 @@ public final class InternalAvroSerde<T extends SpecificRecordBase> implements Se
     this.reader = SpecificModels.fastReader(schema, schema, type);
   }
 
+  /**
+   * The bytes every serialized record whose first field is an enum at {@code ordinal} starts with:
+   * the format byte, then Avro's zig-zag varint of the ordinal. Keys sort by these bytes in a
+   * RocksDB store, so a prefix scan with them reads one kind of key only (see {@code StatsKey}).
+   */
+  public static byte[] enumPrefix(int ordinal) {
+    if (ordinal < 0) {
+      throw new IllegalArgumentException("enum ordinal " + ordinal);
+    }
+    ByteBufferOutputStream out = new ByteBufferOutputStream(6);
+    out.write(FORMAT_V1);
+    long zigZag = (long) ordinal << 1;
+    while ((zigZag & ~0x7FL) != 0) {
+      out.write((int) ((zigZag & 0x7F) | 0x80));
+      zigZag >>>= 7;
+    }
+    out.write((int) zigZag);
+    return Arrays.copyOf(out.buffer().array(), out.position());
+  }
+
   @Override
   public Serializer<T> serializer() {
     return new Serializer<>() {

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p>Every {@code forwardInterval} of the time every device-state task has reached (their ticks,
  * {@link SourceWatermark}) it forwards the figures of the keys that changed since (all keys after a
  * restart) and one tick with its partition and that time: aggregates, not events, go on to the
- * single-partition detector input, at most once per key per interval.
+ * single-partition detector input, at most once per key per interval. It forwards them encoded (the
+ * internal serde's bytes, which the detector stores as they come): the encoding is done here, in
+ * the partitioned stage, and the single detector task decodes only what its evaluations read.
  */
 public final class VersionStatsProcessor
-    implements Processor<StatsKey, VersionDelta, StatsKey, VersionStats> {
+    implements Processor<StatsKey, VersionDelta, StatsKey, byte[]> {
 
   public static final String STORE = "version-stats";
   private static final Logger LOG = LoggerFactory.getLogger(VersionStatsProcessor.class);
@@ -39,10 +42,15 @@ public final class VersionStatsProcessor
   private final Duration forwardInterval;
   private final long retentionMs;
   private final LinkedHashSet<StatsKey> dirty = new LinkedHashSet<>();
+
+  /** One per task, so one thread uses it (it keeps its buffer between records). */
+  private final Serializer<VersionStats> encoder =
+      new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()).serializer();
+
   private SourceWatermark watermark;
   private boolean forwardAll = true;
   private long nextForward;
-  private ProcessorContext<StatsKey, VersionStats> context;
+  private ProcessorContext<StatsKey, byte[]> context;
   private KeyValueStore<StatsKey, VersionStats> store;
 
   /**
@@ -55,7 +63,7 @@ public final class VersionStatsProcessor
   }
 
   @Override
-  public void init(ProcessorContext<StatsKey, VersionStats> context) {
+  public void init(ProcessorContext<StatsKey, byte[]> context) {
     this.context = context;
     // a task may be re-initialised after a migration or an aborted transaction: pending figures of
     // before are not trusted, every key is forwarded again at the next tick
@@ -83,14 +91,14 @@ public final class VersionStatsProcessor
     for (StatsKey key : dirty) {
       VersionStats stats = store.get(key);
       if (stats != null) {
-        context.forward(new Record<>(key, stats, reached));
+        context.forward(new Record<>(key, encoder.serialize(STORE, stats), reached));
       }
     }
     dirty.clear();
     context.forward(
         new Record<>(
             SourceWatermark.tick(context.taskId().partition()),
-            VersionStats.newBuilder().build(),
+            encoder.serialize(STORE, VersionStats.newBuilder().build()),
             reached));
   }
 

@@ -54,6 +54,41 @@ class InternalAvroSerdeTest {
         .hasMessageContaining("unknown format byte");
   }
 
+  @Test
+  void everyKeyOfAKindStartsWithThatKindsPrefixAndNoOtherKindsDoes() {
+    InternalAvroSerde<StatsKey> keys =
+        new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
+    for (StatsKeyKind kind : StatsKeyKind.values()) {
+      byte[] prefix = InternalAvroSerde.enumPrefix(kind.ordinal());
+      for (StatsKeyKind other : StatsKeyKind.values()) {
+        byte[] key =
+            keys.serializer()
+                .serialize(
+                    "t",
+                    StatsKey.newBuilder()
+                        .setKind(other)
+                        .setComponent("kernel")
+                        .setVersion("1.0")
+                        .build());
+        assertThat(startsWith(key, prefix))
+            .as("%s key under %s prefix", other, kind)
+            .isEqualTo(other == kind);
+      }
+    }
+  }
+
+  @Test
+  void enumPrefixIsAvrosZigZagVarint() {
+    assertThat(InternalAvroSerde.enumPrefix(0)).containsExactly(1, 0);
+    assertThat(InternalAvroSerde.enumPrefix(1)).containsExactly(1, 2);
+    assertThat(InternalAvroSerde.enumPrefix(64)).containsExactly(1, 0x80, 0x01);
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length
+        && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   private static DeviceState state(int components) {
     Map<String, String> versions = new HashMap<>();
     Map<String, List<String>> crashedOn = new HashMap<>();
