@@ -291,33 +291,44 @@ public final class DetectorProcessor
    * The cross counts blame needs at {@code now}: those of every pair with a version of one of the
    * candidates' components (the pairs {@link Overlaps} describes, and the versions that {@link
    * BlameResolver}'s unmasking tests against a blamed candidate), none when there is no candidate.
+   * A pair's key is made from its two versions ({@link PairKey#of}), so each is looked up: a
+   * candidate component's versions times every version, thousands of lookups at full scale against
+   * hundreds of thousands of pair keys in the store. Pairs of versions the detector has no figures
+   * of are never read by blame, so they are not looked up.
    */
-  private Overlaps overlaps(long now, Set<String> candidateComponents) {
+  private Overlaps overlaps(long now, Set<String> candidateComponents, Set<VersionKey> versions) {
     Overlaps overlaps = new Overlaps();
-    if (candidateComponents.isEmpty()) {
-      return overlaps;
-    }
-    try (KeyValueIterator<StatsKey, byte[]> pairs = scan(StatsKeyKind.PAIR)) {
-      while (pairs.hasNext()) {
-        KeyValue<StatsKey, byte[]> kv = pairs.next();
-        if (!candidateComponents.contains(kv.key.getComponent())
-            && !candidateComponents.contains(kv.key.getOtherComponent())) {
-          continue; // not decoded
+    for (VersionKey candidateVersion : versions) {
+      if (!candidateComponents.contains(candidateVersion.component())) {
+        continue;
+      }
+      for (VersionKey other : versions) {
+        boolean otherIsOfACandidate = candidateComponents.contains(other.component());
+        if (other.component().equals(candidateVersion.component())
+            || (otherIsOfACandidate
+                && other.toString().compareTo(candidateVersion.toString()) < 0)) {
+          continue; // the same component, or a pair of two candidates' components seen from the
+          // other
         }
-        VersionStats stats = decode(kv.value);
-        long crashed = crashed(stats, now) + silent(stats, now);
-        long exposed =
-            Math.max(VersionStatsProcessor.exposedBetween(stats, now - windowMs, now), crashed);
-        if (exposed > 0) {
-          overlaps.put(
-              PairKey.first(kv.key).toString(),
-              PairKey.second(kv.key).toString(),
-              crashed,
-              exposed);
+        StatsKey pair = PairKey.of(candidateVersion, other);
+        byte[] figures = figuresStore.get(pair);
+        if (figures != null) {
+          putOverlap(overlaps, pair, figures, now);
         }
       }
     }
     return overlaps;
+  }
+
+  private void putOverlap(Overlaps overlaps, StatsKey pair, byte[] figures, long now) {
+    VersionStats stats = decode(figures);
+    long crashed = crashed(stats, now) + silent(stats, now);
+    long exposed =
+        Math.max(VersionStatsProcessor.exposedBetween(stats, now - windowMs, now), crashed);
+    if (exposed > 0) {
+      overlaps.put(
+          PairKey.first(pair).toString(), PairKey.second(pair).toString(), crashed, exposed);
+    }
   }
 
   private VersionStats decode(byte[] figures) {
@@ -458,7 +469,8 @@ public final class DetectorProcessor
           }
         });
     Map<String, Blame> blames =
-        resolver.resolve(view.figures(), results, overlaps(now, candidateComponents));
+        resolver.resolve(
+            view.figures(), results, overlaps(now, candidateComponents, view.stats().keySet()));
 
     // every version with figures or a state, by its output key (component@version)
     Map<String, VersionKey> keys = new TreeMap<>();
