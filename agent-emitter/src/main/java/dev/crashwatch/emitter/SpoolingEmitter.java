@@ -12,6 +12,7 @@ import dev.crashwatch.schema.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,12 +41,20 @@ import org.slf4j.LoggerFactory;
  * <p>A batch that failed part-way is sent again whole, so an event can reach Kafka twice; every
  * event carries its id, by which consumers drop the repeat. An event accepted here (append
  * returned) survives a crash of this process.
+ *
+ * <p>A spooled record that does not decode (its writer schema missing from the spool, say, or its
+ * bytes damaged on disk) can never be sent, however long the sender waits: it is moved to {@link
+ * #QUARANTINE} beside the spool, with the reason, logged as an ERROR and counted, and the records
+ * after it go on. Decoding is local, so a failure to decode is not an outage to wait out.
  */
 public final class SpoolingEmitter implements EventSink, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SpoolingEmitter.class);
   private static final int BATCH = 500;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /** Directory in the spool directory holding the records that can never be sent, and why. */
+  public static final String QUARANTINE = "quarantine";
 
   /**
    * The producer's {@code buffer.memory}: a spool batch of {@value #BATCH} events of a few hundred
@@ -64,6 +73,8 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
   private final Thread sender;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong quarantined = new AtomicLong();
+  private final Path quarantineDir;
   private volatile boolean running = true;
 
   public SpoolingEmitter(
@@ -89,6 +100,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
       Map<String, Object> security)
       throws IOException {
     this.spool = Spool.open(spoolDir, spoolConfig);
+    this.quarantineDir = spoolDir.resolve(QUARANTINE);
     this.codec = new EventCodec(SpoolSchemas.of(spoolDir));
     this.topics = topics;
     Map<String, Object> config = new HashMap<>();
@@ -166,9 +178,9 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
           }
           continue;
         }
-        sendBatch(batch);
+        int sent = sendBatch(batch);
         spool.acknowledge(batch.get(batch.size() - 1).next());
-        delivered.addAndGet(batch.size());
+        delivered.addAndGet(sent);
         backoffMs = 100;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -187,17 +199,57 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     }
   }
 
-  private void sendBatch(List<SpoolEntry> batch) throws Exception {
+  /** Sends the batch and waits for the broker to acknowledge it; returns the events sent. */
+  private int sendBatch(List<SpoolEntry> batch) throws Exception {
     List<Future<?>> sends = new ArrayList<>(batch.size());
     for (SpoolEntry entry : batch) {
       SpooledRecord r = entry.record();
+      SpecificRecord event;
+      try {
+        event = codec.decode(r.value());
+      } catch (RuntimeException e) {
+        quarantine(entry, e);
+        continue;
+      }
       String key = new String(r.key(), StandardCharsets.UTF_8);
-      sends.add(
-          producer.send(
-              new ProducerRecord<>(r.topic(), null, r.timestamp(), key, codec.decode(r.value()))));
+      sends.add(producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp(), key, event)));
     }
     for (Future<?> send : sends) {
       send.get();
+    }
+    return sends.size();
+  }
+
+  /**
+   * Keeps a record that can never be sent out of the sender's way: its bytes in {@code
+   * <segment>-<offset>.event} and what it was and why in {@code <segment>-<offset>.reason}. A
+   * record quarantined again (its batch resent after a failed send) is written over, and counted
+   * once.
+   */
+  private void quarantine(SpoolEntry entry, RuntimeException why) throws IOException {
+    SpooledRecord r = entry.record();
+    String name = entry.position().segment() + "-" + entry.position().offset();
+    Path reason = quarantineDir.resolve(name + ".reason");
+    boolean first = !Files.exists(reason);
+    Files.createDirectories(quarantineDir);
+    Files.write(quarantineDir.resolve(name + ".event"), r.value());
+    Files.writeString(
+        reason,
+        String.format(
+            "topic %s, key %s, timestamp %d, %d bytes: %s%n",
+            r.topic(),
+            new String(r.key(), StandardCharsets.UTF_8),
+            r.timestamp(),
+            r.value().length,
+            why.getMessage()),
+        StandardCharsets.UTF_8);
+    if (first) {
+      quarantined.incrementAndGet();
+      LOG.error(
+          "spooled event at {} cannot be decoded and is never sent: moved to {} ({})",
+          entry.position(),
+          quarantineDir.resolve(name + ".event"),
+          why.getMessage());
     }
   }
 
@@ -214,6 +266,11 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
   /** The Kafka producer, for reading its metrics (e.g. Micrometer's binder); not for sending. */
   public Producer<?, ?> producer() {
     return producer;
+  }
+
+  /** Spooled events that could not be decoded, moved to {@link #QUARANTINE} by this instance. */
+  public long quarantined() {
+    return quarantined.get();
   }
 
   /** Events in the spool not yet acknowledged by the broker. */

@@ -254,7 +254,9 @@ class MetricsEndpointIT {
       String body = Scrape.get(port, "/metrics").body();
       assertThat(body)
           .contains("crashwatch_emitter_spool_pending")
+          .contains("crashwatch_emitter_events_quarantined_total")
           .contains("kafka_producer_record_send_total");
+      assertThat(Scrape.sum(port, "crashwatch_emitter_events_quarantined_total")).isZero();
     }
   }
 }

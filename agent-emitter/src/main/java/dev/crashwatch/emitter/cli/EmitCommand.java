@@ -236,6 +236,11 @@ public final class EmitCommand implements Callable<Integer> {
       out.printf(
           "accepted %d events, delivered %d, %d still spooled in %s%n",
           emitter.accepted(), emitter.delivered(), emitter.pending(), spoolDir);
+      if (emitter.quarantined() > 0) {
+        out.printf(
+            "%d spooled events could not be decoded and were not sent: see %s%n",
+            emitter.quarantined(), spoolDir.resolve(SpoolingEmitter.QUARANTINE));
+      }
       return drained ? 0 : 1;
     }
   }

@@ -35,6 +35,9 @@ final class EmitterEndpoint implements AutoCloseable {
     FunctionCounter.builder("crashwatch.emitter.events.delivered", emitter, e -> e.delivered())
         .description("Events acknowledged by the broker (a re-sent batch counts again)")
         .register(meters);
+    FunctionCounter.builder("crashwatch.emitter.events.quarantined", emitter, e -> e.quarantined())
+        .description("Spooled events that cannot be decoded, moved aside and never sent")
+        .register(meters);
     Gauge.builder("crashwatch.emitter.spool.pending", emitter, e -> e.pending())
         .description("Events in the spool not yet acknowledged by the broker")
         .register(meters);
