@@ -66,6 +66,23 @@ public final class BlameResolver {
   }
 
   /**
+   * The candidates, in key order: the versions with figures whose own test passes. Their components
+   * say which cross counts {@link #resolve} reads (see {@link Overlaps}).
+   */
+  public static List<String> candidates(
+      Map<String, VersionFigures> figures, Map<String, TestResult> results) {
+    List<String> candidates = new ArrayList<>();
+    results.forEach(
+        (key, r) -> {
+          if (r.passes() && figures.containsKey(key)) {
+            candidates.add(key);
+          }
+        });
+    candidates.sort(null);
+    return candidates;
+  }
+
+  /**
    * Resolves blame among the candidates.
    *
    * @param figures every version of every component in the window, by component@version
@@ -76,14 +93,7 @@ public final class BlameResolver {
    */
   public Map<String, Blame> resolve(
       Map<String, VersionFigures> figures, Map<String, TestResult> results, Overlaps overlaps) {
-    List<String> candidates = new ArrayList<>();
-    results.forEach(
-        (key, r) -> {
-          if (r.passes() && figures.containsKey(key)) {
-            candidates.add(key);
-          }
-        });
-    candidates.sort(null);
+    List<String> candidates = candidates(figures, results);
 
     Map<String, Blame> out = new TreeMap<>();
     for (String a : candidates) {

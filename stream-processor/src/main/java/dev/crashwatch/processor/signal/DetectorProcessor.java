@@ -303,12 +303,12 @@ public final class DetectorProcessor
         continue;
       }
       for (VersionKey other : versions) {
+        // not the same component, and a pair of two candidates' components from one side only
         boolean otherIsOfACandidate = candidateComponents.contains(other.component());
         if (other.component().equals(candidateVersion.component())
             || (otherIsOfACandidate
                 && other.toString().compareTo(candidateVersion.toString()) < 0)) {
-          continue; // the same component, or a pair of two candidates' components seen from the
-          // other
+          continue;
         }
         StatsKey pair = PairKey.of(candidateVersion, other);
         byte[] figures = figuresStore.get(pair);
@@ -462,12 +462,9 @@ public final class DetectorProcessor
       results.put(f.key(), result);
     }
     Set<String> candidateComponents = new HashSet<>();
-    results.forEach(
-        (key, result) -> {
-          if (result.passes()) {
-            candidateComponents.add(view.figures().get(key).component());
-          }
-        });
+    for (String candidate : BlameResolver.candidates(view.figures(), results)) {
+      candidateComponents.add(view.figures().get(candidate).component());
+    }
     Map<String, Blame> blames =
         resolver.resolve(
             view.figures(), results, overlaps(now, candidateComponents, view.stats().keySet()));
