@@ -25,12 +25,26 @@ import org.apache.kafka.common.utils.ByteBufferOutputStream;
  * <p>Every state read and write of the processor passes here (about a third of its stream threads'
  * time, measured by {@code crashwatch bench processor}), so the hot path allocates only the bytes
  * it returns and the record it reads: records are read with Avro's fast reader ({@link
- * SpecificModels#fastReader}), and each serializer (Kafka Streams asks one per store and task, so
- * one thread uses it) keeps its encoder and a growing output buffer.
+ * SpecificModels#fastReader}), and each thread keeps its encoder, its decoder and a growing output
+ * buffer. Per thread, not per serializer: Kafka Streams builds a repartition topic's serializer and
+ * deserializer once per topology and calls the same objects from every stream thread.
  */
 public final class InternalAvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
   static final byte FORMAT_V1 = 1;
+
+  /** Per thread: the same serializer is called from every stream thread at once. */
+  private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
+  private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+
+  private static final class Buffer {
+    // Kept between records: it grows to the largest record once instead of doubling from a small
+    // array on every one (the figures records are hundreds of bytes).
+    final ByteBufferOutputStream out = new ByteBufferOutputStream(256);
+    // Buffered: one copy into the output per record instead of a call per field.
+    BinaryEncoder encoder;
+  }
 
   private final SpecificDatumWriter<T> writer;
   private final DatumReader<T> reader;
@@ -65,56 +79,46 @@ public final class InternalAvroSerde<T extends SpecificRecordBase> implements Se
 
   @Override
   public Serializer<T> serializer() {
-    return new Serializer<>() {
-      // Unsynchronized and kept between records: it grows to the largest record once instead of
-      // doubling from a small array on every one (the figures records are hundreds of bytes).
-      private final ByteBufferOutputStream out = new ByteBufferOutputStream(256);
-      // Buffered: one copy into the output per record instead of a call per field.
-      private BinaryEncoder encoder;
-
-      @Override
-      public byte[] serialize(String topic, T data) {
-        if (data == null) {
-          return null;
-        }
-        out.position(0);
-        out.write(FORMAT_V1);
-        encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-        try {
-          writer.write(data, encoder);
-          encoder.flush();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        return Arrays.copyOf(out.buffer().array(), out.position());
+    return (topic, data) -> {
+      if (data == null) {
+        return null;
       }
+      Buffer buffer = BUFFERS.get();
+      ByteBufferOutputStream out = buffer.out;
+      out.position(0);
+      out.write(FORMAT_V1);
+      buffer.encoder = EncoderFactory.get().binaryEncoder(out, buffer.encoder);
+      try {
+        writer.write(data, buffer.encoder);
+        buffer.encoder.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return Arrays.copyOf(out.buffer().array(), out.position());
     };
   }
 
   @Override
   public Deserializer<T> deserializer() {
-    return new Deserializer<>() {
-      private BinaryDecoder decoder;
-
-      @Override
-      public T deserialize(String topic, byte[] data) {
-        if (data == null) {
-          return null;
-        }
-        if (data.length == 0 || data[0] != FORMAT_V1) {
-          throw new SerializationException(
-              "internal "
-                  + type.getSimpleName()
-                  + " record in "
-                  + topic
-                  + " has unknown format byte");
-        }
-        decoder = DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, decoder);
-        try {
-          return reader.read(null, decoder);
-        } catch (IOException e) {
-          throw new SerializationException("cannot decode internal " + type.getSimpleName(), e);
-        }
+    return (topic, data) -> {
+      if (data == null) {
+        return null;
+      }
+      if (data.length == 0 || data[0] != FORMAT_V1) {
+        throw new SerializationException(
+            "internal "
+                + type.getSimpleName()
+                + " record in "
+                + topic
+                + " has unknown format byte");
+      }
+      BinaryDecoder decoder =
+          DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, DECODERS.get());
+      DECODERS.set(decoder);
+      try {
+        return reader.read(null, decoder);
+      } catch (IOException e) {
+        throw new SerializationException("cannot decode internal " + type.getSimpleName(), e);
       }
     };
   }

@@ -3,9 +3,15 @@ package dev.crashwatch.processor.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -30,6 +36,48 @@ class InternalAvroSerdeTest {
     assertThat(deserializer.deserialize("t", first)).isEqualTo(large);
     assertThat(deserializer.deserialize("t", second)).isEqualTo(small);
     assertThat(first[0]).isEqualTo(InternalAvroSerde.FORMAT_V1);
+  }
+
+  /**
+   * Kafka Streams builds a repartition topic's serializer and deserializer once per topology and
+   * calls the same two objects from every stream thread: with two threads, a buffer kept per
+   * serializer mixed their records up (found by {@code bench processor} at num.stream.threads=2).
+   */
+  @Test
+  void oneSerializerAndDeserializerServeSeveralThreadsAtOnce() throws Exception {
+    Serializer<DeviceState> serializer = serde.serializer();
+    Deserializer<DeviceState> deserializer = serde.deserializer();
+    int threads = 4;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> mismatches = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        DeviceState mine = state(1 + t * 7); // a different size per thread
+        mismatches.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int wrong = 0;
+                  for (int i = 0; i < 20_000; i++) {
+                    byte[] bytes = serializer.serialize("t", mine);
+                    try {
+                      if (!mine.equals(deserializer.deserialize("t", bytes))) {
+                        wrong++;
+                      }
+                    } catch (SerializationException e) {
+                      wrong++;
+                    }
+                  }
+                  return wrong;
+                }));
+      }
+      for (Future<Integer> wrong : mismatches) {
+        assertThat(wrong.get(60, TimeUnit.SECONDS)).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
