@@ -61,4 +61,13 @@ class ProcessorSettingsTest {
             () -> with(Map.of("device.state.cache.entries", "-1")).deviceStateCacheEntries())
         .hasMessageContaining("device.state.cache.entries");
   }
+
+  @Test
+  void streamThreadsDefaultToTheCoresAndZeroNamesItsKey() {
+    assertThat(with(Map.of()).streamThreads())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(with(Map.of("num.stream.threads", "3")).streamThreads()).isEqualTo(3);
+    assertThatThrownBy(() -> with(Map.of("num.stream.threads", "0")).streamThreads())
+        .hasMessageContaining("num.stream.threads");
+  }
 }
