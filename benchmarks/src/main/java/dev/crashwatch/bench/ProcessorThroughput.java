@@ -1,9 +1,11 @@
 package dev.crashwatch.bench;
 
 import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.processor.CrashwatchTopology;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
 import dev.crashwatch.processor.metrics.ProcessorHealth;
+import dev.crashwatch.processor.metrics.TopicEnds;
 import dev.crashwatch.simulator.FleetSimulator;
 import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.scenario.Scenario;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -213,15 +216,19 @@ final class ProcessorThroughput {
       streamCpuNanos = cpuNanos(threads, STREAM_THREAD);
       long applicationCpu = cpuNanos(threads, applicationId);
       long processCpu = processCpuNanos() - processCpuStart;
+      long deltas = recordsWritten(processor.admin(), deltasTopic(applicationId));
       out.printf(
           "    %s: %.1f s; CPU per event: %.1f µs in its stream threads, %.1f µs in all its threads"
               + " (clients' I/O included), %.1f µs in this whole JVM (the broker's work for it"
+              + " included); %,d records through version-deltas (%.2f per event, ticks"
               + " included)%n",
           applicationId,
           seconds,
           streamCpuNanos / 1e3 / records,
           applicationCpu / 1e3 / records,
-          processCpu / 1e3 / records);
+          processCpu / 1e3 / records,
+          deltas,
+          (double) deltas / records);
     }
     if (recorded) {
       Path file = hotspots.stop(dir.resolve(applicationId + ".jfr"));
@@ -242,6 +249,18 @@ final class ProcessorThroughput {
   }
 
   /** CPU time of this JVM: the processor and the embedded broker it runs against. */
+  /** The repartition topic between the device state and version-stats stages of a run. */
+  private static String deltasTopic(String applicationId) {
+    return applicationId + "-" + CrashwatchTopology.VERSION_DELTAS + "-repartition";
+  }
+
+  /** Records ever written to {@code topic}: the sum of its partitions' end offsets. */
+  private static long recordsWritten(Admin admin, String topic) throws Exception {
+    return TopicEnds.of(admin, List.of(topic), Duration.ofSeconds(30)).values().stream()
+        .mapToLong(Long::longValue)
+        .sum();
+  }
+
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();

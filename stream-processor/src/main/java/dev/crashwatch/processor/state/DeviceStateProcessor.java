@@ -16,12 +16,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -51,7 +55,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * device's versions change or it is first counted crashed), and on stream time every {@code
  * tickInterval} a tick ({@link SourceWatermark#tick}) that the repartition sends to every
  * partition, so that stream time moves downstream although heartbeats change nothing; and, while
- * its partitions bring nothing, idle ticks ({@link #tickIfIdle}).
+ * its partitions bring nothing, idle ticks ({@link #tickIfIdle}). The deltas are added up per key
+ * and minute between two commits ({@link DeltaBuffer}) and go out before each tick and at each
+ * commit, so the repartition carries a sum per key where it carried a record per device.
  *
  * <p>Away: a device not heard from for {@code window} after the end of its last-seen bucket stops
  * counting as exposed on its versions, pairs and tenant until it is heard again (see {@link
@@ -99,6 +105,14 @@ public final class DeviceStateProcessor
   private KeyValueStore<Bytes, String> silence;
 
   /**
+   * The deltas of this task since the last tick or commit, added up per key ({@link DeltaBuffer}).
+   */
+  private final DeltaBuffer buffer = new DeltaBuffer();
+
+  /** This processor's node, to forward from at a commit ({@link #forwardBufferedAtCommit}). */
+  private ProcessorNode<?, ?, ?, ?> node;
+
+  /**
    * @param window the detector's window: a device counts once per version it crashed on within it
    */
   public DeviceStateProcessor(
@@ -120,6 +134,15 @@ public final class DeviceStateProcessor
     this.streamTimeAtLastCheck = -1;
     this.idleSent = false;
     this.recordTime = -1;
+    this.buffer.clear();
+    this.node =
+        context instanceof InternalProcessorContext<?, ?> internal ? internal.currentNode() : null;
+    WriteBackKeyValueStore<?, ?> writeBack = WriteBackKeyValueStore.behind(store);
+    if (writeBack == null) {
+      throw new IllegalStateException(
+          STORE + " must be a write-back store: its pre-commit hook forwards the buffered deltas");
+    }
+    writeBack.beforeFlush(this::forwardBufferedAtCommit);
     context.schedule(
         tickInterval,
         PunctuationType.STREAM_TIME,
@@ -134,6 +157,7 @@ public final class DeviceStateProcessor
   }
 
   private void tick(long time) {
+    forwardBuffered();
     context.forward(
         new Record<>(
             SourceWatermark.tick(context.taskId().partition()),
@@ -158,6 +182,7 @@ public final class DeviceStateProcessor
     streamTimeAtLastCheck = streamTime;
     if (idle) {
       idleSent = true;
+      forwardBuffered();
       context.forward(
           new Record<>(
               SourceWatermark.idleTick(context.taskId().partition()),
@@ -209,7 +234,7 @@ public final class DeviceStateProcessor
       Map<String, String> fresh = new HashMap<>(state.getVersions());
       fresh.entrySet().removeIf(e -> countedCrashed(state, e.getKey(), e.getValue(), minute));
       for (StatsKey k : silentKeys(state.getVersions(), fresh)) {
-        context.forward(new Record<>(k, silent(+1, minute), now));
+        buffer.add(k, silent(+1, minute), now);
       }
       state.setSuspectSince(0);
       state.setSilentOn(fresh);
@@ -271,11 +296,9 @@ public final class DeviceStateProcessor
     String ring = state.getRing();
     state
         .getVersions()
-        .forEach(
-            (c, v) ->
-                context.forward(new Record<>(VersionKey.of(c, v), exposure(ring, change), now)));
+        .forEach((c, v) -> buffer.add(VersionKey.of(c, v), exposure(ring, change), now));
     for (StatsKey pair : PairKey.pairs(state.getVersions())) {
-      context.forward(new Record<>(pair, exposure(PairKey.RING, change), now));
+      buffer.add(pair, exposure(PairKey.RING, change), now);
     }
     if (!state.getTenantId().isEmpty()) {
       context.forward(
@@ -283,10 +306,8 @@ public final class DeviceStateProcessor
     }
     VersionDelta health = healthDelta(state, change);
     if (health != null) {
-      state
-          .getVersions()
-          .forEach((c, v) -> context.forward(new Record<>(VersionKey.of(c, v), health, now)));
-      context.forward(new Record<>(tenantKey(state.getTenantId()), health, now));
+      state.getVersions().forEach((c, v) -> buffer.add(VersionKey.of(c, v), health, now));
+      buffer.add(tenantKey(state.getTenantId()), health, now);
     }
   }
 
@@ -365,7 +386,7 @@ public final class DeviceStateProcessor
     }
     if (!after.getSilentOn().isEmpty()) {
       for (StatsKey k : silentKeys(after.getSilentAmong(), after.getSilentOn())) {
-        send(record, k, silent(-1, after.getSilentBucket()));
+        send(k, silent(-1, after.getSilentBucket()));
       }
       after.setSilentOn(Map.of());
       after.setSilentAmong(Map.of());
@@ -410,20 +431,19 @@ public final class DeviceStateProcessor
             before == null || before.getVersions().isEmpty()
                 ? boot.getComponents()
                 : before.getVersions();
-        countFailure(
-            after, ran, new CrashFacts(boot.getRing(), time, null, null, arrivalMinute()), record);
+        countFailure(after, ran, new CrashFacts(boot.getRing(), time, null, null, arrivalMinute()));
       }
-      observe(after, boot.getTenantId(), boot.getRing(), boot.getComponents(), time, record);
+      observe(after, boot.getTenantId(), boot.getRing(), boot.getComponents(), time);
     } else if (record.value() instanceof SensorHeartbeat beat) {
-      observe(after, beat.getTenantId(), beat.getRing(), beat.getComponents(), time, record);
+      observe(after, beat.getTenantId(), beat.getRing(), beat.getComponents(), time);
       after.setHealth(beat.getHealth().name());
     } else if (record.value() instanceof Crash crash) {
       // A crash report is often late and may describe an older boot: its versions only fill in a
       // device we have not heard of otherwise.
       Map<String, String> versions = before == null ? crash.getComponents() : Map.of();
       String ring = crash.getRing() == null ? after.getRing() : crash.getRing();
-      observe(after, crash.getTenantId(), ring, versions, time, record);
-      countCrash(after, before, crash, record);
+      observe(after, crash.getTenantId(), ring, versions, time);
+      countCrash(after, before, crash);
     }
     boolean watched =
         before != null && (before.getSuspectSince() > 0 || !before.getSilentOn().isEmpty());
@@ -437,7 +457,7 @@ public final class DeviceStateProcessor
       // rare: the hot path (a heartbeat of a device that is not watched) never gets here
       heard(after, updated || crashedBoot, record);
     }
-    countSensorHealth(before, after, record);
+    countSensorHealth(before, after);
     if (before == null) {
       silence.put(watchKey(awayDeadline(after), record.key()), record.key());
     }
@@ -470,14 +490,13 @@ public final class DeviceStateProcessor
    * tenant change, its old contribution is taken back and the new one added. A healthy device that
    * stays in its tenant sends nothing.
    */
-  private void countSensorHealth(
-      DeviceState before, DeviceState after, Record<String, SpecificRecord> record) {
+  private void countSensorHealth(DeviceState before, DeviceState after) {
     String oldTenant = before == null ? "" : before.getTenantId();
     if (!oldTenant.equals(after.getTenantId())) {
       if (!oldTenant.isEmpty()) {
-        send(record, tenantKey(oldTenant), exposure(PairKey.RING, -1));
+        send(tenantKey(oldTenant), exposure(PairKey.RING, -1));
       }
-      send(record, tenantKey(after.getTenantId()), exposure(PairKey.RING, +1));
+      send(tenantKey(after.getTenantId()), exposure(PairKey.RING, +1));
     }
     boolean badBefore = before != null && !HEALTHY.equals(before.getHealth());
     boolean badAfter = !HEALTHY.equals(after.getHealth());
@@ -490,20 +509,20 @@ public final class DeviceStateProcessor
       return;
     }
     if (badBefore) {
-      sendHealth(record, before, -1);
+      sendHealth(before, -1);
     }
     if (badAfter) {
-      sendHealth(record, after, +1);
+      sendHealth(after, +1);
     }
   }
 
-  private void sendHealth(Record<String, SpecificRecord> record, DeviceState state, long change) {
+  private void sendHealth(DeviceState state, long change) {
     VersionDelta delta = healthDelta(state, change);
     if (delta == null) {
       return;
     }
-    state.getVersions().forEach((c, v) -> send(record, VersionKey.of(c, v), delta));
-    send(record, tenantKey(state.getTenantId()), delta);
+    state.getVersions().forEach((c, v) -> send(VersionKey.of(c, v), delta));
+    send(tenantKey(state.getTenantId()), delta);
   }
 
   /** The change of DEGRADED or TAMPERED devices a device's health makes, null when neither. */
@@ -525,12 +544,7 @@ public final class DeviceStateProcessor
   }
 
   private void observe(
-      DeviceState state,
-      String tenant,
-      String ring,
-      Map<String, String> reported,
-      long time,
-      Record<String, SpecificRecord> record) {
+      DeviceState state, String tenant, String ring, Map<String, String> reported, long time) {
     String oldRing = state.getRing();
     if (Objects.equals(oldRing, ring) && runsAll(state.getVersions(), reported)) {
       // the hot path: a heartbeat or boot that reports what the device already runs
@@ -541,22 +555,22 @@ public final class DeviceStateProcessor
     Map<String, String> versions = new HashMap<>(state.getVersions());
     if (!Objects.equals(oldRing, ring) && !oldRing.isEmpty()) {
       // The device moved ring: its exposure moves with it.
-      versions.forEach((c, v) -> send(record, VersionKey.of(c, v), exposure(oldRing, -1)));
-      versions.forEach((c, v) -> send(record, VersionKey.of(c, v), exposure(ring, +1)));
+      versions.forEach((c, v) -> send(VersionKey.of(c, v), exposure(oldRing, -1)));
+      versions.forEach((c, v) -> send(VersionKey.of(c, v), exposure(ring, +1)));
     }
     for (Map.Entry<String, String> e : reported.entrySet()) {
       String old = versions.put(e.getKey(), e.getValue());
       if (!e.getValue().equals(old)) {
         if (old != null) {
-          send(record, VersionKey.of(e.getKey(), old), exposure(ring, -1));
+          send(VersionKey.of(e.getKey(), old), exposure(ring, -1));
         }
-        send(record, VersionKey.of(e.getKey(), e.getValue()), exposure(ring, +1));
+        send(VersionKey.of(e.getKey(), e.getValue()), exposure(ring, +1));
       }
     }
     state.setTenantId(tenant);
     state.setRing(ring);
     if (!versions.equals(state.getVersions())) {
-      sendPairs(record, state.getVersions(), versions);
+      sendPairs(state.getVersions(), versions);
       state.setVersions(versions);
     }
     seenAt(state, time);
@@ -589,8 +603,7 @@ public final class DeviceStateProcessor
   private record CrashFacts(
       String ring, long crashTime, String bugcheck, String module, long since) {}
 
-  private void countCrash(
-      DeviceState state, DeviceState before, Crash crash, Record<String, SpecificRecord> record) {
+  private void countCrash(DeviceState state, DeviceState before, Crash crash) {
     // Unclean shutdowns without a bugcheck (power loss) never arrive as crashes; user-mode crashes
     // and hangs do not take the machine down, so they are not what a rollback guards against.
     if (crash.getKind() != CrashKind.KERNEL_BUGCHECK) {
@@ -617,8 +630,7 @@ public final class DeviceStateProcessor
             crashTime,
             crash.getBugcheckCode(),
             crash.getFaultingModule(),
-            crashTime),
-        record);
+            crashTime));
   }
 
   /**
@@ -627,11 +639,7 @@ public final class DeviceStateProcessor
    * also when the device was already counted crashed (its crash-boot usually arrives first and
    * names no module).
    */
-  private void countFailure(
-      DeviceState state,
-      Map<String, String> versions,
-      CrashFacts facts,
-      Record<String, SpecificRecord> record) {
+  private void countFailure(DeviceState state, Map<String, String> versions, CrashFacts facts) {
     long minute = arrivalMinute();
     boolean report = facts.module() != null || facts.bugcheck() != null;
     Map<String, String> fresh = new HashMap<>();
@@ -660,7 +668,7 @@ public final class DeviceStateProcessor
           delta.setModules(Map.of(facts.module(), 1L));
         }
       }
-      send(record, VersionKey.of(e.getKey(), e.getValue()), delta);
+      send(VersionKey.of(e.getKey(), e.getValue()), delta);
     }
     if (!fresh.isEmpty()) {
       // a pair is counted once per device: when at least one of its versions is newly counted
@@ -668,7 +676,7 @@ public final class DeviceStateProcessor
         VersionDelta delta = VersionDelta.newBuilder().build();
         delta.setCrashedDevices(1);
         delta.setCrashBucket(minute);
-        send(record, pair, delta);
+        send(pair, delta);
       }
       state.setCrashMinutes(withCounted(state.getCrashMinutes(), fresh, minute));
     }
@@ -695,20 +703,17 @@ public final class DeviceStateProcessor
     return out;
   }
 
-  private void sendPairs(
-      Record<String, SpecificRecord> record,
-      Map<String, String> before,
-      Map<String, String> after) {
+  private void sendPairs(Map<String, String> before, Map<String, String> after) {
     Set<StatsKey> old = PairKey.pairs(before);
     Set<StatsKey> now = PairKey.pairs(after);
     for (StatsKey pair : old) {
       if (!now.contains(pair)) {
-        send(record, pair, exposure(PairKey.RING, -1));
+        send(pair, exposure(PairKey.RING, -1));
       }
     }
     for (StatsKey pair : now) {
       if (!old.contains(pair)) {
-        send(record, pair, exposure(PairKey.RING, +1));
+        send(pair, exposure(PairKey.RING, +1));
       }
     }
   }
@@ -719,9 +724,44 @@ public final class DeviceStateProcessor
     return delta;
   }
 
-  private void send(
-      Record<String, SpecificRecord> record, StatsKey versionKey, VersionDelta delta) {
-    // on the pipeline's clock: version-stats places devices that left a version by this time
-    context.forward(record.withKey(versionKey).withValue(delta).withTimestamp(now()));
+  /**
+   * Sends {@code delta} of {@code key} at the pipeline's time (version-stats places devices that
+   * left a version by it), added up with the others of its kind until the next tick or commit.
+   */
+  private void send(StatsKey key, VersionDelta delta) {
+    buffer.add(key, delta, now());
+  }
+
+  /**
+   * Forwards the deltas added up since the last tick or commit (before a tick: it follows them).
+   */
+  private void forwardBuffered() {
+    buffer.drain(context::forward);
+  }
+
+  /**
+   * At a commit (the device-state store's pre-commit hook), outside any record or punctuation: the
+   * node forwarded from is this processor's, as Kafka's record cache does for a table's changes.
+   */
+  private void forwardBufferedAtCommit() {
+    if (buffer.isEmpty()) {
+      return;
+    }
+    if (!(context instanceof InternalProcessorContext<StatsKey, VersionDelta> internal)) {
+      forwardBuffered(); // a test's MockProcessorContext forwards from anywhere
+      return;
+    }
+    ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+    ProcessorRecordContext previousRecord = internal.recordContext();
+    internal.setCurrentNode(node);
+    if (previousRecord == null) {
+      internal.setRecordContext(new ProcessorRecordContext(0, -1, -1, null, new RecordHeaders()));
+    }
+    try {
+      forwardBuffered();
+    } finally {
+      internal.setCurrentNode(previousNode);
+      internal.setRecordContext(previousRecord);
+    }
   }
 }

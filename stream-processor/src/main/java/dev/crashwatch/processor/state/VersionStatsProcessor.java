@@ -119,7 +119,17 @@ public final class VersionStatsProcessor
     if (stats == null) {
       stats = VersionStats.newBuilder().build();
     }
-    VersionDelta delta = record.value();
+    apply(stats, record.value(), record.timestamp(), pruneBefore());
+    store.put(record.key(), stats);
+    dirty.add(record.key());
+  }
+
+  /**
+   * Adds one delta that arrived at {@code timestamp} to {@code stats} (changed in place), dropping
+   * buckets before {@code oldest}. Deltas of one key commute: the order they arrive in between two
+   * ticks does not change the figures ({@link DeltaBuffer} relies on it).
+   */
+  static void apply(VersionStats stats, VersionDelta delta, long timestamp, long oldest) {
     stats.setExposedByRing(add(stats.getExposedByRing(), delta.getExposedByRing()));
     stats.setCrashedDevices(stats.getCrashedDevices() + delta.getCrashedDevices());
     stats.setDegradedDevices(stats.getDegradedDevices() + delta.getDegradedDevices());
@@ -131,7 +141,6 @@ public final class VersionStatsProcessor
     }
     stats.setBugchecks(add(stats.getBugchecks(), delta.getBugchecks()));
     stats.setModules(add(stats.getModules(), delta.getModules()));
-    long oldest = pruneBefore();
     if (delta.getCrashBucket() > 0 && delta.getCrashedDevices() != 0) {
       stats.setCrashBuckets(
           count(
@@ -154,17 +163,15 @@ public final class VersionStatsProcessor
               stats.getSilentBuckets(), delta.getCrashBucket(), delta.getSilentDevices(), oldest));
     }
     long net = delta.getExposedByRing().values().stream().mapToLong(Long::longValue).sum();
-    long minute = Math.floorDiv(record.timestamp(), 60_000L) * 60_000L;
+    long minute = Math.floorDiv(timestamp, 60_000L) * 60_000L;
     if (net < 0) {
       stats.setLeftBuckets(count(stats.getLeftBuckets(), minute, -net, oldest));
     } else if (net > 0) {
       stats.setJoinedBuckets(count(stats.getJoinedBuckets(), minute, net, oldest));
     }
     if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
-      stats.setFirstSeenTime(record.timestamp());
+      stats.setFirstSeenTime(timestamp);
     }
-    store.put(record.key(), stats);
-    dirty.add(record.key());
   }
 
   /**

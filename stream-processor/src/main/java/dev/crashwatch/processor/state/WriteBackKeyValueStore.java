@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store of deserialized objects in front of a serialized one (the store that {@code
@@ -58,6 +59,7 @@ public final class WriteBackKeyValueStore<K, V>
   private final Set<K> dirty = new LinkedHashSet<>();
   // The stream thread that writes (interactive queries only read): it alone may touch `held`.
   private volatile Thread writer;
+  private Runnable beforeFlush = () -> {};
 
   public WriteBackKeyValueStore(KeyValueStore<K, V> inner, int maxEntries) {
     if (maxEntries < 1) {
@@ -78,6 +80,29 @@ public final class WriteBackKeyValueStore<K, V>
             return true;
           }
         };
+  }
+
+  /**
+   * The write-back store behind {@code store}, as a processor's context hands it out (Kafka Streams
+   * wraps every store it gives a processor in a decorator of its own), or null when there is none.
+   */
+  public static WriteBackKeyValueStore<?, ?> behind(StateStore store) {
+    StateStore s = store;
+    while (s instanceof WrappedStateStore<?, ?, ?> wrapped
+        && !(s instanceof WriteBackKeyValueStore<?, ?>)) {
+      s = wrapped.wrapped();
+    }
+    return s instanceof WriteBackKeyValueStore<?, ?> writeBack ? writeBack : null;
+  }
+
+  /**
+   * Runs {@code action} first at every {@link #flushCache}, that is, before every commit of the
+   * task, in its transaction: a processor that holds records back between commits forwards them
+   * there ({@code DeltaBuffer}), as Kafka's own record cache forwards a table's changes at its
+   * flush.
+   */
+  public void beforeFlush(Runnable action) {
+    this.beforeFlush = action;
   }
 
   /** Objects held in memory now (dirty or not); for tests and figures. */
@@ -192,6 +217,7 @@ public final class WriteBackKeyValueStore<K, V>
 
   @Override
   public void flushCache() {
+    beforeFlush.run();
     writeDirty();
     if (inner instanceof CachedStateStore<?, ?> cached) {
       cached.flushCache();

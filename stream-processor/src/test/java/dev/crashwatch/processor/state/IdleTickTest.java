@@ -32,13 +32,16 @@ class IdleTickTest {
 
   @BeforeEach
   void init() {
+    // the write-back layer production puts in front (its pre-commit hook forwards the deltas)
     KeyValueStore<String, DeviceState> devices =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(DeviceStateProcessor.STORE),
-                Serdes.String(),
-                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
-            .withLoggingDisabled()
-            .build();
+        new WriteBackKeyValueStore<>(
+            Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(DeviceStateProcessor.STORE),
+                    Serdes.String(),
+                    new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
+                .withLoggingDisabled()
+                .build(),
+            100);
     devices.init(context.getStateStoreContext(), devices);
     context.addStateStore(devices);
     KeyValueStore<org.apache.kafka.common.utils.Bytes, String> silence =
