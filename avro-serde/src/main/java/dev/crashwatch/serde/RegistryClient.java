@@ -126,7 +126,8 @@ public final class RegistryClient {
    * registry that compares text (Apicurio) would give the same schema with other whitespace a new
    * id.
    *
-   * @throws IncompatibleSchemaException if the subject's compatibility rule refuses it (409)
+   * @throws IncompatibleSchemaException if the subject's compatibility rule refuses it (409, and
+   *     the schema is not registered under the subject after all)
    */
   public int register(String subject, Schema schema) {
     return idsBySchema.getOrLoad(
@@ -134,6 +135,13 @@ public final class RegistryClient {
         key -> {
           Answer a = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
           if (a.status == 409) {
+            // Apicurio answers 409 "already exists" to the second of two clients registering the
+            // first schema of a subject at once (two stream threads dead-lettering for the first
+            // time): if the schema is there now, that client registered this very schema.
+            Answer found = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+            if (found.status != 404) { // any other failure is reported as itself
+              return rememberId(found, "look up schema under subject " + subject, schema);
+            }
             throw new IncompatibleSchemaException(
                 "schema "
                     + schema.getFullName()

@@ -132,8 +132,19 @@ class RegistryClientHttpTest {
   }
 
   @Test
+  void aConflictWithAnotherClientRegisteringTheSameSchemaIsItsId() {
+    // Apicurio, to the second of two first registrations of a subject at once
+    fake.reply(409, "{\"error_code\":409,\"message\":\"An artifact with ID 's' already exists.\"}")
+        .reply(200, "{\"subject\":\"s\",\"version\":1,\"id\":7,\"schema\":\"\\\"string\\\"\"}");
+    RegistryClient client = client();
+    assertThat(client.register("s", SCHEMA)).isEqualTo(7);
+    assertThat(client.httpRequestCount()).isEqualTo(2);
+  }
+
+  @Test
   void mapsTheRegistryAnswersThatMeanSomething() {
     fake.reply(409, "{\"error_code\":409,\"message\":\"Incompatible\"}")
+        .reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}") // is it there?
         .reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}")
         .reply(404, "{\"error_code\":40401,\"message\":\"Subject not found\"}")
         .reply(404, "{\"error_code\":40408,\"message\":\"no subject config\"}")

@@ -3,7 +3,16 @@ package dev.crashwatch.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
@@ -58,6 +67,40 @@ class RegistryClientIT {
     assertThat(reader.schemaById(id)).isEqualTo(V1);
     assertThat(reader.schemaById(id)).isEqualTo(V1);
     assertThat(reader.httpRequestCount()).isEqualTo(1);
+  }
+
+  /**
+   * Two stream threads, or two instances, dead-lettering for the first time register the same
+   * schema under a new subject at once; Apicurio answers the second create 409 "already exists",
+   * which is no incompatibility (found by {@code bench processor} with two stream threads).
+   */
+  @Test
+  void clientsRegisteringTheSameSchemaAtOnceUnderANewSubjectAllGetItsId() throws Exception {
+    int clients = 6;
+    for (int round = 0; round < 5; round++) {
+      String subject = subject();
+      CyclicBarrier start = new CyclicBarrier(clients);
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try {
+        List<Future<Integer>> ids = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+          RegistryClient client = client();
+          ids.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return client.register(subject, V1);
+                  }));
+        }
+        Set<Integer> distinct = new HashSet<>();
+        for (Future<Integer> id : ids) {
+          distinct.add(id.get(30, TimeUnit.SECONDS));
+        }
+        assertThat(distinct).as("round %d", round).hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test
