@@ -6,7 +6,6 @@ import dev.crashwatch.events.SensorHeartbeat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -32,10 +31,10 @@ public final class DeviceInput {
   static final int MAX_FREE_TEXT = 256;
   static final int MAX_BUGCHECK_PARAMETERS = 16;
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+~-]*");
-  private static final Pattern MODULE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._$~-]*");
-  private static final Pattern BUGCHECK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_]*");
+  static final FieldShape IDENTIFIER = new FieldShape("", "._-");
+  static final FieldShape VERSION = new FieldShape("", "._:+~-");
+  static final FieldShape MODULE = new FieldShape("_", "._$~-");
+  static final FieldShape BUGCHECK = new FieldShape("", "_");
 
   /** Why a record failed, for its dead letter. */
   public record Problem(RejectReason reason, String detail) {}
@@ -48,12 +47,12 @@ public final class DeviceInput {
 
   /** Whether {@code value} is a well-formed identifier (component id, vendor, ...). */
   public static boolean isIdentifier(String value) {
-    return value != null && value.length() <= MAX_IDENTIFIER && IDENTIFIER.matcher(value).matches();
+    return value != null && value.length() <= MAX_IDENTIFIER && IDENTIFIER.matches(value);
   }
 
   /** Whether {@code value} is a well-formed module file name. */
   public static boolean isModule(String value) {
-    return value != null && value.length() <= MAX_MODULE && MODULE.matcher(value).matches();
+    return value != null && value.length() <= MAX_MODULE && MODULE.matches(value);
   }
 
   /** The first problem of {@code event}, or empty when every field it checks is well formed. */
@@ -126,20 +125,17 @@ public final class DeviceInput {
     parameters.forEach(p -> matches("bugcheck parameter", p, BUGCHECK, MAX_BUGCHECK));
   }
 
-  private static void optional(String field, String value, Pattern pattern, int max) {
+  private static void optional(String field, String value, FieldShape shape, int max) {
     if (value != null) {
-      matches(field, value, pattern, max);
+      matches(field, value, shape, max);
     }
   }
 
-  private static boolean wellFormed(String value, Pattern pattern, int max) {
-    return value != null
-        && !value.isEmpty()
-        && value.length() <= max
-        && pattern.matcher(value).matches();
+  private static boolean wellFormed(String value, FieldShape shape, int max) {
+    return value != null && !value.isEmpty() && value.length() <= max && shape.matches(value);
   }
 
-  private static void matches(String field, String value, Pattern pattern, int max) {
+  private static void matches(String field, String value, FieldShape shape, int max) {
     if (value == null || value.isEmpty()) {
       throw new Invalid(RejectReason.INVALID_FIELD, field + " is empty");
     }
@@ -154,10 +150,10 @@ public final class DeviceInput {
               + " characters long, more than "
               + max);
     }
-    if (!pattern.matcher(value).matches()) {
+    if (!shape.matches(value)) {
       throw new Invalid(
           RejectReason.INVALID_FIELD,
-          field + " " + quoted(value) + " has characters outside " + pattern.pattern());
+          field + " " + quoted(value) + " has characters outside " + shape.pattern());
     }
   }
 
