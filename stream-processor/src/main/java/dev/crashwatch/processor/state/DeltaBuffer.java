@@ -85,18 +85,17 @@ final class DeltaBuffer {
   }
 
   private static VersionDelta copy(VersionDelta delta) {
-    VersionDelta copy = VersionDelta.newBuilder().build();
-    copy.setExposedByRing(new HashMap<>(delta.getExposedByRing()));
-    copy.setCrashedDevices(delta.getCrashedDevices());
-    copy.setFirstCrashTime(delta.getFirstCrashTime());
-    copy.setBugchecks(new HashMap<>(delta.getBugchecks()));
-    copy.setModules(new HashMap<>(delta.getModules()));
-    copy.setCrashBucket(delta.getCrashBucket());
-    copy.setSilentDevices(delta.getSilentDevices());
-    copy.setRing(delta.getRing());
-    copy.setDegradedDevices(delta.getDegradedDevices());
-    copy.setTamperedDevices(delta.getTamperedDevices());
-    return copy;
+    return new VersionDelta(
+        new HashMap<>(delta.getExposedByRing()),
+        delta.getCrashedDevices(),
+        delta.getFirstCrashTime(),
+        new HashMap<>(delta.getBugchecks()),
+        new HashMap<>(delta.getModules()),
+        delta.getCrashBucket(),
+        delta.getSilentDevices(),
+        delta.getRing(),
+        delta.getDegradedDevices(),
+        delta.getTamperedDevices());
   }
 
   /** {@code into} (a {@link #copy}, its maps mutable) plus {@code delta}, field by field. */

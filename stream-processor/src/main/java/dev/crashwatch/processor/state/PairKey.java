@@ -30,13 +30,16 @@ public final class PairKey {
   public static StatsKey of(VersionKey a, VersionKey b) {
     VersionKey first = ORDER.compare(a, b) <= 0 ? a : b;
     VersionKey second = first == a ? b : a;
-    return StatsKey.newBuilder()
-        .setKind(StatsKeyKind.PAIR)
-        .setComponent(first.component())
-        .setVersion(first.version())
-        .setOtherComponent(second.component())
-        .setOtherVersion(second.version())
-        .build();
+    // the constructor, not the builder: a key per delta (StatsKeyConstructionTest pins it)
+    return new StatsKey(
+        StatsKeyKind.PAIR,
+        first.component(),
+        first.version(),
+        second.component(),
+        second.version(),
+        -1,
+        "",
+        "");
   }
 
   public static VersionKey first(StatsKey pair) {

@@ -22,11 +22,8 @@ public record VersionKey(String component, String version) {
   }
 
   public StatsKey toKey() {
-    return StatsKey.newBuilder()
-        .setKind(StatsKeyKind.VERSION)
-        .setComponent(component)
-        .setVersion(version)
-        .build();
+    // the constructor, not the builder: a key per delta (StatsKeyConstructionTest pins it)
+    return new StatsKey(StatsKeyKind.VERSION, component, version, "", "", -1, "", "");
   }
 
   /** {@code component@version}: the key of the output topics. */
