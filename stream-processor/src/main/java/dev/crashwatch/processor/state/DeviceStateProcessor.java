@@ -298,8 +298,7 @@ public final class DeviceStateProcessor
       buffer.add(pair, exposure(PairKey.RING, change), now);
     }
     if (!state.getTenantId().isEmpty()) {
-      context.forward(
-          new Record<>(tenantKey(state.getTenantId()), exposure(PairKey.RING, change), now));
+      buffer.add(tenantKey(state.getTenantId()), exposure(PairKey.RING, change), now);
     }
     VersionDelta health = healthDelta(state, change);
     if (health != null) {
