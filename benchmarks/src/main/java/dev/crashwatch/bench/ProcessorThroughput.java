@@ -248,7 +248,6 @@ final class ProcessorThroughput {
     return records / seconds;
   }
 
-  /** CPU time of this JVM: the processor and the embedded broker it runs against. */
   /** The repartition topic between the device state and version-stats stages of a run. */
   private static String deltasTopic(String applicationId) {
     return applicationId + "-" + CrashwatchTopology.VERSION_DELTAS + "-repartition";
@@ -261,6 +260,7 @@ final class ProcessorThroughput {
         .sum();
   }
 
+  /** CPU time of this JVM: the processor and the embedded broker it runs against. */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
