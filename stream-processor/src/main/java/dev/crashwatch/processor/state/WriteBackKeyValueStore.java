@@ -88,8 +88,7 @@ public final class WriteBackKeyValueStore<K, V>
    */
   public static WriteBackKeyValueStore<?, ?> behind(StateStore store) {
     StateStore s = store;
-    while (s instanceof WrappedStateStore<?, ?, ?> wrapped
-        && !(s instanceof WriteBackKeyValueStore<?, ?>)) {
+    while (s instanceof WrappedStateStore<?, ?, ?> wrapped) {
       s = wrapped.wrapped();
     }
     return s instanceof WriteBackKeyValueStore<?, ?> writeBack ? writeBack : null;
