@@ -48,17 +48,13 @@ final class DeltaBuffer {
    * Adds {@code delta} of {@code key} at {@code timestamp}; {@code delta} is not kept or changed.
    */
   void add(StatsKey key, VersionDelta delta, long timestamp) {
-    long net = 0;
-    for (long change : delta.getExposedByRing().values()) {
-      net += change;
-    }
     Group group =
         new Group(
             key,
             Math.floorDiv(timestamp, 60_000L),
             delta.getCrashBucket(),
             delta.getRing(),
-            Long.signum(net));
+            Long.signum(VersionStatsProcessor.netExposure(delta)));
     Sum sum = pending.get(group);
     if (sum == null) {
       pending.put(group, new Sum(copy(delta), timestamp));

@@ -162,7 +162,7 @@ public final class VersionStatsProcessor
           count(
               stats.getSilentBuckets(), delta.getCrashBucket(), delta.getSilentDevices(), oldest));
     }
-    long net = delta.getExposedByRing().values().stream().mapToLong(Long::longValue).sum();
+    long net = netExposure(delta);
     long minute = Math.floorDiv(timestamp, 60_000L) * 60_000L;
     if (net < 0) {
       stats.setLeftBuckets(count(stats.getLeftBuckets(), minute, -net, oldest));
@@ -172,6 +172,19 @@ public final class VersionStatsProcessor
     if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
       stats.setFirstSeenTime(timestamp);
     }
+  }
+
+  /**
+   * The change of devices running the version a delta makes, all rings together: above 0 devices
+   * joined, below 0 they left, 0 none (or a move between rings). {@link DeltaBuffer} sums only
+   * deltas of the same sign of it.
+   */
+  static long netExposure(VersionDelta delta) {
+    long net = 0;
+    for (long change : delta.getExposedByRing().values()) {
+      net += change;
+    }
+    return net;
   }
 
   /**
