@@ -1,7 +1,6 @@
 package dev.crashwatch.bench;
 
 import dev.crashwatch.emitter.TelemetryEmitter;
-import dev.crashwatch.processor.CrashwatchTopology;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
 import dev.crashwatch.processor.metrics.ProcessorHealth;
@@ -18,6 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -216,19 +218,17 @@ final class ProcessorThroughput {
       streamCpuNanos = cpuNanos(threads, STREAM_THREAD);
       long applicationCpu = cpuNanos(threads, applicationId);
       long processCpu = processCpuNanos() - processCpuStart;
-      long deltas = recordsWritten(processor.admin(), deltasTopic(applicationId));
+      Map<String, Long> internal = internalRecordsWritten(processor.admin(), applicationId);
       out.printf(
           "    %s: %.1f s; CPU per event: %.1f µs in its stream threads, %.1f µs in all its threads"
               + " (clients' I/O included), %.1f µs in this whole JVM (the broker's work for it"
-              + " included); %,d records through version-deltas (%.2f per event, ticks"
-              + " included)%n",
+              + " included); records written per event to its internal topics: %s%n",
           applicationId,
           seconds,
           streamCpuNanos / 1e3 / records,
           applicationCpu / 1e3 / records,
           processCpu / 1e3 / records,
-          deltas,
-          (double) deltas / records);
+          perEvent(internal, records, applicationId));
     }
     if (recorded) {
       Path file = hotspots.stop(dir.resolve(applicationId + ".jfr"));
@@ -248,9 +248,35 @@ final class ProcessorThroughput {
     return records / seconds;
   }
 
-  /** The repartition topic between the device state and version-stats stages of a run. */
-  private static String deltasTopic(String applicationId) {
-    return applicationId + "-" + CrashwatchTopology.VERSION_DELTAS + "-repartition";
+  /**
+   * Records ever written to each of a run's internal topics (changelogs and repartitions): what the
+   * processor makes the broker store per event, beside its own CPU.
+   */
+  private static Map<String, Long> internalRecordsWritten(Admin admin, String applicationId)
+      throws Exception {
+    List<String> internal =
+        admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+            .filter(name -> name.startsWith(applicationId + "-"))
+            .sorted()
+            .toList();
+    Map<String, Long> written = new TreeMap<>();
+    for (String topic : internal) {
+      written.put(topic, recordsWritten(admin, topic));
+    }
+    return written;
+  }
+
+  /** "device-state-changelog 0.41, ..." with the application id cut off, largest first. */
+  private static String perEvent(Map<String, Long> written, long events, String applicationId) {
+    return written.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(
+            e ->
+                String.format(
+                    "%s %.3f",
+                    e.getKey().substring(applicationId.length() + 1),
+                    (double) e.getValue() / events))
+        .collect(Collectors.joining(", "));
   }
 
   /** Records ever written to {@code topic}: the sum of its partitions' end offsets. */
