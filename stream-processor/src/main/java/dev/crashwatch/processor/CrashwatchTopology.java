@@ -143,12 +143,15 @@ public final class CrashwatchTopology {
                 Serdes.String(),
                 Serdes.Long())
             .withCachingDisabled());
+    // An index of the device states, rebuilt from them when a task starts: no changelog (see
+    // DeviceStateProcessor#rebuildWatchList).
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
                 Serdes.Bytes(),
                 Serdes.String())
-            .withCachingDisabled());
+            .withCachingDisabled()
+            .withLoggingDisabled());
     // Updated once per delta: deserialized objects in front of the store, written once per commit
     // (WriteBackKeyValueStore); the record cache would only add a copy of the bytes.
     builder.addStateStore(

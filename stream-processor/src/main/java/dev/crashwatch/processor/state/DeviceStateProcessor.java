@@ -68,7 +68,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * silenceAfter} later; any later event takes it off. At each tick the devices past their deadline
  * count as silent (+1) on every version they run and have not crashed on, and on the pairs of those
  * versions, until they are heard again (-1). Only devices on the watch list cost anything: an
- * ordinary heartbeat does not touch that store.
+ * ordinary heartbeat does not touch that store. The watch list is an index of the device states,
+ * not state of its own, so it has no changelog: each task rebuilds it from them when it starts
+ * ({@link #rebuildWatchList}).
  */
 public final class DeviceStateProcessor
     implements Processor<String, SpecificRecord, StatsKey, VersionDelta> {
@@ -82,7 +84,8 @@ public final class DeviceStateProcessor
    * device id, with the device id as the value (nothing is parsed from the key): a device whose
    * last event was a boot after a crash or a version update, and that is not heard from again
    * before the deadline, counts as silent on its versions (crash-looping devices often cannot
-   * upload).
+   * upload). Every device that is not away also has an entry at its away deadline ({@link
+   * #awayIfUnheard}).
    */
   public static final String SILENCE_STORE = "silence-watch";
 
@@ -143,6 +146,7 @@ public final class DeviceStateProcessor
           STORE + " must be a write-back store: its pre-commit hook forwards the buffered deltas");
     }
     writeBack.beforeFlush(this::forwardBufferedAtCommit);
+    rebuildWatchList();
     context.schedule(
         tickInterval,
         PunctuationType.STREAM_TIME,
@@ -196,6 +200,40 @@ public final class DeviceStateProcessor
     }
   }
 
+  /**
+   * Fills the watch list from the device states, which Kafka Streams has restored to the task's
+   * last commit before it initialises the task. The list is not logged: as a changelog it was about
+   * one record per event, four times the device states' own (a put when a device is watched, a
+   * delete when it is heard or its deadline passes, both on the broker and in the transaction), and
+   * everything in it follows from the states. Whatever the store held before (an older run's local
+   * copy) is cleared first.
+   *
+   * <p>What is rebuilt differs from what the running task held in one way, which changes no figure:
+   * a device that is not away is watched at its away deadline as of its state now, where the
+   * running task may still hold an earlier deadline it set before the device was last heard. At
+   * that earlier deadline the running task only finds the device heard since and watches it at the
+   * later one ({@link #awayIfUnheard}).
+   */
+  private void rebuildWatchList() {
+    List<Bytes> held = new ArrayList<>();
+    try (KeyValueIterator<Bytes, String> it = silence.all()) {
+      it.forEachRemaining(watched -> held.add(watched.key));
+    }
+    held.forEach(silence::delete);
+    try (KeyValueIterator<String, DeviceState> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, DeviceState> device = it.next();
+        DeviceState state = device.value;
+        if (state.getSuspectSince() > 0) {
+          silence.put(watchKey(state.getSuspectSince() + silenceMs, device.key), device.key);
+        }
+        if (!state.getAway()) {
+          silence.put(watchKey(awayDeadline(state), device.key), device.key);
+        }
+      }
+    }
+  }
+
   private static Bytes watchKey(long deadline, String device) {
     byte[] id = device.getBytes(StandardCharsets.UTF_8);
     return Bytes.wrap(
@@ -238,6 +276,8 @@ public final class DeviceStateProcessor
       state.setSilentAmong(state.getVersions());
       state.setSilentBucket(minute);
       store.put(device, state);
+      // no longer watched for silence: its away check may come sooner (see awayCheck)
+      silence.put(watchKey(awayCheck(state), device), device);
     }
   }
 
@@ -262,16 +302,7 @@ public final class DeviceStateProcessor
     if (state.getAway()) {
       return;
     }
-    // A device watched for silence (it took an update or came back from a crash and was not heard
-    // since), or found silent within the window, is not away: its silence is the evidence (a boot
-    // loop that gets no further than the update), and it stays exposed while that counts.
-    long deadline = awayDeadline(state);
-    if (state.getSuspectSince() > 0) {
-      deadline = Math.max(deadline, state.getSuspectSince() + silenceMs + windowMs);
-    }
-    if (!state.getSilentOn().isEmpty()) {
-      deadline = Math.max(deadline, state.getSilentBucket() + windowMs);
-    }
+    long deadline = awayCheck(state);
     if (deadline > now) {
       silence.put(watchKey(deadline, device), device);
       return;
@@ -279,6 +310,29 @@ public final class DeviceStateProcessor
     forwardPresence(state, -1, now);
     state.setAway(true);
     store.put(device, state);
+  }
+
+  /**
+   * When a device stops counting as exposed, as its state says now: its away deadline, or later
+   * while it is watched for silence (it took an update or came back from a crash and was not heard
+   * since) or counts as silent within the window. Its silence is then the evidence (a boot loop
+   * that gets no further than the update), and it stays exposed while that counts.
+   *
+   * <p>A function of the state alone, so that the watch list rebuilt from the states ({@link
+   * #rebuildWatchList}) makes a device go away in the same tick as the list a task kept. That holds
+   * while the list has, for every device that is not away, an entry at or before this time: the
+   * state changes that can bring it forward (a watched device heard again, a watched device found
+   * silent) each add one.
+   */
+  private long awayCheck(DeviceState state) {
+    long deadline = awayDeadline(state);
+    if (state.getSuspectSince() > 0) {
+      deadline = Math.max(deadline, state.getSuspectSince() + silenceMs + windowMs);
+    }
+    if (!state.getSilentOn().isEmpty()) {
+      deadline = Math.max(deadline, state.getSilentBucket() + windowMs);
+    }
+    return deadline;
   }
 
   /** A device that was away is heard again: it counts where it counted before it went away. */
@@ -376,7 +430,8 @@ public final class DeviceStateProcessor
   /** Any event: the device is not silent; it may become suspect again. */
   private void heard(DeviceState after, boolean suspect, Record<String, SpecificRecord> record) {
     String device = record.key();
-    if (after.getSuspectSince() > 0) {
+    boolean watchedForSilence = after.getSuspectSince() > 0;
+    if (watchedForSilence) {
       silence.delete(watchKey(after.getSuspectSince() + silenceMs, device));
       after.setSuspectSince(0);
     }
@@ -392,6 +447,9 @@ public final class DeviceStateProcessor
       long since = now();
       after.setSuspectSince(since);
       silence.put(watchKey(since + silenceMs, device), device);
+    } else if (watchedForSilence) {
+      // heard, so no longer watched for silence: its away check may come sooner (see awayCheck)
+      silence.put(watchKey(awayCheck(after), device), device);
     }
   }
 

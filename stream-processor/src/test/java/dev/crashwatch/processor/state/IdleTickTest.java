@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,45 +17,17 @@ import org.junit.jupiter.api.Test;
  */
 class IdleTickTest {
 
-  private final MockProcessorContext<StatsKey, VersionDelta> context = new MockProcessorContext<>();
-  private final DeviceStateProcessor processor =
-      new DeviceStateProcessor(
-          Duration.ofMinutes(1),
-          Duration.ofMinutes(1),
-          Duration.ofMinutes(5),
-          Duration.ofMinutes(30));
-  private CapturedPunctuator idleCheck;
-
-  @BeforeEach
-  void init() {
-    // the write-back layer production puts in front (its pre-commit hook forwards the deltas)
-    KeyValueStore<String, DeviceState> devices =
-        new WriteBackKeyValueStore<>(
-            Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(DeviceStateProcessor.STORE),
-                    Serdes.String(),
-                    new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
-                .withLoggingDisabled()
-                .build(),
-            100);
-    devices.init(context.getStateStoreContext(), devices);
-    context.addStateStore(devices);
-    KeyValueStore<org.apache.kafka.common.utils.Bytes, String> silence =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(DeviceStateProcessor.SILENCE_STORE),
-                Serdes.Bytes(),
-                Serdes.String())
-            .withLoggingDisabled()
-            .build();
-    silence.init(context.getStateStoreContext(), silence);
-    context.addStateStore(silence);
-    processor.init(context);
-    idleCheck =
-        context.scheduledPunctuators().stream()
-            .filter(p -> p.getType() == PunctuationType.WALL_CLOCK_TIME)
-            .findFirst()
-            .orElseThrow();
-  }
+  private final DeviceStateTask task =
+      new DeviceStateTask(
+          () ->
+              new DeviceStateProcessor(
+                  Duration.ofMinutes(1),
+                  Duration.ofMinutes(1),
+                  Duration.ofMinutes(5),
+                  Duration.ofMinutes(30)));
+  private final MockProcessorContext<StatsKey, VersionDelta> context = task.context;
+  private final DeviceStateProcessor processor = task.processor;
+  private final CapturedPunctuator idleCheck = task.punctuator(PunctuationType.WALL_CLOCK_TIME);
 
   @Test
   void anIdleTaskSaysSoAtItsOwnStreamTimeAndAgainWhileIdle() {
