@@ -257,12 +257,11 @@ final class ProcessorThroughput {
     List<String> internal =
         admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
             .filter(name -> name.startsWith(applicationId + "-"))
-            .sorted()
             .toList();
+    // records ever written to a topic: the sum of its partitions' end offsets
     Map<String, Long> written = new TreeMap<>();
-    for (String topic : internal) {
-      written.put(topic, recordsWritten(admin, topic));
-    }
+    TopicEnds.of(admin, internal, Duration.ofSeconds(30))
+        .forEach((partition, end) -> written.merge(partition.topic(), end, Long::sum));
     return written;
   }
 
@@ -277,13 +276,6 @@ final class ProcessorThroughput {
                     e.getKey().substring(applicationId.length() + 1),
                     (double) e.getValue() / events))
         .collect(Collectors.joining(", "));
-  }
-
-  /** Records ever written to {@code topic}: the sum of its partitions' end offsets. */
-  private static long recordsWritten(Admin admin, String topic) throws Exception {
-    return TopicEnds.of(admin, List.of(topic), Duration.ofSeconds(30)).values().stream()
-        .mapToLong(Long::longValue)
-        .sum();
   }
 
   /** CPU time of this JVM: the processor and the embedded broker it runs against. */
