@@ -234,7 +234,8 @@ public final class DeviceStateProcessor
     }
   }
 
-  private static Bytes watchKey(long deadline, String device) {
+  /** A watch list key: the deadline (8 bytes, big-endian, so keys sort by time), the device. */
+  static Bytes watchKey(long deadline, String device) {
     byte[] id = device.getBytes(StandardCharsets.UTF_8);
     return Bytes.wrap(
         ByteBuffer.allocate(Long.BYTES + id.length).putLong(deadline).put(id).array());

@@ -9,8 +9,6 @@ import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.events.ShutdownKind;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +69,8 @@ class WatchListRebuildTest {
         restarted.forwarded();
         // the restarted task keeps only its device states (what the changelog restores)
         clear(restarted.watch);
-        restarted.watch.put(watchKey(event.timestamp(), "ghost"), "ghost"); // an older copy's
+        restarted.watch.put(
+            DeviceStateProcessor.watchKey(event.timestamp(), "ghost"), "ghost"); // an older copy's
         restarted.start();
         assertThat(contents(restarted.watch)).doesNotContainValue("ghost");
       }
@@ -203,13 +202,6 @@ class WatchListRebuildTest {
         .setFaultingModule("acmesensor.sys")
         .setComponents(versions)
         .build();
-  }
-
-  /** The processor's key layout: deadline (8 bytes, big-endian), then the device id. */
-  private static Bytes watchKey(long deadline, String device) {
-    byte[] id = device.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(
-        ByteBuffer.allocate(Long.BYTES + id.length).putLong(deadline).put(id).array());
   }
 
   private static void clear(KeyValueStore<Bytes, String> store) {
