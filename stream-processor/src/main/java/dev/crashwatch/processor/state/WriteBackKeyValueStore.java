@@ -1,10 +1,8 @@
 package dev.crashwatch.processor.state;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -56,7 +54,9 @@ public final class WriteBackKeyValueStore<K, V>
   private final KeyValueStore<K, V> inner;
   private final int maxEntries;
   private final Map<K, V> held;
-  private final Set<K> dirty = new LinkedHashSet<>();
+  // The dirty objects by key, beside `held`: writing them out walks this map, not `held`, whose
+  // access order every lookup would reorder.
+  private final Map<K, V> dirty = new LinkedHashMap<>();
   // The stream thread that writes (interactive queries only read): it alone may touch `held`.
   private volatile Thread writer;
   private Runnable beforeFlush = () -> {};
@@ -74,7 +74,7 @@ public final class WriteBackKeyValueStore<K, V>
             if (size() <= WriteBackKeyValueStore.this.maxEntries) {
               return false;
             }
-            if (dirty.remove(eldest.getKey())) {
+            if (dirty.remove(eldest.getKey()) != null) {
               inner.put(eldest.getKey(), eldest.getValue());
             }
             return true;
@@ -135,7 +135,7 @@ public final class WriteBackKeyValueStore<K, V>
       delete(key);
       return;
     }
-    dirty.add(key);
+    dirty.put(key, value);
     held.put(key, value);
   }
 
@@ -165,9 +165,7 @@ public final class WriteBackKeyValueStore<K, V>
 
   /** Writes every dirty object into the inner store (and its changelog), keeping them held. */
   private void writeDirty() {
-    for (K key : dirty) {
-      inner.put(key, held.get(key));
-    }
+    dirty.forEach(inner::put);
     dirty.clear();
   }
 
