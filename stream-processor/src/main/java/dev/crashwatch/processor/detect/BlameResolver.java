@@ -296,7 +296,9 @@ public final class BlameResolver {
    * figures of different keys come from different tasks at slightly different moments, and a
    * difference of two large counts taken a minute apart can be a false excess of dozens; a sum of
    * small counts cannot. Devices that do not report B's component at all are left out of both
-   * sides, which keeps the comparison within one stratum.
+   * sides, which keeps the comparison within one stratum. A stratum with none of A's siblings is no
+   * comparison, and A does not pass there ({@link SpikeTest#testStratified}): once B runs on every
+   * device, A cannot be told apart from it by counts.
    */
   private TestResult restricted(
       VersionFigures a, VersionFigures b, Map<String, VersionFigures> figures, Overlaps overlaps) {
@@ -311,7 +313,7 @@ public final class BlameResolver {
       exposed += sWithout[1];
     }
     Baseline rest = new Baseline(Baseline.REST_OF_FLEET, failed, 0, exposed);
-    return test.test(aWithoutB, rest);
+    return test.testStratified(aWithoutB, rest);
   }
 
   /**
@@ -354,7 +356,7 @@ public final class BlameResolver {
       exposed += Math.max(0, s.exposedDevices() - sRemoved[1]);
     }
     TestResult withoutAll =
-        test.test(rest, new Baseline(Baseline.REST_OF_FLEET, failed, 0, exposed));
+        test.testStratified(rest, new Baseline(Baseline.REST_OF_FLEET, failed, 0, exposed));
     if (withoutAll.passes()) {
       return null;
     }

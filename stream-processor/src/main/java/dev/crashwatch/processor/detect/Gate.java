@@ -8,6 +8,11 @@ public enum Gate {
   NO_EXPOSURE,
   /** Fewer distinct failing devices than the level's minimum. */
   MIN_DEVICES,
+  /**
+   * Blame's stratified tests only: no device of the comparison group is in the stratum, so the
+   * stratum cannot show an excess of the version's own.
+   */
+  NO_COMPARISON,
   /** The rate is not enough times the baseline rate. */
   RATE_RATIO,
   /** The fixed-window test's p-value is not below the level's maximum (blame's tests only). */

@@ -103,6 +103,36 @@ public final class SpikeTest {
   }
 
   /**
+   * Tests {@code figures} within a stratum (the devices not running some other version) against its
+   * siblings in the same stratum, as blame does. Unlike {@link #test}, whose caller has already
+   * turned a version without siblings to its history, an empty comparison group here is not a
+   * baseline at the floor: it is no comparison at all, and the result does not pass ({@link
+   * Gate#NO_COMPARISON}). The stratum that has one side and not the other is the few devices a
+   * fleet-wide rollout left behind on the old version, and they are not a random few: a device
+   * whose update was never reported because it crashed at once is one of them.
+   */
+  public TestResult testStratified(VersionFigures figures, Baseline stratumBaseline) {
+    TestResult r = test(figures, stratumBaseline);
+    if (stratumBaseline.exposedDevices() > 0 || r.exposedDevices() == 0) {
+      return r;
+    }
+    return new TestResult(
+        r.failedDevices(),
+        r.exposedDevices(),
+        r.rate(),
+        r.baselineRate(),
+        r.baselineKind(),
+        r.rateRatio(),
+        1.0,
+        0.0,
+        0.0,
+        false,
+        Gate.NO_COMPARISON,
+        DetectorAction.NONE,
+        null);
+  }
+
+  /**
    * The level of a version decided by its anytime-valid evidence: the highest level whose minimum
    * of distinct failing devices in the window, whose rate ratio (the window's against the
    * comparison group, or the history test's against the history) and whose e-value threshold all

@@ -176,6 +176,43 @@ class BlameResolverTest {
     assertThat(verdicts.get(S711).reason()).startsWith("beside " + C291);
   }
 
+  /**
+   * The July 19 replay at 1,000,000 devices, half an hour after content 291 reached every device:
+   * five devices on sensor 7.11 still count as running 290 (their update was never reported before
+   * they crashed), four of them failed, and no 7.10 device runs 290 any more. Restricted to the
+   * devices not running 291, 7.11 has no comparison group at all, so it cannot show an excess of
+   * its own: compared with the floor, 4 of 5 looked like p = 5e-16 and raised a WATCH on the sensor
+   * build.
+   */
+  @Test
+  void aRestrictedTestWithoutAComparisonGroupBlamesNothing() {
+    Fleet fleet =
+        new Fleet()
+            .moduleBelongs(C291)
+            .moduleBelongs(S711)
+            .firstSeen(C291, START.plusSeconds(39 * 60))
+            .firstSeen(C290, START)
+            .firstSeen(S711, START)
+            .firstSeen(S710, START)
+            .cell(900_313, 847_706, S711, C291)
+            .cell(99_682, 10, S710, C291)
+            .cell(5, 4, S711, C290);
+    Map<String, TestResult> results = fleet.results(test);
+    assertThat(results.get(S711).passes()).isTrue();
+    // 291 has no comparison group left (five devices are under 1% of its own): the detector holds
+    // its ROLLBACK and keeps it a candidate at that level, as the figures against the floor say
+    results.put(
+        C291, test.test(fleet.figures().get(C291), new Baseline(Baseline.REST_OF_FLEET, 0, 0, 0)));
+    assertThat(results.get(C291).level()).isEqualTo(DetectorAction.ROLLBACK);
+
+    Map<String, Blame> verdicts =
+        new BlameResolver(test).resolve(fleet.figures(), results, fleet.overlaps());
+
+    assertThat(verdicts.get(C291).blamed()).isTrue();
+    assertThat(verdicts.get(S711).blamed()).isFalse();
+    assertThat(verdicts.get(S711).explainedBy()).isEqualTo(C291);
+  }
+
   @Test
   void tieBetweenMutuallyExplainingVersionsGoesToTheModuleOwnerThenTheNewer() {
     VersionFigures older =

@@ -22,6 +22,22 @@ class SpikeTestTest {
   }
 
   @Test
+  void aStratumWithoutComparisonDevicesDoesNotPassWhereTheFloorWould() {
+    VersionFigures fourOfFive = VersionFigures.of("c", "1", 5, 4, 0);
+    Baseline none = new Baseline(Baseline.REST_OF_FLEET, 0, 0, 0);
+    assertThat(test.test(fourOfFive, none).passes()).isTrue(); // against the floor
+
+    TestResult r = test.testStratified(fourOfFive, none);
+
+    assertThat(r.passes()).isFalse();
+    assertThat(r.failedGate()).isEqualTo(Gate.NO_COMPARISON);
+    assertThat(r.level()).isEqualTo(DetectorAction.NONE);
+    // with any comparison device it is the ordinary test
+    assertThat(test.testStratified(fourOfFive, TENTH_PERCENT))
+        .isEqualTo(test.test(fourOfFive, TENTH_PERCENT));
+  }
+
+  @Test
   void twoCrashesOnTenDevicesDoNotHalt() {
     TestResult r = test.test(VersionFigures.of("c", "1", 10, 2, 0), TENTH_PERCENT);
     assertThat(r.level().severity()).isLessThan(DetectorAction.HALT.severity());
