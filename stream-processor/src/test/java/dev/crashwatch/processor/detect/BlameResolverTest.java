@@ -213,6 +213,39 @@ class BlameResolverTest {
     assertThat(verdicts.get(S711).explainedBy()).isEqualTo(C291);
   }
 
+  /**
+   * Content 291 pushed to every ring with nobody to halt it (channel-file-291 with the controller
+   * off), half an hour into the broad wave. A device's first crash-boot can reach the processor
+   * before the heartbeat that announced its update (they travel on different topics), and is then
+   * counted on the content it ran before: a few of 291's crashes land on sensor 7.11's devices
+   * under 290, none on 7.10's, which 291 does not crash. Against the floor those few were an excess
+   * of 7.11's own at ROLLBACK level: 7.11 was blamed, and 291, explained by it, resolved while it
+   * crashed 63% of the fleet.
+   */
+  @Test
+  void aFaultyVersionsCrashesCountedOnItsPredecessorDoNotBlameTheVersionBesideIt() {
+    Fleet fleet =
+        new Fleet()
+            .moduleBelongs(C291)
+            .moduleBelongs(S711)
+            .firstSeen(C291, START.plusSeconds(40 * 60))
+            .firstSeen(C290, START)
+            .firstSeen(S711, START)
+            .firstSeen(S710, START)
+            .cell(60_000, 53_800, S711, C291)
+            .cell(30_000, 3, S710, C291)
+            .cell(20_000, 14, S711, C290)
+            .cell(30_000, 0, S710, C290);
+    assertThat(fleet.results(test).get(C291).level()).isEqualTo(DetectorAction.ROLLBACK);
+
+    Map<String, Blame> verdicts = fleet.resolve(test);
+
+    assertThat(verdicts.get(C291).blamed()).isTrue();
+    assertThat(verdicts.get(C291).result().level()).isEqualTo(DetectorAction.ROLLBACK);
+    assertThat(verdicts.get(S711).blamed()).isFalse();
+    assertThat(verdicts.get(S711).explainedBy()).isEqualTo(C291);
+  }
+
   @Test
   void tieBetweenMutuallyExplainingVersionsGoesToTheModuleOwnerThenTheNewer() {
     VersionFigures older =
