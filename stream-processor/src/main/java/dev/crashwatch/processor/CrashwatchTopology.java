@@ -284,7 +284,8 @@ public final class CrashwatchTopology {
                     new VersionStatsProcessor(
                         settings.statsLogInterval(),
                         settings.detectorInterval(),
-                        settings.detectorWindow().plus(settings.detectorGrace())),
+                        settings.detectorWindow(),
+                        settings.detectorGrace()),
                 Named.as("version-stats-processor"),
                 VersionStatsProcessor.STORE)
             .repartition(

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,6 +39,7 @@ public final class VersionStatsProcessor
 
   private final Duration logInterval;
   private final Duration forwardInterval;
+  private final long windowMs;
   private final long retentionMs;
   private final LinkedHashSet<StatsKey> dirty = new LinkedHashSet<>();
 
@@ -54,12 +54,16 @@ public final class VersionStatsProcessor
   private KeyValueStore<StatsKey, VersionStats> store;
 
   /**
-   * @param retention how long crash buckets are kept (the detection window plus its grace)
+   * @param window the detection window: the summary line counts crashes and exposure over it, as
+   *     the detector does
+   * @param grace how long past the window crash buckets are kept for late reports
    */
-  public VersionStatsProcessor(Duration logInterval, Duration forwardInterval, Duration retention) {
+  public VersionStatsProcessor(
+      Duration logInterval, Duration forwardInterval, Duration window, Duration grace) {
     this.logInterval = logInterval;
+    this.windowMs = window.toMillis();
     this.forwardInterval = forwardInterval;
-    this.retentionMs = retention.toMillis();
+    this.retentionMs = window.plus(grace).toMillis();
   }
 
   @Override
@@ -248,33 +252,45 @@ public final class VersionStatsProcessor
     return (reached >= 0 ? reached : context.currentStreamTimeMs()) - retentionMs;
   }
 
+  /**
+   * One line of the versions with the most devices crashed in the window, each over the devices
+   * that ran it in the window, as the detector counts them: a device crash-looping for hours is one
+   * device, and a version rolled back keeps the devices it crashed until they leave the window.
+   */
   private void logSummary(long streamTime) {
-    List<KeyValue<StatsKey, VersionStats>> crashing = new ArrayList<>();
+    long from = streamTime - windowMs;
+    List<long[]> counts = new ArrayList<>();
+    List<StatsKey> keys = new ArrayList<>();
     try (KeyValueIterator<StatsKey, VersionStats> all = store.all()) {
       all.forEachRemaining(
           kv -> {
-            if (kv.value.getCrashedDevices() > 0 && kv.key.getKind() == StatsKeyKind.VERSION) {
-              crashing.add(kv);
+            if (kv.key.getKind() != StatsKeyKind.VERSION) {
+              return;
+            }
+            long crashed = crashedBetween(kv.value, from, streamTime);
+            if (crashed > 0) {
+              long exposed = Math.max(exposedBetween(kv.value, from, streamTime), crashed);
+              counts.add(new long[] {crashed, exposed, keys.size()});
+              keys.add(kv.key);
             }
           });
     }
-    if (crashing.isEmpty()) {
+    if (counts.isEmpty()) {
       return;
     }
-    crashing.sort((a, b) -> Long.compare(b.value.getCrashedDevices(), a.value.getCrashedDevices()));
+    counts.sort((a, b) -> Long.compare(b[0], a[0]));
     StringBuilder line = new StringBuilder();
-    for (KeyValue<StatsKey, VersionStats> kv :
-        crashing.subList(0, Math.min(SUMMARY_VERSIONS, crashing.size()))) {
-      long exposed = exposed(kv.value);
+    for (long[] c : counts.subList(0, Math.min(SUMMARY_VERSIONS, counts.size()))) {
       line.append(
           String.format(
               " %s %d/%d crashed (%.2f%%);",
-              VersionKey.from(kv.key),
-              kv.value.getCrashedDevices(),
-              exposed,
-              exposed == 0 ? 0.0 : 100.0 * kv.value.getCrashedDevices() / exposed));
+              VersionKey.from(keys.get((int) c[2])), c[0], c[1], 100.0 * c[0] / c[1]));
     }
-    LOG.info("versions with crashes at {}:{}", Instant.ofEpochMilli(streamTime), line);
+    LOG.info(
+        "versions with crashes in the {} min to {}:{}",
+        windowMs / 60_000,
+        Instant.ofEpochMilli(streamTime),
+        line);
   }
 
   /** Devices running the version, all rings together. */
