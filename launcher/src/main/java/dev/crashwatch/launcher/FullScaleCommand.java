@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -40,6 +41,8 @@ final class FullScaleCommand implements Callable<Integer> {
   static final double SPEED_TARGET = 10;
 
   static final Duration ROLLBACK_TARGET = Duration.ofMinutes(10);
+
+  static final long PROCESSOR_HEAP_TARGET = 1L << 30;
 
   @Option(
       names = "--scenario",
@@ -70,6 +73,22 @@ final class FullScaleCommand implements Callable<Integer> {
   int partitions;
 
   @Option(
+      names = "--processor-heap",
+      paramLabel = "SIZE",
+      defaultValue = "1g",
+      description =
+          "Maximum heap (-Xmx) of the processor's own JVM (default: ${DEFAULT-VALUE}, the"
+              + " target).")
+  String processorHeap;
+
+  @Option(
+      names = "--one-jvm",
+      description =
+          "Run the processor in the launcher's JVM beside the simulator and the broker (its heap"
+              + " is then not measured apart).")
+  boolean oneJvm;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE",
       description = "Also write the scenario's JSON report here.")
@@ -85,22 +104,33 @@ final class FullScaleCommand implements Callable<Integer> {
     printMachine(scenario, loaded.fleet().devices(), started);
     ResourceSampler sampler = ResourceSampler.start(dataDir.resolve("streams"));
     ScenarioReport report;
+    Optional<ProcessorJvm> processorJvm;
     try {
-      report =
-          ScenarioRun.run(
-              scenario,
-              PipelineTarget.embedded(false),
-              dataDir,
-              partitions,
-              scenario.controller(),
-              0,
-              reportFile,
-              out);
+      try (PipelineSession pipeline = session(scenario)) {
+        report = ScenarioRun.replayAndJudge(scenario, pipeline, scenario.controller(), 0);
+        processorJvm = pipeline.processorJvm();
+      }
     } finally {
       sampler.close();
     }
-    printFigures(scenario, report, sampler);
+    ScenarioRun.printOutcome(report, reportFile, out);
+    printFigures(scenario, report, sampler, processorJvm);
     return report.passed() ? 0 : 1;
+  }
+
+  private PipelineSession session(Scenario scenario) throws InterruptedException {
+    List<String> vendors = ScenarioRun.vendorsOf(scenario);
+    if (oneJvm) {
+      return new PipelineSession(PipelineTarget.embedded(false), dataDir, partitions, vendors, out);
+    }
+    // The processor's own JVM exits on running out of heap rather than limping on, and its
+    // collector is the launcher's default (G1), as a user's `crashwatch process` would run.
+    return PipelineSession.withProcessorJvm(
+        dataDir,
+        partitions,
+        vendors,
+        List.of("-Xmx" + processorHeap, "-XX:+ExitOnOutOfMemoryError"),
+        out);
   }
 
   private void printMachine(Scenario scenario, int fullFleet, Instant started) {
@@ -117,11 +147,20 @@ final class FullScaleCommand implements Callable<Integer> {
         Runtime.version(),
         Runtime.getRuntime().maxMemory() / (double) (1L << 30));
     out.println(
-        "one JVM: the simulator, the Kafka broker and the stream processor share this process"
-            + " (the registry is a child process of its own)");
+        oneJvm
+            ? "one JVM: the simulator, the Kafka broker and the stream processor share this"
+                + " process (the registry is a child process of its own)"
+            : "JVMs: the simulator and the Kafka broker in this one; the stream processor in its"
+                + " own, with -Xmx"
+                + processorHeap
+                + "; the registry in a third");
   }
 
-  private void printFigures(Scenario scenario, ScenarioReport report, ResourceSampler sampler) {
+  private void printFigures(
+      Scenario scenario,
+      ScenarioReport report,
+      ResourceSampler sampler,
+      Optional<ProcessorJvm> processorJvm) {
     double simulated = scenario.duration().toMillis() / 1000.0;
     double ratio = simulated / report.wallSeconds();
     out.println("figures:");
@@ -134,14 +173,32 @@ final class FullScaleCommand implements Callable<Integer> {
         ratio >= SPEED_TARGET ? "met" : "NOT met");
     out.printf(
         "  %,d events, %,.0f events/s%n", report.events(), report.events() / report.wallSeconds());
-    out.printf(
-        "  peak heap used %.2f GiB, peak RSS %.2f GiB (the whole JVM: simulator, broker and"
-            + " processor)%n",
-        sampler.peakHeapBytes() / (double) (1L << 30),
-        sampler.peakRssBytes() / (double) (1L << 30));
-    out.printf(
-        "  memory allocated, by thread: %s (a split of the allocation rate, not of live heap)%n",
-        sampler.allocationByPart());
+    if (processorJvm.isPresent()) {
+      ProcessorJvm p = processorJvm.get();
+      out.printf(
+          "  the processor's JVM: peak heap used %.2f GiB (target <= %.0f GiB: %s), peak RSS %.2f"
+              + " GiB, %.1f GiB allocated%n",
+          p.peakHeapBytes() / (double) (1L << 30),
+          PROCESSOR_HEAP_TARGET / (double) (1L << 30),
+          p.peakHeapBytes() <= PROCESSOR_HEAP_TARGET ? "met" : "NOT met",
+          p.peakRssBytes() / (double) (1L << 30),
+          p.allocatedBytes() / (1L << 30));
+      out.printf(
+          "  the launcher's JVM (simulator and broker): peak heap used %.2f GiB, peak RSS %.2f"
+              + " GiB; allocated by thread: %s%n",
+          sampler.peakHeapBytes() / (double) (1L << 30),
+          sampler.peakRssBytes() / (double) (1L << 30),
+          sampler.allocationByPart());
+    } else {
+      out.printf(
+          "  peak heap used %.2f GiB, peak RSS %.2f GiB (the whole JVM: simulator, broker and"
+              + " processor)%n",
+          sampler.peakHeapBytes() / (double) (1L << 30),
+          sampler.peakRssBytes() / (double) (1L << 30));
+      out.printf(
+          "  memory allocated, by thread: %s (a split of the allocation rate, not of live heap)%n",
+          sampler.allocationByPart());
+    }
     out.printf(
         "  state stores on disk: peak %.1f MiB (%s)%n",
         sampler.peakStateBytes() / (double) (1L << 20), dataDir.resolve("streams"));

@@ -33,8 +33,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The real pipeline a scenario runs through: a broker and registry (the embedded local stack, or
- * yours), the stream processor in this process, and a collector of the signals it raises. Shared by
- * {@code demo} and {@code simulate}.
+ * yours), the stream processor (in this process, or for {@code full-scale} in a JVM of its own),
+ * and a collector of the signals it raises. Shared by {@code demo}, {@code simulate}, {@code suite}
+ * and {@code full-scale}.
  */
 final class PipelineSession implements AutoCloseable {
 
@@ -50,7 +51,9 @@ final class PipelineSession implements AutoCloseable {
   private final EventSerdes emitterSerdes;
   private final EventSerdes readerSerdes;
   private final ProcessorSettings settings;
-  private final StreamProcessor processor;
+  private final StreamProcessor processor; // null when it runs in a JVM of its own
+  private final List<String> processorJvmOptions; // null when it runs in this one
+  private ProcessorJvm processorJvm;
   private final SignalCollector signals;
   private final DataDirLock dataDirLock;
   private final Path runStateDir;
@@ -69,7 +72,23 @@ final class PipelineSession implements AutoCloseable {
       Collection<String> vendors,
       PrintStream out)
       throws InterruptedException {
-    this(target, null, dataDir, partitions, vendors, out);
+    this(target, null, dataDir, partitions, vendors, null, out);
+  }
+
+  /**
+   * A session on the embedded plaintext stack in {@code dataDir} whose processor runs in a JVM of
+   * its own with {@code jvmOptions}, started once the scenario's catalogue is on the stack (see
+   * {@link #replay}), so that its heap and resident set are its own.
+   */
+  static PipelineSession withProcessorJvm(
+      Path dataDir,
+      int partitions,
+      Collection<String> vendors,
+      List<String> jvmOptions,
+      PrintStream out)
+      throws InterruptedException {
+    return new PipelineSession(
+        PipelineTarget.embedded(false), null, dataDir, partitions, vendors, jvmOptions, out);
   }
 
   /**
@@ -80,7 +99,7 @@ final class PipelineSession implements AutoCloseable {
       LocalStack stack, int partitions, Collection<String> vendors, PrintStream out)
       throws InterruptedException {
     return new PipelineSession(
-        PipelineTarget.embedded(stack.isSecured()), stack, null, partitions, vendors, out);
+        PipelineTarget.embedded(stack.isSecured()), stack, null, partitions, vendors, null, out);
   }
 
   private PipelineSession(
@@ -89,9 +108,11 @@ final class PipelineSession implements AutoCloseable {
       Path dataDir,
       int partitions,
       Collection<String> vendors,
+      List<String> processorJvmOptions,
       PrintStream out)
       throws InterruptedException {
     this.out = out;
+    this.processorJvmOptions = processorJvmOptions;
     PipelineAccess access;
     DataDirLock lock = null;
     if (running != null) {
@@ -174,6 +195,13 @@ final class PipelineSession implements AutoCloseable {
     }
     emitterSerdes = ClientSettings.serdes(this.access.emitter());
     readerSerdes = ClientSettings.serdes(this.access.reader());
+    if (processorJvmOptions != null) {
+      processor = null;
+      signals =
+          new SignalCollector(
+              ClientSettings.kafka(this.access.reader()), readerSerdes, topics.rollbackSignals());
+      return;
+    }
     processor = new StreamProcessor(settings);
     if (stack == null) {
       IsolatedRun.startAtTheEnds(processor.admin(), settings.applicationId(), topics.inputs());
@@ -275,7 +303,7 @@ final class PipelineSession implements AutoCloseable {
    * The scenario's components into the catalogue (component id to vendor and module), as ops would,
    * and their vendors' health feeds; returns once the processor sees both.
    */
-  private void loadCatalogue(Scenario scenario) throws InterruptedException {
+  private void loadCatalogue(Scenario scenario) throws Exception {
     List<CatalogueEntry> entries = ScenarioCatalogue.entries(scenario, Instant.now());
     // The operator's part (the admin principal on the secured stack): the catalogue and the feeds.
     Map<String, Object> operator = ClientSettings.kafka(access.monitor());
@@ -283,6 +311,11 @@ final class PipelineSession implements AutoCloseable {
         .put(entries);
     EmbeddedTopics.createFeeds(
         operator, topics, entries.stream().map(CatalogueEntry::getVendor).distinct().toList());
+    if (processorJvmOptions != null) {
+      startProcessorJvm();
+      out.printf("catalogue loaded: %d components%n", entries.size());
+      return;
+    }
     processor.refreshVendorFeeds();
     ReadOnlyKeyValueStore<String, ValueAndTimestamp<CatalogueEntry>> catalogue =
         processor
@@ -297,6 +330,45 @@ final class PipelineSession implements AutoCloseable {
     out.printf("catalogue loaded: %d components%n", entries.size());
   }
 
+  /**
+   * Starts the processor's own JVM on a stack that already holds the catalogue and the feeds: its
+   * global catalogue store is restored before it reports ready, and it lists the feeds as it
+   * starts.
+   */
+  private void startProcessorJvm() throws Exception {
+    Map<String, String> childSettings = new java.util.LinkedHashMap<>();
+    for (String key : List.of("bootstrap.servers", "schema.registry.url", "application.id")) {
+      childSettings.put(key, settings.raw().getString(key));
+    }
+    childSettings.put("state.dir", settings.raw().getString("state.dir"));
+    settings
+        .raw()
+        .kafkaOverrides()
+        .forEach((key, value) -> childSettings.put(Settings.KAFKA_PREFIX + key, value.toString()));
+    processorJvm =
+        ProcessorJvm.start(
+            childSettings,
+            processorJvmOptions,
+            stack.scratchDir("processor-jvm"),
+            logDir(),
+            Duration.ofMinutes(2));
+    out.printf(
+        "stream processor running in a JVM of its own (pid %d, %s; log %s)%n",
+        processorJvm.pid(), String.join(" ", processorJvmOptions), processorJvm.logFile());
+  }
+
+  /** Where this JVM logs (logback.xml's default, or CRASHWATCH_LOG_FILE): the child logs beside. */
+  private static Path logDir() {
+    String file = System.getenv("CRASHWATCH_LOG_FILE");
+    Path log = Path.of(file == null || file.isBlank() ? ".crashwatch/logs/crashwatch.log" : file);
+    return log.toAbsolutePath().getParent();
+  }
+
+  /** The processor's own JVM, or empty when the processor runs in this one. */
+  Optional<ProcessorJvm> processorJvm() {
+    return Optional.ofNullable(processorJvm);
+  }
+
   List<ObservedSignal> signals() {
     return signals.signals();
   }
@@ -307,6 +379,9 @@ final class PipelineSession implements AutoCloseable {
   }
 
   KafkaStreams streams() {
+    if (processor == null) {
+      throw new IllegalStateException("the processor runs in a JVM of its own");
+    }
     return processor.streams();
   }
 
@@ -316,7 +391,12 @@ final class PipelineSession implements AutoCloseable {
       signals.close();
     } finally {
       try {
-        processor.close();
+        if (processor != null) {
+          processor.close();
+        }
+        if (processorJvm != null) {
+          processorJvm.close();
+        }
       } finally {
         try {
           if (stack != null) {

@@ -113,8 +113,16 @@ final class ResourceSampler implements AutoCloseable {
 
   /** The kernel's high-water mark of this process's resident set, or -1 off Linux. */
   long peakRssBytes() {
+    return peakRssOf("self");
+  }
+
+  /**
+   * The kernel's high-water mark of the resident set of process {@code pid} ("self" for this one),
+   * or -1 off Linux or once it is gone.
+   */
+  static long peakRssOf(String pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
         if (line.startsWith("VmHWM:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }

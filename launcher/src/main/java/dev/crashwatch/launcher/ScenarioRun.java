@@ -42,9 +42,23 @@ final class ScenarioRun {
     ScenarioReport report;
     try (PipelineSession pipeline =
         new PipelineSession(target, dataDir, partitions, vendorsOf(scenario), out)) {
-      SimulationResult result = pipeline.replay(scenario, playController, speed);
-      report = ScenarioJudge.judge(scenario, result, pipeline.signals());
+      report = replayAndJudge(scenario, pipeline, playController, speed);
     }
+    printOutcome(report, reportFile, out);
+    return report;
+  }
+
+  /** Replays {@code scenario} through {@code pipeline} and judges what it signalled. */
+  static ScenarioReport replayAndJudge(
+      Scenario scenario, PipelineSession pipeline, boolean playController, double speed)
+      throws Exception {
+    SimulationResult result = pipeline.replay(scenario, playController, speed);
+    return ScenarioJudge.judge(scenario, result, pipeline.signals());
+  }
+
+  /** The verdict of each expectation, the crash counts, and the JSON report when asked for. */
+  static void printOutcome(ScenarioReport report, Path reportFile, PrintStream out)
+      throws IOException {
     printExpectations(report, "", out);
     out.printf(
         "devices crashed per ring: %s (faulty rollouts), %,d in total; %,d events in %.1f s%n",
@@ -56,7 +70,6 @@ final class ScenarioRun {
       write(report, reportFile);
       out.println("report written to " + reportFile);
     }
-    return report;
   }
 
   /** One line per expectation of the scenario: PASS or FAIL, the expectation, what was measured. */

@@ -19,7 +19,7 @@ public record Setting(String key, String defaultValue, String doc) {
     return envName(key);
   }
 
-  static String envName(String key) {
+  public static String envName(String key) {
     return "CRASHWATCH_"
         + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
   }
