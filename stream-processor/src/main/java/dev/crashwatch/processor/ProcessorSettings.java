@@ -113,6 +113,13 @@ public final class ProcessorSettings {
                 + " least recently used beyond this are written to the store and dropped."));
     all.add(
         new Setting(
+            "rocksdb.memory.bytes",
+            Long.toString(256L << 20),
+            "Off-heap memory of all RocksDB state stores of this processor together (block cache,"
+                + " index and filter blocks, memtables), whatever the partition count; 0 leaves"
+                + " each store instance RocksDB's own caches (about 100 MiB each at most)."));
+    all.add(
+        new Setting(
             "stats.cache.entries",
             "20000",
             "Version and pair figures each version-stats task holds deserialized in memory (the"
@@ -302,6 +309,15 @@ public final class ProcessorSettings {
    */
   public int deviceStateCacheEntries() {
     return atLeastOne("device.state.cache.entries");
+  }
+
+  /** {@code rocksdb.memory.bytes}; 0 means no bound, below 0 stops with a message naming it. */
+  public long rocksDbMemoryBytes() {
+    long value = settings.getLong("rocksdb.memory.bytes");
+    if (value < 0) {
+      throw new IllegalArgumentException("rocksdb.memory.bytes must be 0 or more, got " + value);
+    }
+    return value;
   }
 
   private int atLeastOne(String key) {

@@ -4,6 +4,7 @@ import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.metrics.RegistryOutage;
 import dev.crashwatch.processor.signal.ListedVendorFeeds;
+import dev.crashwatch.processor.state.BoundedRocksDbMemory;
 import dev.crashwatch.processor.state.SourceWatermark;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
@@ -161,6 +162,11 @@ public final class StreamProcessor implements AutoCloseable {
     // Opt in to what becomes the default in Kafka 5.0 (and silences the warning that says so).
     props.put("processing.exception.handler.global.enabled", true);
     settings.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
+    long rocksDbMemory = settings.rocksDbMemoryBytes();
+    if (rocksDbMemory > 0) {
+      props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+      props.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, rocksDbMemory);
+    }
     props.putAll(settings.raw().kafkaOverrides());
     return props;
   }

@@ -1,8 +1,10 @@
 package dev.crashwatch.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crashwatch.config.Settings;
+import dev.crashwatch.processor.state.BoundedRocksDbMemory;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -38,6 +40,20 @@ class StreamsConfigTest {
         .isEqualTo(256 * 1024);
     assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
         .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+  }
+
+  @Test
+  void rocksDbMemoryIsBoundedByDefaultAndUnboundedAtZero() {
+    Properties bounded = streamsConfig(Map.of());
+    assertThat(bounded.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo(BoundedRocksDbMemory.class);
+    assertThat(bounded.get(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG)).isEqualTo(256L << 20);
+
+    Properties unbounded = streamsConfig(Map.of("rocksdb.memory.bytes", "0"));
+    assertThat(unbounded).doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+
+    assertThatThrownBy(() -> streamsConfig(Map.of("rocksdb.memory.bytes", "-1")))
+        .hasMessageContaining("rocksdb.memory.bytes");
   }
 
   @Test
