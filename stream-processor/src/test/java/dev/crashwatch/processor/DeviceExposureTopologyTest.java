@@ -17,7 +17,9 @@ import dev.crashwatch.processor.state.VersionKey;
 import dev.crashwatch.processor.state.VersionStats;
 import dev.crashwatch.processor.state.VersionStatsProcessor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -77,7 +79,8 @@ class DeviceExposureTopologyTest {
     othersUntil(0, 30);
     assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
 
-    // last seen in the bucket of minute 0: away a 30-minute window after that bucket ends
+    // last seen in the bucket of minute 0: away a 30-minute window after that bucket ends and its
+    // offset into the next, so by minute 40
     othersUntil(35, 40);
     assertThat(devices.get("d1").getAway()).isTrue();
     assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isZero();
@@ -90,6 +93,40 @@ class DeviceExposureTopologyTest {
     assertThat(devices.get("d1").getAway()).isFalse();
     assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
     assertThat(stats.get(CONTENT_291).getExposedByRing()).containsExactly(Map.entry("canary", 1L));
+  }
+
+  /**
+   * Devices last heard in one bucket do not all go away at one tick: their checks spread over the
+   * ticks of the next bucket (each device's own offset), so that no single punctuation, and so no
+   * single transaction, checks a whole bucket's share of a large fleet. All of them are away by the
+   * bound, a window and two buckets after the bucket starts.
+   */
+  @Test
+  void theAwayChecksOfDevicesHeardInOneBucketSpreadOverTheTicksOfTheNextBucket() {
+    int fleet = 200;
+    for (int d = 0; d < fleet; d++) {
+      fx.pipe(boot("spread-" + d, "canary", t(0), ON_291));
+    }
+    othersUntil(5, 30);
+    List<Integer> awayByMinute = new ArrayList<>();
+    for (int m = 34; m <= 41; m++) {
+      fx.pipe(heartbeat("d2", "broad", t(m), ON_290));
+      int away = 0;
+      for (int d = 0; d < fleet; d++) {
+        away += devices.get("spread-" + d).getAway() ? 1 : 0;
+      }
+      awayByMinute.add(away);
+    }
+    // minute 34: none yet (a window after the bucket ends is minute 35); minute 40: all
+    assertThat(awayByMinute.get(0)).isZero();
+    assertThat(awayByMinute.get(6)).isEqualTo(fleet);
+    // five ticks (minutes 35 to 39 are the offsets' range) share them, none takes more than half
+    for (int i = 1; i < awayByMinute.size(); i++) {
+      assertThat(awayByMinute.get(i) - awayByMinute.get(i - 1))
+          .as("devices gone away at the tick of minute %d, of %s", 34 + i, awayByMinute)
+          .isLessThan(fleet / 2);
+    }
+    assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isZero();
   }
 
   @Test

@@ -59,9 +59,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and minute between two commits ({@link DeltaBuffer}) and go out before each tick and at each
  * commit, so the repartition carries a sum per key where it carried a record per device.
  *
- * <p>Away: a device not heard from for {@code window} after the end of its last-seen bucket stops
- * counting as exposed on its versions, pairs and tenant until it is heard again (see {@link
- * #awayIfUnheard}).
+ * <p>Away: a device not heard from for {@code window} after the end of its last-seen bucket, and
+ * its own offset into the next ({@link #awayOffset}), stops counting as exposed on its versions,
+ * pairs and tenant until it is heard again (see {@link #awayIfUnheard}).
  *
  * <p>Silence: a device whose last event is a boot after a crash (previousShutdown CRASH) or a
  * version update is put on the {@link #SILENCE_STORE} watch list with a deadline {@code
@@ -228,7 +228,7 @@ public final class DeviceStateProcessor
           silence.put(watchKey(state.getSuspectSince() + silenceMs, device.key), device.key);
         }
         if (!state.getAway()) {
-          silence.put(watchKey(awayDeadline(state), device.key), device.key);
+          silence.put(watchKey(awayDeadline(device.key, state), device.key), device.key);
         }
       }
     }
@@ -278,18 +278,32 @@ public final class DeviceStateProcessor
       state.setSilentBucket(minute);
       store.put(device, state);
       // no longer watched for silence: its away check may come sooner (see awayCheck)
-      silence.put(watchKey(awayCheck(state), device), device);
+      silence.put(watchKey(awayCheck(device, state), device), device);
     }
   }
 
   /**
    * When a device that is not heard from stops counting as exposed: a window after the end of its
-   * last-seen bucket, so between {@code window} and {@code window + lastSeenBucket} after its last
-   * event. A device switched off or decommissioned must not hold up the exposure of its versions
-   * (and so lower their rate) for ever.
+   * last-seen bucket, and then its own offset into the next bucket ({@link #awayOffset}), so
+   * between {@code window} and {@code window + 2 lastSeenBucket} after its last event. A device
+   * switched off or decommissioned must not hold up the exposure of its versions (and so lower
+   * their rate) for ever.
    */
-  private long awayDeadline(DeviceState state) {
-    return state.getLastSeenBucket() + bucketMs + windowMs;
+  private long awayDeadline(String device, DeviceState state) {
+    return state.getLastSeenBucket() + bucketMs + windowMs + awayOffset(device);
+  }
+
+  /**
+   * A device's fixed offset into a bucket, from its id. Last-seen times are bucket starts, so
+   * without it the away checks of every device heard in one bucket fell due at the same tick: one
+   * punctuation, in one transaction, checked them all, and at 2,000,000 devices that outlasted the
+   * exactly-once transaction timeout (10 s), fenced the stream threads and replayed the tick.
+   * Spread over the bucket, each tick of {@code tickInterval} checks its share of them. A function
+   * of the id alone (Fibonacci hashing of {@link String#hashCode}, which the Java language fixes),
+   * so the list rebuilt from the states has the same deadlines.
+   */
+  private long awayOffset(String device) {
+    return Integer.toUnsignedLong(device.hashCode() * 0x9E3779B9) % bucketMs;
   }
 
   /**
@@ -303,14 +317,35 @@ public final class DeviceStateProcessor
     if (state.getAway()) {
       return;
     }
-    long deadline = awayCheck(state);
+    long deadline = awayCheck(device, state);
     if (deadline > now) {
-      silence.put(watchKey(deadline, device), device);
+      silence.put(watchKey(nextAwayCheck(device, state, deadline, now), device), device);
       return;
     }
     forwardPresence(state, -1, now);
     state.setAway(true);
     store.put(device, state);
+  }
+
+  /**
+   * When to check again a device that is not away yet: at its {@code deadline} ({@link
+   * #awayCheck}), except while it is watched for silence. Then its check is deferred past the
+   * silence deadline, but comes back to its away deadline as soon as it is heard; it is looked at
+   * again at its away deadline, or while that has passed every bucket (on its own offset), until it
+   * is heard or found silent. So no entry of a device ever lies past the check it has once heard,
+   * and being heard adds none: when it did, a crash-looping device that uploads its crash reports
+   * added one at each report (its last-seen bucket moving in between), up to one per bucket of the
+   * window, each checked in its turn ({@code WatchListSizeTest}).
+   */
+  private long nextAwayCheck(String device, DeviceState state, long deadline, long now) {
+    if (state.getSuspectSince() == 0) {
+      return deadline;
+    }
+    long check = awayDeadline(device, state);
+    if (check <= now) {
+      check += (Math.floorDiv(now - check, bucketMs) + 1) * bucketMs;
+    }
+    return Math.min(check, deadline);
   }
 
   /**
@@ -321,12 +356,12 @@ public final class DeviceStateProcessor
    *
    * <p>A function of the state alone, so that the watch list rebuilt from the states ({@link
    * #rebuildWatchList}) makes a device go away in the same tick as the list a task kept. That holds
-   * while the list has, for every device that is not away, an entry at or before this time: the
-   * state changes that can bring it forward (a watched device heard again, a watched device found
-   * silent) each add one.
+   * while the list has, for every device that is not away, an entry at or before this time: a
+   * watched device found silent gets one, and a watched device heard again has one already ({@link
+   * #nextAwayCheck}).
    */
-  private long awayCheck(DeviceState state) {
-    long deadline = awayDeadline(state);
+  private long awayCheck(String device, DeviceState state) {
+    long deadline = awayDeadline(device, state);
     if (state.getSuspectSince() > 0) {
       deadline = Math.max(deadline, state.getSuspectSince() + silenceMs + windowMs);
     }
@@ -340,7 +375,7 @@ public final class DeviceStateProcessor
   private void backFromAway(String device, DeviceState state, long now) {
     forwardPresence(state, +1, now);
     state.setAway(false);
-    silence.put(watchKey(awayDeadline(state), device), device);
+    silence.put(watchKey(awayDeadline(device, state), device), device);
   }
 
   /** A device's exposure on its versions, pairs and tenant, and its sensor health, by change. */
@@ -448,10 +483,8 @@ public final class DeviceStateProcessor
       long since = now();
       after.setSuspectSince(since);
       silence.put(watchKey(since + silenceMs, device), device);
-    } else if (watchedForSilence) {
-      // heard, so no longer watched for silence: its away check may come sooner (see awayCheck)
-      silence.put(watchKey(awayCheck(after), device), device);
     }
+    // no away check to add: its entry lies at or before the check it has now (nextAwayCheck)
   }
 
   @Override
@@ -514,7 +547,7 @@ public final class DeviceStateProcessor
     }
     countSensorHealth(before, after);
     if (before == null) {
-      silence.put(watchKey(awayDeadline(after), record.key()), record.key());
+      silence.put(watchKey(awayDeadline(record.key(), after), record.key()), record.key());
     }
     if (returned || !after.equals(before)) {
       store.put(record.key(), after);

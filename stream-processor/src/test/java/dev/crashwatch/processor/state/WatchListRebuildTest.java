@@ -2,12 +2,7 @@ package dev.crashwatch.processor.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crashwatch.events.Boot;
-import dev.crashwatch.events.Crash;
-import dev.crashwatch.events.CrashKind;
 import dev.crashwatch.events.SensorHealth;
-import dev.crashwatch.events.SensorHeartbeat;
-import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.events.ShutdownKind;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,26 +117,35 @@ class WatchListRebuildTest {
       components.put("acme.sensor", "7.11");
       components.put("acme.sensor-content", "290");
       long time = START + random.nextInt(5) * MINUTE + random.nextInt(60_000);
-      events.add(record(device, time, boot(device, ring, time, ShutdownKind.CLEAN, components)));
+      events.add(
+          record(
+              device, time, DeviceEvents.boot(device, ring, time, ShutdownKind.CLEAN, components)));
       while (time < START + MINUTES * MINUTE) {
         int what = random.nextInt(100);
         if (what < 4) { // an update, then often silence
           components = new HashMap<>(components);
           components.put("acme.sensor-content", String.valueOf(291 + random.nextInt(3)));
           events.add(
-              record(device, time, boot(device, ring, time, ShutdownKind.CLEAN, components)));
+              record(
+                  device,
+                  time,
+                  DeviceEvents.boot(device, ring, time, ShutdownKind.CLEAN, components)));
           time += random.nextBoolean() ? 90 * MINUTE : 5 * MINUTE;
         } else if (what < 8) { // a crash, its report, and a crash-boot
-          events.add(record(device, time, crash(device, time, components)));
+          events.add(record(device, time, DeviceEvents.crash(device, time, components)));
           long boot = time + random.nextInt(3) * MINUTE + 1;
           events.add(
-              record(device, boot, boot(device, ring, boot, ShutdownKind.CRASH, components)));
+              record(
+                  device,
+                  boot,
+                  DeviceEvents.boot(device, ring, boot, ShutdownKind.CRASH, components)));
           time = boot + (random.nextBoolean() ? 70 * MINUTE : 5 * MINUTE);
         } else if (what < 10) { // switched off for a while: away
           time += 50 * MINUTE + random.nextInt(60) * MINUTE;
         } else {
           SensorHealth health = random.nextInt(30) == 0 ? SensorHealth.DEGRADED : SensorHealth.OK;
-          events.add(record(device, time, heartbeat(device, ring, time, health, components)));
+          events.add(
+              record(device, time, DeviceEvents.heartbeat(device, ring, time, health, components)));
           time += 5 * MINUTE + random.nextInt(20_000) - 10_000;
         }
       }
@@ -153,55 +157,6 @@ class WatchListRebuildTest {
   private static Record<String, SpecificRecord> record(
       String device, long time, SpecificRecord event) {
     return new Record<>(device, event, time);
-  }
-
-  private static Boot boot(
-      String device, String ring, long time, ShutdownKind previous, Map<String, String> versions) {
-    return Boot.newBuilder()
-        .setEventId(device + "-boot-" + time)
-        .setDeviceId(device)
-        .setTenantId("tenant-1")
-        .setRing(ring)
-        .setBootId(device + "-" + time)
-        .setBootTime(Instant.ofEpochMilli(time))
-        .setOsBuild("10.0.19045")
-        .setPreviousShutdown(previous)
-        .setComponents(versions)
-        .build();
-  }
-
-  private static SensorHeartbeat heartbeat(
-      String device, String ring, long time, SensorHealth health, Map<String, String> versions) {
-    return SensorHeartbeat.newBuilder()
-        .setEventId(device + "-beat-" + time)
-        .setDeviceId(device)
-        .setTenantId("tenant-1")
-        .setRing(ring)
-        .setVendor("acme")
-        .setProduct("acme.sensor")
-        .setAgentVersion(versions.get("acme.sensor"))
-        .setContentVersion(versions.get("acme.sensor-content"))
-        .setMode(SensorMode.KERNEL)
-        .setHealth(health)
-        .setTime(Instant.ofEpochMilli(time))
-        .setComponents(versions)
-        .build();
-  }
-
-  private static Crash crash(String device, long time, Map<String, String> versions) {
-    return Crash.newBuilder()
-        .setEventId(device + "-crash-" + time)
-        .setDeviceId(device)
-        .setTenantId("tenant-1")
-        .setBootId(device + "-" + time)
-        .setCrashTime(Instant.ofEpochMilli(time))
-        .setUploadTime(Instant.ofEpochMilli(time))
-        .setKind(CrashKind.KERNEL_BUGCHECK)
-        .setBugcheckCode("0x50")
-        .setBugcheckParameters(List.of())
-        .setFaultingModule("acmesensor.sys")
-        .setComponents(versions)
-        .build();
   }
 
   private static void clear(KeyValueStore<Bytes, String> store) {
