@@ -164,19 +164,36 @@ class BacktestIT {
     String run = "same-" + ID;
     String printed = backtest(run, "detector.halt.min.devices=5\n");
 
-    // HALT and ROLLBACK, the decisions a release acts on, must agree. A WATCH is informational: a
-    // run whose evaluation at the edge of an interval already sees HALT's evidence goes straight to
-    // HALT, so one run may show a WATCH the other skipped (measured after idle tasks began to tick
-    // at their own stream time).
-    List<String> decisions =
-        table(printed).stream().filter(l -> l.matches(".* (HALT|ROLLBACK) .*")).toList();
+    // HALT and ROLLBACK of the faulty driver, the decisions a release acts on, must agree, and no
+    // ROLLBACK may differ. A WATCH is informational: a run whose evaluation at the edge of an
+    // interval already sees HALT's evidence goes straight to HALT, so one run may show a WATCH the
+    // other skipped (measured after idle tasks began to tick at their own stream time).
+    List<String> rows = table(printed);
+    List<String> decisions = rows.stream().filter(l -> l.matches(".* (HALT|ROLLBACK) .*")).toList();
     assertThat(decisions)
         .anySatisfy(l -> assertThat(l).contains(FAULTY))
-        .allSatisfy(
-            l ->
-                assertThat(l)
-                    .matches(".*  (same|candidate 1 min (earlier|later))$")
-                    .doesNotContain("only"));
+        .filteredOn(l -> l.contains(FAULTY) || l.contains(" ROLLBACK "))
+        .allSatisfy(l -> assertThat(l).matches(".*  (same|candidate 1 min (earlier|later))$"));
+    // Another version's HALT can hinge on which interval the driver's lands in: blame explains a
+    // version away by a candidate once the candidate's evidence is in, so with the driver's HALT
+    // an interval later in one run, a version on the same devices (acme.sensor-content@291 here)
+    // was halted and resolved three minutes later in that run and never raised in the other (CI,
+    // 2026-12-04). Such a decision may differ only as that transient: the run that raised it also
+    // resolved it.
+    for (String decision : decisions) {
+      String only = decision.endsWith("production only") ? "candidate only" : "production only";
+      if (decision.endsWith(" only")) {
+        String version = decision.trim().split("\\s+")[0];
+        assertThat(rows)
+            .as("%s: raised by one run only, so that run must have resolved it", decision.trim())
+            .anySatisfy(
+                row ->
+                    assertThat(row.trim())
+                        .startsWith(version + " ")
+                        .contains(" RESOLVED ")
+                        .doesNotEndWith(only));
+      }
+    }
     assertSeparateAndHostileRecordDeadLettered(run);
   }
 
