@@ -3,12 +3,14 @@ package dev.crashwatch.processor.state;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -52,6 +54,18 @@ final class DeviceStateTask {
   void start() {
     processor = processors.get();
     processor.init(context);
+  }
+
+  /** The stream-time tick at {@code time}, as Kafka Streams punctuates it when time reaches it. */
+  void tick(long time) {
+    context.setCurrentStreamTimeMs(time);
+    punctuator(PunctuationType.STREAM_TIME).getPunctuator().punctuate(time);
+  }
+
+  /** One record, at its own time. */
+  void process(Record<String, SpecificRecord> record) {
+    context.setCurrentStreamTimeMs(record.timestamp());
+    processor.process(record);
   }
 
   /** The punctuator of {@code type} the current processor scheduled. */

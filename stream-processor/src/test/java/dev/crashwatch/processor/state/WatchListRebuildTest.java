@@ -14,7 +14,6 @@ import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -71,8 +70,7 @@ class WatchListRebuildTest {
       }
       while (event.timestamp() >= nextTick) {
         for (DeviceStateTask task : List.of(through, restarted)) {
-          task.context.setCurrentStreamTimeMs(nextTick);
-          task.punctuator(PunctuationType.STREAM_TIME).getPunctuator().punctuate(nextTick);
+          task.tick(nextTick);
         }
         if (i >= restartAt) {
           fromThrough.add(through.forwarded());
@@ -81,8 +79,7 @@ class WatchListRebuildTest {
         nextTick += MINUTE;
       }
       for (DeviceStateTask task : List.of(through, restarted)) {
-        task.context.setCurrentStreamTimeMs(event.timestamp());
-        task.processor.process(event);
+        task.process(event);
       }
     }
     through.commit();

@@ -14,7 +14,6 @@ import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.Test;
@@ -49,14 +48,12 @@ class WatchListSizeTest {
     long nextTick = START + MINUTE;
     for (Record<String, SpecificRecord> event : events) {
       while (event.timestamp() >= nextTick) {
-        task.context.setCurrentStreamTimeMs(nextTick);
-        task.punctuator(PunctuationType.STREAM_TIME).getPunctuator().punctuate(nextTick);
+        task.tick(nextTick);
         task.forwarded();
         most = Math.max(most, mostEntriesOfOneDevice(task));
         nextTick += MINUTE;
       }
-      task.context.setCurrentStreamTimeMs(event.timestamp());
-      task.processor.process(event);
+      task.process(event);
     }
     assertThat(most).isEqualTo(2);
   }
