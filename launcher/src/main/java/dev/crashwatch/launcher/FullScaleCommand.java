@@ -1,6 +1,7 @@
 package dev.crashwatch.launcher;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.crashwatch.localstack.LocalKafka;
 import dev.crashwatch.simulator.report.ObservedSignal;
 import dev.crashwatch.simulator.report.ScenarioReport;
 import dev.crashwatch.simulator.scenario.MustSignal;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -120,17 +122,18 @@ final class FullScaleCommand implements Callable<Integer> {
 
   private PipelineSession session(Scenario scenario) throws InterruptedException {
     List<String> vendors = ScenarioRun.vendorsOf(scenario);
-    if (oneJvm) {
-      return new PipelineSession(PipelineTarget.embedded(false), dataDir, partitions, vendors, out);
-    }
+    // The device-state changelog has one key per device, spread over the input partitions.
+    long keysPerPartition = ((long) scenario.fleet().devices() + partitions - 1) / partitions;
+    Map<String, String> broker = LocalKafka.compactionFor(keysPerPartition);
+    out.printf(
+        "broker: log cleaner dedupe buffer %,d bytes (the %,d device keys of one changelog"
+            + " partition in one pass)%n",
+        Long.parseLong(broker.get(LocalKafka.DEDUPE_BUFFER)), keysPerPartition);
     // The processor's own JVM exits on running out of heap rather than limping on, and its
     // collector is the launcher's default (G1), as a user's `crashwatch process` would run.
-    return PipelineSession.withProcessorJvm(
-        dataDir,
-        partitions,
-        vendors,
-        List.of("-Xmx" + processorHeap, "-XX:+ExitOnOutOfMemoryError"),
-        out);
+    List<String> processorJvm =
+        oneJvm ? null : List.of("-Xmx" + processorHeap, "-XX:+ExitOnOutOfMemoryError");
+    return PipelineSession.onEmbeddedStack(dataDir, partitions, vendors, processorJvm, broker, out);
   }
 
   private void printMachine(Scenario scenario, int fullFleet, Instant started) {

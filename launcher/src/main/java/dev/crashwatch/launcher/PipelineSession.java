@@ -72,23 +72,33 @@ final class PipelineSession implements AutoCloseable {
       Collection<String> vendors,
       PrintStream out)
       throws InterruptedException {
-    this(target, null, dataDir, partitions, vendors, null, out);
+    this(target, null, dataDir, partitions, vendors, null, Map.of(), out);
   }
 
   /**
-   * A session on the embedded plaintext stack in {@code dataDir} whose processor runs in a JVM of
-   * its own with {@code jvmOptions}, started once the scenario's catalogue is on the stack (see
-   * {@link #replay}), so that its heap and resident set are its own.
+   * A session on the embedded plaintext stack in {@code dataDir} whose broker starts with {@code
+   * brokerOverrides} (see {@code LocalKafka#compactionFor}). With {@code processorJvmOptions} the
+   * processor runs in a JVM of its own with those options, started once the scenario's catalogue is
+   * on the stack (see {@link #replay}), so that its heap and resident set are its own; with null,
+   * in this one.
    */
-  static PipelineSession withProcessorJvm(
+  static PipelineSession onEmbeddedStack(
       Path dataDir,
       int partitions,
       Collection<String> vendors,
-      List<String> jvmOptions,
+      List<String> processorJvmOptions,
+      Map<String, String> brokerOverrides,
       PrintStream out)
       throws InterruptedException {
     return new PipelineSession(
-        PipelineTarget.embedded(false), null, dataDir, partitions, vendors, jvmOptions, out);
+        PipelineTarget.embedded(false),
+        null,
+        dataDir,
+        partitions,
+        vendors,
+        processorJvmOptions,
+        brokerOverrides,
+        out);
   }
 
   /**
@@ -99,7 +109,14 @@ final class PipelineSession implements AutoCloseable {
       LocalStack stack, int partitions, Collection<String> vendors, PrintStream out)
       throws InterruptedException {
     return new PipelineSession(
-        PipelineTarget.embedded(stack.isSecured()), stack, null, partitions, vendors, null, out);
+        PipelineTarget.embedded(stack.isSecured()),
+        stack,
+        null,
+        partitions,
+        vendors,
+        null,
+        Map.of(),
+        out);
   }
 
   private PipelineSession(
@@ -109,6 +126,7 @@ final class PipelineSession implements AutoCloseable {
       int partitions,
       Collection<String> vendors,
       List<String> processorJvmOptions,
+      Map<String, String> brokerOverrides,
       PrintStream out)
       throws InterruptedException {
     this.out = out;
@@ -126,7 +144,7 @@ final class PipelineSession implements AutoCloseable {
       stack =
           target.secured()
               ? LocalStack.startSecured(dataDir, embeddedPlan())
-              : LocalStack.start(dataDir);
+              : LocalStack.start(dataDir, brokerOverrides);
       out.printf(
           "  Kafka %s (%d ms), schema registry %s (%d ms)%n",
           stack.bootstrapServers(),
