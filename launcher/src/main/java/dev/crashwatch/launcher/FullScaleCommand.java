@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +85,14 @@ final class FullScaleCommand implements Callable<Integer> {
   String processorHeap;
 
   @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A processor setting for this run over the pipeline's own (e.g."
+              + " kafka.commit.interval.ms=1000 instead of the lock-step's 20); repeatable.")
+  Map<String, String> processorOverrides = new LinkedHashMap<>();
+
+  @Option(
       names = "--one-jvm",
       description =
           "Run the processor in the launcher's JVM beside the simulator and the broker (its heap"
@@ -133,7 +142,8 @@ final class FullScaleCommand implements Callable<Integer> {
     // collector is the launcher's default (G1), as a user's `crashwatch process` would run.
     List<String> processorJvm =
         oneJvm ? null : List.of("-Xmx" + processorHeap, "-XX:+ExitOnOutOfMemoryError");
-    return PipelineSession.onEmbeddedStack(dataDir, partitions, vendors, processorJvm, broker, out);
+    return PipelineSession.onEmbeddedStack(
+        dataDir, partitions, vendors, processorJvm, broker, processorOverrides, out);
   }
 
   private void printMachine(Scenario scenario, int fullFleet, Instant started) {

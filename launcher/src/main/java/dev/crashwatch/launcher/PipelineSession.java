@@ -53,6 +53,7 @@ final class PipelineSession implements AutoCloseable {
   private final ProcessorSettings settings;
   private final StreamProcessor processor; // null when it runs in a JVM of its own
   private final List<String> processorJvmOptions; // null when it runs in this one
+  private final Map<String, String> processorOverrides;
   private ProcessorJvm processorJvm;
   private final SignalCollector signals;
   private final DataDirLock dataDirLock;
@@ -72,12 +73,13 @@ final class PipelineSession implements AutoCloseable {
       Collection<String> vendors,
       PrintStream out)
       throws InterruptedException {
-    this(target, null, dataDir, partitions, vendors, null, Map.of(), out);
+    this(target, null, dataDir, partitions, vendors, null, Map.of(), Map.of(), out);
   }
 
   /**
    * A session on the embedded plaintext stack in {@code dataDir} whose broker starts with {@code
-   * brokerOverrides} (see {@code LocalKafka#compactionFor}). With {@code processorJvmOptions} the
+   * brokerOverrides} (see {@code LocalKafka#compactionFor}) and whose processor takes {@code
+   * processorOverrides} over the pipeline's own settings. With {@code processorJvmOptions} the
    * processor runs in a JVM of its own with those options, started once the scenario's catalogue is
    * on the stack (see {@link #replay}), so that its heap and resident set are its own; with null,
    * in this one.
@@ -88,6 +90,7 @@ final class PipelineSession implements AutoCloseable {
       Collection<String> vendors,
       List<String> processorJvmOptions,
       Map<String, String> brokerOverrides,
+      Map<String, String> processorOverrides,
       PrintStream out)
       throws InterruptedException {
     return new PipelineSession(
@@ -98,6 +101,7 @@ final class PipelineSession implements AutoCloseable {
         vendors,
         processorJvmOptions,
         brokerOverrides,
+        processorOverrides,
         out);
   }
 
@@ -116,6 +120,7 @@ final class PipelineSession implements AutoCloseable {
         vendors,
         null,
         Map.of(),
+        Map.of(),
         out);
   }
 
@@ -127,10 +132,12 @@ final class PipelineSession implements AutoCloseable {
       Collection<String> vendors,
       List<String> processorJvmOptions,
       Map<String, String> brokerOverrides,
+      Map<String, String> processorOverrides,
       PrintStream out)
       throws InterruptedException {
     this.out = out;
     this.processorJvmOptions = processorJvmOptions;
+    this.processorOverrides = Map.copyOf(processorOverrides);
     PipelineAccess access;
     DataDirLock lock = null;
     if (running != null) {
@@ -171,6 +178,9 @@ final class PipelineSession implements AutoCloseable {
     raw =
         raw.with("kafka.max.task.idle.ms", "0", "pipeline")
             .with("kafka.commit.interval.ms", "20", "pipeline");
+    for (Map.Entry<String, String> e : processorOverrides.entrySet()) {
+      raw = raw.with(e.getKey(), e.getValue(), "--set");
+    }
     this.dataDirLock = lock;
     if (stack != null) {
       raw =
@@ -363,6 +373,7 @@ final class PipelineSession implements AutoCloseable {
         .raw()
         .kafkaOverrides()
         .forEach((key, value) -> childSettings.put(Settings.KAFKA_PREFIX + key, value.toString()));
+    childSettings.putAll(processorOverrides);
     processorJvm =
         ProcessorJvm.start(
             childSettings,
