@@ -105,7 +105,7 @@ class ProcessorCrashIT {
     // proxy that can fail every request) goes down, which no other test of the JVM may share
     stack = LocalStack.start(Path.of("target", "failure-stack").toAbsolutePath());
     registry = AuthenticatingRegistryProxy.open(stack.schemaRegistry().baseUrl());
-    scenario = truncated(ScenarioLoader.load(SCENARIO).withDevices(DEVICES), RUN);
+    scenario = ScenarioLoader.load(SCENARIO).withDevices(DEVICES).withDuration(RUN);
     steps = (int) (scenario.duration().toMinutes() / STEP.toMinutes());
   }
 
@@ -289,7 +289,7 @@ class ProcessorCrashIT {
    */
   @Test
   void twoInstancesOneOfWhoseInputPartitionsGoQuiet() throws Exception {
-    Scenario shortRun = truncated(scenario, QUIET_RUN);
+    Scenario shortRun = scenario.withDuration(QUIET_RUN);
     Instant quietFrom = scenario.timeAt(QUIET_FROM);
     ComponentVersion faulty =
         scenario.rollouts().stream()
@@ -456,21 +456,6 @@ class ProcessorCrashIT {
       return last[0]; // the assertion on it says how far the detector got
     }
     return last[0];
-  }
-
-  /** {@code whole} cut to its first {@code length}. */
-  private static Scenario truncated(Scenario whole, Duration length) {
-    return new Scenario(
-        whole.name(),
-        whole.seed(),
-        whole.start(),
-        length,
-        whole.fleet(),
-        whole.rollouts(),
-        whole.incidents(),
-        whole.telemetry(),
-        whole.controller(),
-        whole.expect());
   }
 
   private static String describe(RollbackSignal s) {

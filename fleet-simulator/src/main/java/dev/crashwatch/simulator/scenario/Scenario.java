@@ -96,6 +96,23 @@ public record Scenario(
         name, seed, start, duration, resized, rollouts, incidents, telemetry, controller, expect);
   }
 
+  /**
+   * The first {@code length} of this scenario: the same fleet, rollouts, incidents and
+   * expectations, replayed only up to {@code start + length} (what happens later in the file is
+   * never simulated).
+   */
+  public Scenario withDuration(Duration length) {
+    if (length.isNegative() || length.isZero() || length.compareTo(duration) > 0) {
+      throw new IllegalArgumentException(
+          "a scenario's replayed duration must be above zero and at most its duration ("
+              + duration
+              + "), got "
+              + length);
+    }
+    return new Scenario(
+        name, seed, start, length, fleet, rollouts, incidents, telemetry, controller, expect);
+  }
+
   public Instant end() {
     return start.plus(duration);
   }

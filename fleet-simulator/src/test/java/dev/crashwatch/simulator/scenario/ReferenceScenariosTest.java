@@ -1,6 +1,7 @@
 package dev.crashwatch.simulator.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -121,5 +122,22 @@ class ReferenceScenariosTest {
     assertThat(must.before()).isNull();
     assertThat(s.expect().may()).isEmpty();
     assertThat(s.expect().noOthers()).isTrue();
+  }
+
+  @Test
+  void aScenarioCutShortKeepsAllButItsEnd() throws Exception {
+    Scenario whole = ScenarioLoader.load(ScenarioJson.SCENARIOS.resolve("july19-full-scale.json"));
+    Scenario first = whole.withDuration(Duration.ofMinutes(75));
+
+    assertThat(first.end()).isEqualTo(Instant.parse("2024-07-19T04:45:00Z"));
+    assertThat(first.fleet()).isEqualTo(whole.fleet());
+    assertThat(first.rollouts()).isEqualTo(whole.rollouts());
+    assertThat(first.expect()).isEqualTo(whole.expect());
+    assertThatThrownBy(() -> whole.withDuration(Duration.ofHours(4)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most its duration (PT3H), got PT4H");
+    assertThatThrownBy(() -> whole.withDuration(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("above zero");
   }
 }
