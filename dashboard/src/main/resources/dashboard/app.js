@@ -10,7 +10,8 @@ const state = { overview: null, chosen: null, manual: false, chart: null };
 window.crashwatch = { shownAt: {}, via: {}, loadedAt: Date.now() };
 
 const $ = (sel) => document.querySelector(sel);
-const pct = (r) => (r * 100).toFixed(r >= 0.01 ? 1 : 3) + '%';
+// below 0.1%, two significant digits: one crash among millions of devices never reads 0.000%
+const pct = (r) => (r * 100).toFixed(r >= 0.01 ? 1 : r > 0 ? Math.max(3, 1 - Math.floor(Math.log10(r * 100))) : 3) + '%';
 const int = (n) => Number(n).toLocaleString('en-US');
 const time = (ms) => (ms == null ? '–' : new Date(ms).toISOString().slice(5, 19).replace('T', ' ') + 'Z');
 const sci = (p) => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));

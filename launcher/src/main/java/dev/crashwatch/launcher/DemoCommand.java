@@ -1,5 +1,6 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.processor.Percent;
 import dev.crashwatch.processor.state.StatsKey;
 import dev.crashwatch.processor.state.StatsKeyKind;
 import dev.crashwatch.processor.state.VersionKey;
@@ -174,13 +175,13 @@ final class DemoCommand implements Callable<Integer> {
   /**
    * Crashed over running now, as a percentage, when that is a share of the devices running it;
    * {@link #NO_RATE} when the devices that crashed have mostly left the version (a rate over 100%
-   * or a 0.00% beside a count of crashes would say nothing true).
+   * would say nothing true; {@link Percent} never prints 0.00% beside a count of crashes).
    */
   static String rate(long crashed, long runningNow) {
     if (runningNow == 0 || crashed > runningNow) {
       return NO_RATE;
     }
-    return String.format(java.util.Locale.ROOT, "%.2f%%", 100.0 * crashed / runningNow);
+    return Percent.of(crashed, runningNow);
   }
 
   private static String top(Map<String, Long> counts) {

@@ -5,6 +5,7 @@ import dev.crashwatch.dashboard.OutputConsumerConfig;
 import dev.crashwatch.events.RollbackSignal;
 import dev.crashwatch.events.SignalAction;
 import dev.crashwatch.events.SignalEvidence;
+import dev.crashwatch.processor.Percent;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.serde.SerdeException;
 import java.io.PrintStream;
@@ -260,7 +261,10 @@ final class SignalsCommand implements Callable<Integer> {
     return b.toString();
   }
 
+  /** One decimal from 1% up (a terminal line is short), {@link Percent}'s digits below. */
   private static String percent(double rate) {
-    return String.format(Locale.ROOT, rate >= 0.01 ? "%.1f%%" : "%.3f%%", rate * 100);
+    return rate >= 0.01
+        ? String.format(Locale.ROOT, "%.1f%%", rate * 100)
+        : Percent.ofFraction(rate);
   }
 }

@@ -8,6 +8,7 @@ import dev.crashwatch.events.SignalEvidence;
 import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.events.VersionHealth;
+import dev.crashwatch.processor.Percent;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.catalogue.ComponentCatalogue;
 import dev.crashwatch.processor.detect.Baseline;
@@ -606,13 +607,13 @@ public final class DetectorProcessor
     String summary =
         String.format(
             Locale.ROOT,
-            "%s: %d of %d devices report %s sensors (%.2f%% vs %.2f%% elsewhere)",
+            "%s: %d of %d devices report %s sensors (%s vs %s elsewhere)",
             subject,
             result.failedDevices(),
             result.exposedDevices(),
             kind,
-            100 * result.rate(),
-            100 * result.baselineRate());
+            Percent.ofFraction(result.rate()),
+            Percent.ofFraction(result.baselineRate()));
     SpikeAlert alert =
         SpikeAlert.newBuilder()
             .setAlertId(
@@ -787,13 +788,13 @@ public final class DetectorProcessor
     String summary =
         String.format(
             Locale.ROOT,
-            "%s %s: %d of %d devices crashed or silent (%.2f%% vs %.2f%%)%s",
+            "%s %s: %d of %d devices crashed or silent (%s vs %s)%s",
             key,
             t.action(),
             f == null ? 0 : f.failedDevices(),
             exposed,
-            100 * rate,
-            100 * baselineRate,
+            Percent.ofFraction(rate),
+            Percent.ofFraction(baselineRate),
             f == null || f.topBugcheck() == null
                 ? ""
                 : ", " + f.topBugcheck() + " in " + f.topModule());

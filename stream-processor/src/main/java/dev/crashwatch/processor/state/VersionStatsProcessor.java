@@ -1,5 +1,6 @@
 package dev.crashwatch.processor.state;
 
+import dev.crashwatch.processor.Percent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -283,8 +284,8 @@ public final class VersionStatsProcessor
     for (long[] c : counts.subList(0, Math.min(SUMMARY_VERSIONS, counts.size()))) {
       line.append(
           String.format(
-              " %s %d/%d crashed (%.2f%%);",
-              VersionKey.from(keys.get((int) c[2])), c[0], c[1], 100.0 * c[0] / c[1]));
+              " %s %d/%d crashed (%s);",
+              VersionKey.from(keys.get((int) c[2])), c[0], c[1], Percent.of(c[0], c[1])));
     }
     LOG.info(
         "versions with crashes in the {} min to {}:{}",
