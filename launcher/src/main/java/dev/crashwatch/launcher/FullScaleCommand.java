@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,14 @@ final class FullScaleCommand implements Callable<Integer> {
   String processorHeap;
 
   @Option(
+      names = "--processor-jvm-option",
+      paramLabel = "OPTION",
+      description =
+          "An option of the processor's own JVM after -Xmx (e.g. -XX:+UseParallelGC, to measure"
+              + " a collector); repeatable.")
+  List<String> processorJvmOptions = new ArrayList<>();
+
+  @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description =
@@ -163,8 +172,12 @@ final class FullScaleCommand implements Callable<Integer> {
         Long.parseLong(broker.get(LocalKafka.DEDUPE_BUFFER)), keysPerPartition);
     // The processor's own JVM exits on running out of heap rather than limping on, and its
     // collector is the launcher's default (G1), as a user's `crashwatch process` would run.
-    List<String> processorJvm =
-        oneJvm ? null : List.of("-Xmx" + processorHeap, "-XX:+ExitOnOutOfMemoryError");
+    List<String> processorJvm = null;
+    if (!oneJvm) {
+      processorJvm = new ArrayList<>(List.of("-Xmx" + processorHeap));
+      processorJvm.add("-XX:+ExitOnOutOfMemoryError");
+      processorJvm.addAll(processorJvmOptions);
+    }
     // Each lock-step hop waits for a commit, so the demo commits every 20 ms; a step of a large
     // fleet takes seconds, and every exactly-once commit costs the processor and the broker a
     // transaction (a marker on each partition written). Kafka Streams' own exactly-once interval:
@@ -203,6 +216,7 @@ final class FullScaleCommand implements Callable<Integer> {
             : "JVMs: the simulator and the Kafka broker in this one; the stream processor in its"
                 + " own, with -Xmx"
                 + processorHeap
+                + (processorJvmOptions.isEmpty() ? "" : " " + String.join(" ", processorJvmOptions))
                 + "; the registry in a third");
   }
 

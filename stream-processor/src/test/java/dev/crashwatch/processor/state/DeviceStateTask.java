@@ -1,5 +1,6 @@
 package dev.crashwatch.processor.state;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -40,6 +41,20 @@ final class DeviceStateTask {
           .build();
   private final Supplier<DeviceStateProcessor> processors;
   DeviceStateProcessor processor;
+
+  /**
+   * A task with 5-minute last-seen buckets, 1-minute ticks, a 30-minute window and {@code
+   * silenceAfter}.
+   */
+  static DeviceStateTask withSilenceAfter(Duration silenceAfter) {
+    return new DeviceStateTask(
+        () ->
+            new DeviceStateProcessor(
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(1),
+                silenceAfter,
+                Duration.ofMinutes(30)));
+  }
 
   DeviceStateTask(Supplier<DeviceStateProcessor> processors) {
     this.processors = processors;

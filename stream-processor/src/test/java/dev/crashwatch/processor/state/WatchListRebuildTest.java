@@ -35,13 +35,7 @@ class WatchListRebuildTest {
   private static final int MINUTES = 8 * 60;
 
   private static DeviceStateTask task() {
-    return new DeviceStateTask(
-        () ->
-            new DeviceStateProcessor(
-                Duration.ofMinutes(5),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(20),
-                Duration.ofMinutes(30)));
+    return DeviceStateTask.withSilenceAfter(Duration.ofMinutes(20));
   }
 
   @ParameterizedTest

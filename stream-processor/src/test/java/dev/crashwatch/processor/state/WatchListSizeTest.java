@@ -35,14 +35,7 @@ class WatchListSizeTest {
 
   @Test
   void aCrashLoopingDeviceThatUploadsItsReportsKeepsAtMostTwoEntries() {
-    DeviceStateTask task =
-        new DeviceStateTask(
-            () ->
-                new DeviceStateProcessor(
-                    Duration.ofMinutes(5),
-                    Duration.ofMinutes(1),
-                    Duration.ofHours(1),
-                    Duration.ofMinutes(30)));
+    DeviceStateTask task = DeviceStateTask.withSilenceAfter(Duration.ofHours(1));
     List<Record<String, SpecificRecord>> events = crashLoops(new Random(19));
     int most = 0;
     long nextTick = START + MINUTE;
