@@ -108,6 +108,15 @@ public final class DeviceStateProcessor
   private final long tickMs;
   private final long watchMs;
   private long lastTickBoundary = -1;
+
+  /**
+   * No entry of the watch list lies before this deadline but those already checked and deleted: a
+   * check reads from here, not from the start. A deleted key stays in RocksDB as a tombstone until
+   * compaction, and a scan from the start stepped over every one of them; twelve checks a tick did
+   * it twelve times (at the whole fleet the checks took a third to a half of the stream threads).
+   */
+  private long uncheckedFrom;
+
   private ProcessorContext<StatsKey, VersionDelta> context;
   private final long silenceMs;
   private long streamTimeAtLastCheck = -1;
@@ -149,6 +158,7 @@ public final class DeviceStateProcessor
     this.silence = context.getStateStore(SILENCE_STORE);
     this.streamTimeAtLastCheck = -1;
     this.lastTickBoundary = -1;
+    this.uncheckedFrom = 0;
     this.idleSent = false;
     this.recordTime = -1;
     this.buffer.clear();
@@ -242,13 +252,19 @@ public final class DeviceStateProcessor
         KeyValue<String, DeviceState> device = it.next();
         DeviceState state = device.value;
         if (state.getSuspectSince() > 0) {
-          silence.put(watchKey(state.getSuspectSince() + silenceMs, device.key), device.key);
+          watch(state.getSuspectSince() + silenceMs, device.key);
         }
         if (!state.getAway()) {
-          silence.put(watchKey(awayDeadline(device.key, state), device.key), device.key);
+          watch(awayDeadline(device.key, state), device.key);
         }
       }
     }
+  }
+
+  /** Puts {@code device} on the watch list at {@code deadline}. */
+  private void watch(long deadline, String device) {
+    silence.put(watchKey(deadline, device), device);
+    uncheckedFrom = Math.min(uncheckedFrom, deadline);
   }
 
   /** A watch list key: the deadline (8 bytes, big-endian, so keys sort by time), the device. */
@@ -268,9 +284,10 @@ public final class DeviceStateProcessor
     List<KeyValue<Bytes, String>> due = new ArrayList<>();
     // every deadline up to now: keys of deadline now + 1 with a device id sort after the bound
     try (KeyValueIterator<Bytes, String> it =
-        silence.range(watchKey(0, ""), watchKey(now + 1, ""))) {
+        silence.range(watchKey(uncheckedFrom, ""), watchKey(now + 1, ""))) {
       it.forEachRemaining(due::add);
     }
+    uncheckedFrom = now + 1; // an entry put below this while checking lowers it again (watch)
     long minute = Math.floorDiv(now, 60_000L) * 60_000L;
     for (KeyValue<Bytes, String> watched : due) {
       silence.delete(watched.key);
@@ -295,7 +312,7 @@ public final class DeviceStateProcessor
       state.setSilentBucket(minute);
       store.put(device, state);
       // no longer watched for silence: its away check may come sooner (see awayCheck)
-      silence.put(watchKey(awayCheck(device, state), device), device);
+      watch(awayCheck(device, state), device);
     }
   }
 
@@ -337,7 +354,7 @@ public final class DeviceStateProcessor
     }
     long deadline = awayCheck(device, state);
     if (deadline > now) {
-      silence.put(watchKey(nextAwayCheck(device, state, deadline, now), device), device);
+      watch(nextAwayCheck(device, state, deadline, now), device);
       return;
     }
     forwardPresence(state, -1, now);
@@ -393,7 +410,7 @@ public final class DeviceStateProcessor
   private void backFromAway(String device, DeviceState state, long now) {
     forwardPresence(state, +1, now);
     state.setAway(false);
-    silence.put(watchKey(awayDeadline(device, state), device), device);
+    watch(awayDeadline(device, state), device);
   }
 
   /** A device's exposure on its versions, pairs and tenant, and its sensor health, by change. */
@@ -500,7 +517,7 @@ public final class DeviceStateProcessor
     if (suspect) {
       long since = now();
       after.setSuspectSince(since);
-      silence.put(watchKey(since + silenceMs, device), device);
+      watch(since + silenceMs, device);
     }
     // no away check to add: its entry lies at or before the check it has now (nextAwayCheck)
   }
@@ -565,7 +582,7 @@ public final class DeviceStateProcessor
     }
     countSensorHealth(before, after);
     if (before == null) {
-      silence.put(watchKey(awayDeadline(record.key(), after), record.key()), record.key());
+      watch(awayDeadline(record.key(), after), record.key());
     }
     if (returned || !after.equals(before)) {
       store.put(record.key(), after);
