@@ -246,7 +246,7 @@ public final class DeviceStateProcessor
     try (KeyValueIterator<Bytes, String> it = silence.all()) {
       it.forEachRemaining(watched -> held.add(watched.key));
     }
-    held.forEach(silence::delete);
+    held.forEach(this::unwatch);
     try (KeyValueIterator<String, DeviceState> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, DeviceState> device = it.next();
@@ -265,6 +265,15 @@ public final class DeviceStateProcessor
   private void watch(long deadline, String device) {
     silence.put(watchKey(deadline, device), device);
     uncheckedFrom = Math.min(uncheckedFrom, deadline);
+  }
+
+  /**
+   * Takes an entry off the watch list. A put of null, not {@code delete}: Kafka's RocksDB store
+   * answers a delete with the old value, so it reads the key first, and nothing here wants it (at
+   * 8,500,000 devices those reads were 7% of the stream threads' native samples).
+   */
+  private void unwatch(Bytes key) {
+    silence.put(key, null);
   }
 
   /** A watch list key: the deadline (8 bytes, big-endian, so keys sort by time), the device. */
@@ -290,7 +299,7 @@ public final class DeviceStateProcessor
     uncheckedFrom = now + 1; // an entry put below this while checking lowers it again (watch)
     long minute = Math.floorDiv(now, 60_000L) * 60_000L;
     for (KeyValue<Bytes, String> watched : due) {
-      silence.delete(watched.key);
+      unwatch(watched.key);
       String device = watched.value;
       DeviceState state = store.get(device);
       if (state == null) {
@@ -503,7 +512,7 @@ public final class DeviceStateProcessor
     String device = record.key();
     boolean watchedForSilence = after.getSuspectSince() > 0;
     if (watchedForSilence) {
-      silence.delete(watchKey(after.getSuspectSince() + silenceMs, device));
+      unwatch(watchKey(after.getSuspectSince() + silenceMs, device));
       after.setSuspectSince(0);
     }
     if (!after.getSilentOn().isEmpty()) {
