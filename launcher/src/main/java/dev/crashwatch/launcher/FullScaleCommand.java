@@ -89,7 +89,7 @@ final class FullScaleCommand implements Callable<Integer> {
       defaultValue = "6",
       // The topic plan's (as a deployment has them): two stream threads hold three tasks each. With
       // 3, one thread held two of the device-state tasks and was the bottleneck at 8.5 million
-      // devices (1,324.7 against 1,011.2 s for the first simulated hour; README, Benchmarks).
+      // devices (1,324.7 against 1,011.2 s for the first simulated hour; docs/benchmarks.md).
       description = "Partitions of each input topic (default: ${DEFAULT-VALUE}, the topic plan's).")
   int partitions;
 
