@@ -3,7 +3,11 @@ package dev.crashwatch.processor.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crashwatch.serde.SpecificModels;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +16,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.avro.util.RandomData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class InternalAvroSerdeTest {
 
@@ -89,6 +107,59 @@ class InternalAvroSerdeTest {
     assertThat(read.getCrashedOn().get("component-1")).containsExactly("0x50", "0x116");
     assertThat(read.getCrashMinutes().get("component-0")).containsEntry("4", 5L);
     assertThat(read.getVersions().keySet().iterator().next()).isInstanceOf(String.class);
+  }
+
+  /**
+   * The serializer hands each record to its class's generated encoder: it must write the bytes
+   * Avro's schema-walking writer does, or stores and changelogs written before would no longer
+   * read. Random records (Avro's own generator, a fixed seed) of every internal type.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      classes = {
+        DeviceState.class,
+        VersionStats.class,
+        StatsKey.class,
+        VersionDelta.class,
+        KnownVersions.class,
+        SignalStateRecord.class,
+        SequentialEvidenceRecord.class
+      })
+  <T extends SpecificRecordBase> void writesTheBytesOfAvrosSchemaWalkingWriter(Class<T> type)
+      throws IOException {
+    Schema schema = SpecificData.get().getSchema(type);
+    Serializer<T> serializer = new InternalAvroSerde<>(type, schema).serializer();
+    DatumReader<T> reader = SpecificModels.fastReader(schema, schema, type);
+    SpecificDatumWriter<T> walking =
+        new SpecificDatumWriter<>(schema, SpecificModels.forClass(type));
+    assertThat(SpecificModels.withGeneratedEncoders(type).useCustomCoders()).isTrue();
+    int records = 0;
+    for (Object random : new RandomData(GenericData.get(), schema, 300, 20261204L)) {
+      // generic records hold Utf8 strings; the generated classes declare String
+      T record =
+          reader.read(
+              null,
+              DecoderFactory.get()
+                  .binaryDecoder(encode(new GenericDatumWriter<>(schema), random), null));
+      byte[] expected = encode(walking, record);
+
+      byte[] written = serializer.serialize("t", record);
+
+      assertThat(written[0]).isEqualTo(InternalAvroSerde.FORMAT_V1);
+      assertThat(Arrays.copyOfRange(written, 1, written.length))
+          .as("%s record %d", type.getSimpleName(), records)
+          .isEqualTo(expected);
+      records++;
+    }
+    assertThat(records).isEqualTo(300);
+  }
+
+  private static <D> byte[] encode(DatumWriter<D> writer, D datum) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    writer.write(datum, encoder);
+    encoder.flush();
+    return out.toByteArray();
   }
 
   @Test
