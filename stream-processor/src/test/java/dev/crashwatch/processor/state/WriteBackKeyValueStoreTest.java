@@ -142,6 +142,56 @@ class WriteBackKeyValueStoreTest {
   }
 
   @Test
+  void aKeyThatLeftDirtyAndCameBackIsWrittenOnceMoreWithItsLastValue() {
+    store.put("a", crashed(1));
+    for (int i = 0; i < MAX_ENTRIES; i++) {
+      store.put("k" + i, crashed(10 + i)); // "a", dirty, leaves memory and is written
+    }
+    assertThat(stored("a").getCrashedDevices()).isEqualTo(1);
+    VersionStats back = store.get("a"); // read again from the inner store
+    back.setCrashedDevices(2);
+    store.put("a", back);
+    assertThat(stored("a").getCrashedDevices()).isEqualTo(1);
+
+    store.flushCache();
+    assertThat(stored("a").getCrashedDevices()).isEqualTo(2);
+    assertThat(stored("k2").getCrashedDevices()).isEqualTo(12);
+  }
+
+  @Test
+  void aDeletedKeyIsNotWrittenBackByTheNextFlush() {
+    store.put("a", crashed(1));
+    store.delete("a");
+    store.flushCache();
+    assertThat(stored("a")).isNull();
+
+    store.put("a", crashed(3));
+    store.flushCache();
+    assertThat(stored("a").getCrashedDevices()).isEqualTo(3);
+  }
+
+  @Test
+  void withRoomForOneObjectEveryKeyStillReadsItsOwnValue() {
+    WriteBackKeyValueStore<String, VersionStats> one = new WriteBackKeyValueStore<>(store, 1);
+    // the object looked up last leaves memory as the next key comes in; nothing of it is lost
+    for (int round = 1; round <= 3; round++) {
+      for (String key : List.of("a", "b", "c")) {
+        VersionStats live = one.get(key);
+        VersionStats next = live == null ? crashed(0) : live;
+        next.setCrashedDevices(next.getCrashedDevices() + round);
+        one.put(key, next);
+        assertThat(one.get(key)).isSameAs(next);
+        assertThat(one.heldEntries()).isEqualTo(1);
+      }
+    }
+    one.flushCache();
+    for (String key : List.of("a", "b", "c")) {
+      assertThat(one.get(key).getCrashedDevices()).isEqualTo(6);
+      assertThat(stored(key).getCrashedDevices()).isEqualTo(6);
+    }
+  }
+
+  @Test
   void aBoundBelowOneIsRefused() {
     assertThatThrownBy(() -> new WriteBackKeyValueStore<>(store, 0))
         .isInstanceOf(IllegalArgumentException.class)
