@@ -66,10 +66,9 @@ final class DetectorTask implements AutoCloseable {
   private final List<StateStore> stores;
   private final KeyValueStore<String, ValueAndTimestamp<CatalogueEntry>> catalogue;
   private final Path stateDir;
-  private final InternalAvroSerde<StatsKey> keys =
-      new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
+  private final InternalAvroSerde<StatsKey> keys = new InternalAvroSerde<>(StatsKey.class);
   private final InternalAvroSerde<VersionStats> values =
-      new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema());
+      new InternalAvroSerde<>(VersionStats.class);
   private final Deserializer<StatsKey> keyReader = keys.deserializer();
   private final byte[] emptyFigures;
   private long sinceCheckpoint;
@@ -96,8 +95,7 @@ final class DetectorTask implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     MockProcessorContext<String, SpecificRecord> context =
         new MockProcessorContext<>(props, new TaskId(0, 0), stateDir.toFile());
-    InternalAvroSerde<StatsKey> statsKeys =
-        new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
+    InternalAvroSerde<StatsKey> statsKeys = new InternalAvroSerde<>(StatsKey.class);
     List<StateStore> stores = new ArrayList<>();
     // the production stores' names and serdes (CrashwatchTopology); the mock context takes no
     // changelog and no record cache
@@ -112,16 +110,14 @@ final class DetectorTask implements AutoCloseable {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
                 statsKeys,
-                new InternalAvroSerde<>(
-                    SignalStateRecord.class, SignalStateRecord.getClassSchema()))
+                new InternalAvroSerde<>(SignalStateRecord.class))
             .withLoggingDisabled()
             .build());
     stores.add(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DetectorProcessor.EVIDENCE_STORE),
                 statsKeys,
-                new InternalAvroSerde<>(
-                    SequentialEvidenceRecord.class, SequentialEvidenceRecord.getClassSchema()))
+                new InternalAvroSerde<>(SequentialEvidenceRecord.class))
             .withLoggingDisabled()
             .build());
     stores.add(
@@ -137,7 +133,7 @@ final class DetectorTask implements AutoCloseable {
         Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(ComponentCatalogue.STORE),
                 Serdes.String(),
-                new InternalAvroSerde<>(CatalogueEntry.class, CatalogueEntry.getClassSchema()))
+                new InternalAvroSerde<>(CatalogueEntry.class))
             .withLoggingDisabled()
             .build();
     stores.add(catalogue);

@@ -37,10 +37,9 @@ final class SyntheticDetectorInput {
   private final long seed;
   private final int[] firstOfPair;
   private final int[] secondOfPair;
-  private final Serializer<StatsKey> keys =
-      new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema()).serializer();
+  private final Serializer<StatsKey> keys = new InternalAvroSerde<>(StatsKey.class).serializer();
   private final Serializer<VersionStats> values =
-      new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()).serializer();
+      new InternalAvroSerde<>(VersionStats.class).serializer();
 
   SyntheticDetectorInput(DetectorFleetShape shape, Duration retention, long seed) {
     this.shape = shape;

@@ -116,14 +116,13 @@ public final class CrashwatchTopology {
             .withKeySerde(Serdes.String())
             .withValueSerde(serdes.value(CatalogueEntry.class)));
     // Internal keys are typed (StatsKey): no device string can pass for a tick or a pair.
-    InternalAvroSerde<StatsKey> statsKeys =
-        new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
+    InternalAvroSerde<StatsKey> statsKeys = new InternalAvroSerde<>(StatsKey.class);
     builder.addStateStore(
         new WriteBackStoreBuilder<>(
                 Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(DeviceStateProcessor.STORE),
                     Serdes.String(),
-                    new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema())),
+                    new InternalAvroSerde<>(DeviceState.class)),
                 settings.deviceStateCacheEntries())
             // A million device keys rarely hit the record cache; it costs more than it saves
             // (measured: see docs/architecture.md, "Cost model"), and state is written only on
@@ -134,7 +133,7 @@ public final class CrashwatchTopology {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TelemetryAdmission.STORE),
                 Serdes.String(),
-                new InternalAvroSerde<>(KnownVersions.class, KnownVersions.getClassSchema()))
+                new InternalAvroSerde<>(KnownVersions.class))
             // read on every record: the processor keeps its own copy in memory
             .withCachingDisabled());
     builder.addStateStore(
@@ -159,7 +158,7 @@ public final class CrashwatchTopology {
                 Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(VersionStatsProcessor.STORE),
                     statsKeys,
-                    new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())),
+                    new InternalAvroSerde<>(VersionStats.class)),
                 settings.statsCacheEntries())
             .withCachingDisabled());
     builder.addStateStore(
@@ -172,13 +171,12 @@ public final class CrashwatchTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(DetectorProcessor.STATES_STORE),
             statsKeys,
-            new InternalAvroSerde<>(SignalStateRecord.class, SignalStateRecord.getClassSchema())));
+            new InternalAvroSerde<>(SignalStateRecord.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(DetectorProcessor.EVIDENCE_STORE),
             statsKeys,
-            new InternalAvroSerde<>(
-                SequentialEvidenceRecord.class, SequentialEvidenceRecord.getClassSchema())));
+            new InternalAvroSerde<>(SequentialEvidenceRecord.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(EvaluationSchedule.STORE),
@@ -276,8 +274,7 @@ public final class CrashwatchTopology {
             .repartition(
                 Repartitioned.<StatsKey, VersionDelta>as(VERSION_DELTAS)
                     .withKeySerde(statsKeys)
-                    .withValueSerde(
-                        new InternalAvroSerde<>(VersionDelta.class, VersionDelta.getClassSchema()))
+                    .withValueSerde(new InternalAvroSerde<>(VersionDelta.class))
                     .withStreamPartitioner(new TicksToEveryPartition<>()))
             .process(
                 () ->

@@ -227,14 +227,14 @@ class DeviceExposureTopologyTest {
     assertThat(
             lastChangelogValues(
                 VersionStatsProcessor.STORE,
-                new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema()),
-                new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())))
+                new InternalAvroSerde<>(StatsKey.class),
+                new InternalAvroSerde<>(VersionStats.class)))
         .isEqualTo(figures);
     assertThat(
             lastChangelogValues(
                 DeviceStateProcessor.STORE,
                 Serdes.String(),
-                new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema())))
+                new InternalAvroSerde<>(DeviceState.class)))
         .isEqualTo(contents(devices))
         .containsKeys("d1", "d2", "d3");
   }

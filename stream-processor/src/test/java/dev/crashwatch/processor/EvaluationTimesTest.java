@@ -71,10 +71,8 @@ class EvaluationTimesTest {
   /** The times of the evaluations that {@code ticks} cause, after one version's figures. */
   private static List<Instant> evaluations(List<Tick> ticks) throws Exception {
     try (TopologyFixture fx = new TopologyFixture()) {
-      InternalAvroSerde<StatsKey> keys =
-          new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
-      InternalAvroSerde<VersionStats> values =
-          new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema());
+      InternalAvroSerde<StatsKey> keys = new InternalAvroSerde<>(StatsKey.class);
+      InternalAvroSerde<VersionStats> values = new InternalAvroSerde<>(VersionStats.class);
       TestInputTopic<StatsKey, VersionStats> detectorInput =
           fx.driver.createInputTopic(
               fx.applicationId + "-" + CrashwatchTopology.DETECTOR_INPUT + "-repartition",

@@ -138,7 +138,7 @@ public final class DetectorProcessor
    * encodes them), so a record is decoded only when an evaluation reads it.
    */
   private final Deserializer<VersionStats> figuresReader =
-      new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()).deserializer();
+      new InternalAvroSerde<>(VersionStats.class).deserializer();
 
   private KeyValueStore<StatsKey, SignalStateRecord> statesStore;
   private PipelineMetrics metrics;

@@ -46,7 +46,7 @@ public final class VersionStatsProcessor
 
   /** One per task, so one thread uses it (it keeps its buffer between records). */
   private final Serializer<VersionStats> encoder =
-      new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema()).serializer();
+      new InternalAvroSerde<>(VersionStats.class).serializer();
 
   private SourceWatermark watermark;
   private boolean forwardAll = true;

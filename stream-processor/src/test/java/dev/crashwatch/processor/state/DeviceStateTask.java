@@ -28,7 +28,7 @@ final class DeviceStateTask {
           Stores.keyValueStoreBuilder(
                   Stores.inMemoryKeyValueStore(DeviceStateProcessor.STORE),
                   Serdes.String(),
-                  new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema()))
+                  new InternalAvroSerde<>(DeviceState.class))
               .withLoggingDisabled()
               .build(),
           1_000);

@@ -37,8 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class InternalAvroSerdeTest {
 
-  private final InternalAvroSerde<DeviceState> serde =
-      new InternalAvroSerde<>(DeviceState.class, DeviceState.getClassSchema());
+  private final InternalAvroSerde<DeviceState> serde = new InternalAvroSerde<>(DeviceState.class);
 
   @Test
   void oneSerializerWritesALargeRecordThenASmallOneWithoutCarryingBytesOver() {
@@ -128,7 +127,7 @@ class InternalAvroSerdeTest {
   <T extends SpecificRecordBase> void writesTheBytesOfAvrosSchemaWalkingWriter(Class<T> type)
       throws IOException {
     Schema schema = SpecificData.get().getSchema(type);
-    Serializer<T> serializer = new InternalAvroSerde<>(type, schema).serializer();
+    Serializer<T> serializer = new InternalAvroSerde<>(type).serializer();
     DatumReader<T> reader = SpecificModels.fastReader(schema, schema, type);
     SpecificDatumWriter<T> walking =
         new SpecificDatumWriter<>(schema, SpecificModels.forClass(type));
@@ -175,8 +174,7 @@ class InternalAvroSerdeTest {
 
   @Test
   void everyKeyOfAKindStartsWithThatKindsPrefixAndNoOtherKindsDoes() {
-    InternalAvroSerde<StatsKey> keys =
-        new InternalAvroSerde<>(StatsKey.class, StatsKey.getClassSchema());
+    InternalAvroSerde<StatsKey> keys = new InternalAvroSerde<>(StatsKey.class);
     for (StatsKeyKind kind : StatsKeyKind.values()) {
       byte[] prefix = InternalAvroSerde.enumPrefix(kind.ordinal());
       for (StatsKeyKind other : StatsKeyKind.values()) {

@@ -34,7 +34,7 @@ class WriteBackKeyValueStoreTest {
                 Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore("figures"),
                     Serdes.String(),
-                    new InternalAvroSerde<>(VersionStats.class, VersionStats.getClassSchema())),
+                    new InternalAvroSerde<>(VersionStats.class)),
                 MAX_ENTRIES)
             .withLoggingDisabled()
             .build();
