@@ -100,14 +100,14 @@ public final class WriteBackKeyValueStore<K, V>
         };
   }
 
-  /** An object leaves memory: written out if dirty, and no longer the last one looked up. */
+  /**
+   * An object leaves memory: written out if dirty. Only {@link #hold} adds to {@code held}, so only
+   * it evicts, and it makes the object it adds the last one looked up right after.
+   */
   private void leave(Held<K, V> leaving) {
     if (leaving.dirty) {
       leaving.dirty = false; // its place in `dirty` is skipped at the write-out
       inner.put(leaving.key, leaving.value);
-    }
-    if (leaving == last) {
-      last = null;
     }
   }
 

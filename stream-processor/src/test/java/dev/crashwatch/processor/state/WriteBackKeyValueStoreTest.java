@@ -29,17 +29,24 @@ class WriteBackKeyValueStoreTest {
 
   @BeforeEach
   void init() {
+    store = writeBack("figures", MAX_ENTRIES);
+  }
+
+  /** A write-back store over a real in-memory store, holding at most {@code maxEntries}. */
+  private WriteBackKeyValueStore<String, VersionStats> writeBack(String name, int maxEntries) {
     KeyValueStore<String, VersionStats> built =
         new WriteBackStoreBuilder<>(
                 Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore("figures"),
+                    Stores.inMemoryKeyValueStore(name),
                     Serdes.String(),
                     new InternalAvroSerde<>(VersionStats.class)),
-                MAX_ENTRIES)
+                maxEntries)
             .withLoggingDisabled()
             .build();
-    store = (WriteBackKeyValueStore<String, VersionStats>) built;
-    store.init(context.getStateStoreContext(), store);
+    WriteBackKeyValueStore<String, VersionStats> writeBack =
+        (WriteBackKeyValueStore<String, VersionStats>) built;
+    writeBack.init(context.getStateStoreContext(), writeBack);
+    return writeBack;
   }
 
   /**
@@ -47,7 +54,11 @@ class WriteBackKeyValueStoreTest {
    * the held objects.
    */
   private VersionStats stored(String key) {
-    return CompletableFuture.supplyAsync(() -> store.get(key)).join();
+    return stored(store, key);
+  }
+
+  private static VersionStats stored(KeyValueStore<String, VersionStats> in, String key) {
+    return CompletableFuture.supplyAsync(() -> in.get(key)).join();
   }
 
   private static VersionStats crashed(long n) {
@@ -172,7 +183,7 @@ class WriteBackKeyValueStoreTest {
 
   @Test
   void withRoomForOneObjectEveryKeyStillReadsItsOwnValue() {
-    WriteBackKeyValueStore<String, VersionStats> one = new WriteBackKeyValueStore<>(store, 1);
+    WriteBackKeyValueStore<String, VersionStats> one = writeBack("one", 1);
     // the object looked up last leaves memory as the next key comes in; nothing of it is lost
     for (int round = 1; round <= 3; round++) {
       for (String key : List.of("a", "b", "c")) {
@@ -187,7 +198,7 @@ class WriteBackKeyValueStoreTest {
     one.flushCache();
     for (String key : List.of("a", "b", "c")) {
       assertThat(one.get(key).getCrashedDevices()).isEqualTo(6);
-      assertThat(stored(key).getCrashedDevices()).isEqualTo(6);
+      assertThat(stored(one, key).getCrashedDevices()).isEqualTo(6);
     }
   }
 
