@@ -109,6 +109,8 @@ public final class WriteBackKeyValueStore<K, V>
       leaving.dirty = false; // its place in `dirty` is skipped at the write-out
       inner.put(leaving.key, leaving.value);
     }
+    // `dirty` may still list it until the next write-out: let the value go now, not then
+    leaving.value = null;
   }
 
   /** The held object of {@code key} on the writing thread, or null. */
@@ -216,14 +218,17 @@ public final class WriteBackKeyValueStore<K, V>
   public V delete(K key) {
     writer = Thread.currentThread();
     Held<K, V> h = held.remove(key);
+    V heldValue = null;
     if (h != null) {
+      heldValue = h.value;
       h.dirty = false; // deleted: nothing of it is to be written out
+      h.value = null;
       if (h == last) {
         last = null;
       }
     }
     V old = inner.delete(key);
-    return h != null ? h.value : old;
+    return heldValue != null ? heldValue : old;
   }
 
   /** Writes every dirty object into the inner store (and its changelog), keeping them held. */
