@@ -105,12 +105,19 @@ public final class WriteBackKeyValueStore<K, V>
    * it evicts, and it makes the object it adds the last one looked up right after.
    */
   private void leave(Held<K, V> leaving) {
-    if (leaving.dirty) {
-      leaving.dirty = false; // its place in `dirty` is skipped at the write-out
-      inner.put(leaving.key, leaving.value);
-    }
+    writeOut(leaving); // its place in `dirty` is then skipped at the write-out
     // `dirty` may still list it until the next write-out: let the value go now, not then
     leaving.value = null;
+  }
+
+  /**
+   * Writes {@code h} into the inner store (and its changelog) if it is dirty, and marks it clean.
+   */
+  private void writeOut(Held<K, V> h) {
+    if (h.dirty) {
+      h.dirty = false;
+      inner.put(h.key, h.value);
+    }
   }
 
   /** The held object of {@code key} on the writing thread, or null. */
@@ -233,12 +240,7 @@ public final class WriteBackKeyValueStore<K, V>
 
   /** Writes every dirty object into the inner store (and its changelog), keeping them held. */
   private void writeDirty() {
-    for (Held<K, V> h : dirty) {
-      if (h.dirty) {
-        h.dirty = false;
-        inner.put(h.key, h.value);
-      }
-    }
+    dirty.forEach(this::writeOut);
     dirty.clear();
   }
 
