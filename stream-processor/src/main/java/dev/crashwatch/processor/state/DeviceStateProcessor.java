@@ -680,7 +680,11 @@ public final class DeviceStateProcessor
     String oldRing = state.getRing();
     if (Objects.equals(oldRing, ring) && runsAll(state.getVersions(), reported)) {
       // the hot path: a heartbeat or boot that reports what the device already runs
-      state.setTenantId(tenant);
+      if (!Objects.equals(tenant, state.getTenantId())) {
+        // an unchanged tenant keeps the state's string, shared with every other state (the decoder
+        // hands out one object per text), rather than the record's own copy of it
+        state.setTenantId(tenant);
+      }
       seenAt(state, time);
       return;
     }

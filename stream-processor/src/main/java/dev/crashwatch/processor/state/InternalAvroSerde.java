@@ -4,7 +4,6 @@ import dev.crashwatch.serde.SpecificModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -31,6 +30,11 @@ import org.apache.kafka.common.utils.ByteBufferOutputStream;
  * growing output buffer. Per thread, not per serializer: Kafka Streams builds a repartition topic's
  * serializer and deserializer once per topology and calls the same objects from every stream
  * thread.
+ *
+ * <p>The decoder hands out one shared object per distinct string ({@link CanonicalStringDecoder}):
+ * the strings of the device states are the same few thousand components, versions and tenants in
+ * millions of records. Measured by {@code crashwatch bench processor} against decoding each anew,
+ * in the same runs: about a tenth less stream-thread CPU per event.
  */
 public final class InternalAvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
@@ -39,7 +43,15 @@ public final class InternalAvroSerde<T extends SpecificRecordBase> implements Se
   /** Per thread: the same serializer is called from every stream thread at once. */
   private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
-  private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+  /**
+   * Distinct short strings each thread's decoder shares ({@link CanonicalStrings}): some thousands
+   * of components, versions and tenants within the ingest limits, with room to spare.
+   */
+  static final int CANONICAL_STRINGS = 16_384;
+
+  private static final ThreadLocal<CanonicalStringDecoder> DECODERS =
+      ThreadLocal.withInitial(
+          () -> new CanonicalStringDecoder(new CanonicalStrings(CANONICAL_STRINGS)));
 
   private static final class Buffer {
     // Kept between records: it grows to the largest record once instead of doubling from a small
@@ -122,9 +134,8 @@ public final class InternalAvroSerde<T extends SpecificRecordBase> implements Se
                 + topic
                 + " has unknown format byte");
       }
-      BinaryDecoder decoder =
-          DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, DECODERS.get());
-      DECODERS.set(decoder);
+      CanonicalStringDecoder decoder = DECODERS.get();
+      decoder.on(DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, decoder.binary()));
       try {
         return reader.read(null, decoder);
       } catch (IOException e) {

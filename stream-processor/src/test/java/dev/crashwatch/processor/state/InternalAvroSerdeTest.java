@@ -109,6 +109,28 @@ class InternalAvroSerdeTest {
   }
 
   /**
+   * The strings of decoded records are shared ({@link CanonicalStrings}): two states of devices on
+   * the same versions point at the same string objects, keys and values alike.
+   */
+  @Test
+  void recordsReadOnOneThreadShareTheirStrings() {
+    byte[] bytes = serde.serializer().serialize("t", state(3));
+
+    DeviceState one = serde.deserializer().deserialize("t", bytes);
+    DeviceState other = serde.deserializer().deserialize("t", bytes);
+
+    assertThat(other).isEqualTo(one).isNotSameAs(one);
+    assertThat(other.getTenantId()).isSameAs(one.getTenantId());
+    assertThat(other.getVersions().get("component-2"))
+        .isSameAs(one.getVersions().get("component-2"));
+    String key =
+        one.getVersions().keySet().stream().filter("component-1"::equals).findFirst().get();
+    assertThat(other.getVersions().keySet()).anySatisfy(k -> assertThat(k).isSameAs(key));
+    assertThat(other.getCrashMinutes().get("component-0").keySet().iterator().next())
+        .isSameAs(one.getCrashMinutes().get("component-0").keySet().iterator().next());
+  }
+
+  /**
    * The serializer hands each record to its class's generated encoder: it must write the bytes
    * Avro's schema-walking writer does, or stores and changelogs written before would no longer
    * read. Random records (Avro's own generator, a fixed seed) of every internal type.
