@@ -3,6 +3,7 @@ package dev.crashwatch.processor.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,6 +17,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.Options;
 
 /**
  * Real RocksDB stores (under the test driver) configured by {@link BoundedRocksDbMemory}: their
@@ -64,6 +67,31 @@ class BoundedRocksDbMemoryTest {
       KeyValueStore<String, byte[]> second = driver.getKeyValueStore("second");
       assertThat(second.get("key-7")).as("what was written is there").hasSize(256 * 1024);
       assertThat(second.get("key-159")).isNotNull();
+      assertThat(second.get("key-160"))
+          .as("a key never written, past the memtables' filters")
+          .isNull();
+    }
+  }
+
+  /**
+   * Reads of keys the memtables do not hold skip them by a bloom filter over whole keys, and the
+   * filters of level-0 files are pinned, not looked up in the cache for every read.
+   */
+  @Test
+  void pointReadsSkipMemtablesByFilterAndPinLevelZeroFilters() {
+    try (Options options = new Options()) {
+      options.setTableFormatConfig(new BlockBasedTableConfig());
+
+      new BoundedRocksDbMemory()
+          .setConfig("store", options, Map.of(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, BOUND));
+
+      assertThat(options.memtableWholeKeyFiltering()).isTrue();
+      assertThat(options.memtablePrefixBloomSizeRatio())
+          .isEqualTo(BoundedRocksDbMemory.MEMTABLE_BLOOM_SHARE)
+          .isPositive();
+      BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
+      assertThat(table.pinL0FilterAndIndexBlocksInCache()).isTrue();
+      assertThat(table.cacheIndexAndFilterBlocks()).as("still within the bound").isTrue();
     }
   }
 
