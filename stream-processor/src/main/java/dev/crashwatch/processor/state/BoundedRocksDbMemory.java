@@ -76,10 +76,9 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     options.setWriteBufferManager(shared.writeBuffers());
     // Nearly every read misses the memtables: a device's last write was a heartbeat period ago and
     // was flushed long since. Without a filter, each read walks down the skip list of every
-    // memtable
-    // (up to three per store) before the files; with a bloom filter over their whole keys it skips
-    // them. Measured at the whole fleet (perf on the processor's JVM, 2026-12-04), the skip-list
-    // walk was the largest single item of its CPU time.
+    // memtable (up to three per store) before the files; with a bloom filter over their whole keys
+    // it skips them. Measured at the whole fleet (perf on the processor's JVM, 2026-12-04), the
+    // skip-list walk was the largest single item of its CPU time.
     options.setMemtableWholeKeyFiltering(true);
     options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SHARE);
   }

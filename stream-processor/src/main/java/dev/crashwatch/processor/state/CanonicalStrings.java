@@ -52,7 +52,8 @@ final class CanonicalStrings {
     for (int i = 0; i < length; i++) {
       h = 31 * h + bytes[i];
     }
-    int slot = (h ^ (h >>> 16)) & mask;
+    int home = (h ^ (h >>> 16)) & mask;
+    int slot = home;
     for (byte[] text = texts[slot]; text != null; text = texts[slot]) {
       if (Arrays.equals(text, 0, text.length, bytes, 0, length)) {
         return strings[slot];
@@ -63,7 +64,7 @@ final class CanonicalStrings {
       Arrays.fill(texts, null);
       Arrays.fill(strings, null);
       size = 0;
-      return of(bytes, length);
+      slot = home; // the table is empty now: the text goes where its hash points
     }
     String s = new String(bytes, 0, length, StandardCharsets.UTF_8);
     texts[slot] = Arrays.copyOf(bytes, length);
