@@ -1,5 +1,7 @@
 package dev.crashwatch.emitter;
 
+import dev.crashwatch.emitter.event.EndpointEvent;
+import dev.crashwatch.emitter.event.EventType;
 import dev.crashwatch.events.Boot;
 import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
@@ -10,10 +12,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
@@ -35,6 +40,10 @@ import org.apache.avro.specific.SpecificRecord;
  * its first bytes: a bare event starts with its {@code eventId}, and {@code C3 01} read as a string
  * length is -98, which no valid event has. It is read with this emitter's schema, which equals
  * version 1 ({@code EventCodecTest} fails the day it does not).
+ *
+ * <p>The endpoint's own events ({@link EndpointEvent}) are spooled in the same form, written
+ * without Avro's schema classes, and a spooled event in this emitter's own schema is sent as it is
+ * ({@link #currentType}, {@link #BODY_OFFSET}): only an event of another schema version is decoded.
  */
 final class EventCodec {
 
@@ -43,6 +52,12 @@ final class EventCodec {
 
   /** The first two bytes of Avro's single-object encoding. */
   private static final byte[] SINGLE_OBJECT_MARKER = {(byte) 0xC3, 0x01};
+
+  /**
+   * Where the Avro binary of a spooled event in the single-object encoding starts: after the type
+   * byte, the marker and the 8-byte fingerprint.
+   */
+  static final int BODY_OFFSET = 1 + SINGLE_OBJECT_MARKER.length + Long.BYTES;
 
   private final SpoolSchemas schemas;
   private final Map<Schema, BinaryMessageEncoder<IndexedRecord>> encoders =
@@ -73,6 +88,50 @@ final class EventCodec {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The spooled form of an endpoint event: the same bytes as {@link #encode(IndexedRecord)} of the
+   * generated record with the same fields ({@code EndpointEventsTest}); its schema, as text, is in
+   * the spool before this returns.
+   */
+  byte[] encode(EndpointEvent event) {
+    EventType type = event.type();
+    schemas.record(type);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.write(type.ordinal());
+    out.write(SINGLE_OBJECT_MARKER, 0, SINGLE_OBJECT_MARKER.length);
+    long fingerprint = type.fingerprint();
+    for (int i = 0; i < Long.BYTES; i++) {
+      out.write((int) (fingerprint >>> (8 * i))); // little-endian, as Avro writes it
+    }
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      event.writeAvro(encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory does not fail
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The type of a spooled event written in this emitter's own schema of it, whose Avro binary (from
+   * {@link #BODY_OFFSET} on) can be sent as it is; empty for any other spooled form (another schema
+   * version, version 1's bare binary, a type byte that does not match), which {@link #decode} must
+   * read.
+   */
+  static Optional<EventType> currentType(byte[] spooled) {
+    if (spooled.length < BODY_OFFSET
+        || spooled[1] != SINGLE_OBJECT_MARKER[0]
+        || spooled[2] != SINGLE_OBJECT_MARKER[1]) {
+      return Optional.empty();
+    }
+    long fingerprint = 0;
+    for (int i = Long.BYTES - 1; i >= 0; i--) {
+      fingerprint = (fingerprint << 8) | (spooled[3 + i] & 0xFF);
+    }
+    return EventType.byFingerprint(fingerprint).filter(t -> t.ordinal() == spooled[0]);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.crashwatch.emitter;
 
+import dev.crashwatch.emitter.event.EventType;
 import dev.crashwatch.emitter.spool.DurableFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -26,6 +28,7 @@ final class SpoolSchemas implements SchemaStore {
 
   private final Path directory;
   private final Map<Long, Schema> known = new ConcurrentHashMap<>();
+  private final Set<EventType> recordedTypes = ConcurrentHashMap.newKeySet();
 
   private SpoolSchemas(Path directory) {
     this.directory = directory;
@@ -44,18 +47,37 @@ final class SpoolSchemas implements SchemaStore {
   long record(Schema schema) {
     long fingerprint = fingerprint(schema);
     if (known.putIfAbsent(fingerprint, schema) == null) {
-      Path file = file(fingerprint);
       try {
-        if (!Files.exists(file)) {
-          Files.createDirectories(directory);
-          DurableFile.replace(file, schema.toString(true).getBytes(StandardCharsets.UTF_8));
-        }
+        write(fingerprint, schema.toString(true));
       } catch (IOException e) {
         known.remove(fingerprint);
         throw new UncheckedIOException("cannot keep the schema " + schema.getFullName(), e);
       }
     }
     return fingerprint;
+  }
+
+  /**
+   * Makes sure the schema of an endpoint event type is in the spool, written from its text: parsing
+   * it would load Avro's schema classes, which the endpoint otherwise does without.
+   */
+  void record(EventType type) {
+    if (recordedTypes.add(type)) {
+      try {
+        write(type.fingerprint(), type.schemaText());
+      } catch (IOException e) {
+        recordedTypes.remove(type);
+        throw new UncheckedIOException("cannot keep the schema " + type.fullName(), e);
+      }
+    }
+  }
+
+  private void write(long fingerprint, String text) throws IOException {
+    Path file = file(fingerprint);
+    if (!Files.exists(file)) {
+      Files.createDirectories(directory);
+      DurableFile.replace(file, text.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** The schema with this fingerprint, or null when the spool has none (Avro's contract). */

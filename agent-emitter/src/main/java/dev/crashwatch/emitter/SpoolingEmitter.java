@@ -1,5 +1,7 @@
 package dev.crashwatch.emitter;
 
+import dev.crashwatch.emitter.event.EndpointEvent;
+import dev.crashwatch.emitter.event.EventType;
 import dev.crashwatch.emitter.spool.Spool;
 import dev.crashwatch.emitter.spool.SpoolConfig;
 import dev.crashwatch.emitter.spool.SpoolEntry;
@@ -9,6 +11,7 @@ import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
+import dev.crashwatch.serde.WireFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +32,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +51,13 @@ import org.slf4j.LoggerFactory;
  * bytes damaged on disk) can never be sent, however long the sender waits: it is moved to {@link
  * #QUARANTINE} beside the spool, with the reason, logged as an ERROR and counted, and the records
  * after it go on. Decoding is local, so a failure to decode is not an outage to wait out.
+ *
+ * <p>A spooled event in this emitter's own schema is not decoded at all: its Avro binary goes on
+ * the wire as it is, behind the registry's id of that schema, which is registered from its text
+ * ({@link EventType}). With the endpoint's own events ({@link EndpointEvent}) this is how the
+ * emitter runs without loading Avro's schema classes and the Jackson data binding they bring; only
+ * events of another schema version, spooled by an older or newer emitter, are decoded and
+ * serialized through Avro.
  */
 public final class SpoolingEmitter implements EventSink, AutoCloseable {
 
@@ -69,7 +81,9 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
   private final Spool spool;
   private final EventCodec codec;
   private final Topics topics;
-  private final KafkaProducer<String, SpecificRecord> producer;
+  private final EventSerdes serdes;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private Serializer<SpecificRecord> avroSerializer; // for events of other schema versions only
   private final Thread sender;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
@@ -103,6 +117,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     this.quarantineDir = spoolDir.resolve(QUARANTINE);
     this.codec = new EventCodec(SpoolSchemas.of(spoolDir));
     this.topics = topics;
+    this.serdes = serdes;
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -125,8 +140,7 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     config.put(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
     config.putAll(security);
     this.producer =
-        new KafkaProducer<>(
-            config, new StringSerializer(), TelemetryEmitter.eventSerializer(serdes));
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     this.sender = new Thread(this::sendLoop, "spool-sender");
     sender.setDaemon(true);
     sender.start();
@@ -151,12 +165,27 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
         heartbeat);
   }
 
-  /** Appends to the spool; once this returns, the event survives a crash of this process. */
+  /**
+   * Appends an endpoint's event to the spool; once this returns, the event survives a crash of this
+   * process.
+   */
+  public void send(EndpointEvent event) {
+    accept(
+        event.type().topicIn(topics),
+        event.deviceId(),
+        event.entered().toEpochMilli(),
+        codec.encode(event));
+  }
+
   private void accept(String topic, String device, long timestamp, SpecificRecord event) {
+    accept(topic, device, timestamp, codec.encode(event));
+  }
+
+  /** Appends to the spool; once this returns, the event survives a crash of this process. */
+  private void accept(String topic, String device, long timestamp, byte[] spooled) {
     try {
       spool.append(
-          new SpooledRecord(
-              topic, device.getBytes(StandardCharsets.UTF_8), codec.encode(event), timestamp));
+          new SpooledRecord(topic, device.getBytes(StandardCharsets.UTF_8), spooled, timestamp));
       accepted.incrementAndGet();
       LockSupport.unpark(sender);
     } catch (IOException e) {
@@ -204,20 +233,54 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     List<Future<?>> sends = new ArrayList<>(batch.size());
     for (SpoolEntry entry : batch) {
       SpooledRecord r = entry.record();
-      SpecificRecord event;
-      try {
-        event = codec.decode(r.value());
-      } catch (RuntimeException e) {
-        quarantine(entry, e);
-        continue;
+      byte[] value = wireValue(entry);
+      if (value != null) {
+        sends.add(
+            producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp(), r.key(), value)));
       }
-      String key = new String(r.key(), StandardCharsets.UTF_8);
-      sends.add(producer.send(new ProducerRecord<>(r.topic(), null, r.timestamp(), key, event)));
     }
     for (Future<?> send : sends) {
       send.get();
     }
     return sends.size();
+  }
+
+  /**
+   * The spooled event in the wire format, or null when it can never be sent and was quarantined. An
+   * event in this emitter's own schema of its type is checked to be one whole valid event and sent
+   * as it is; any other is decoded into this emitter's schema and serialized.
+   */
+  private byte[] wireValue(SpoolEntry entry) throws IOException {
+    SpooledRecord r = entry.record();
+    Optional<EventType> current = EventCodec.currentType(r.value());
+    if (current.isPresent()) {
+      EventType type = current.get();
+      try {
+        type.read(r.value(), EventCodec.BODY_OFFSET);
+      } catch (IllegalArgumentException e) {
+        quarantine(entry, e);
+        return null;
+      }
+      int id = serdes.valueSchemaId(r.topic(), type.fullName(), type.schemaText());
+      int length = r.value().length - EventCodec.BODY_OFFSET;
+      return WireFormat.withHeader(id, r.value(), EventCodec.BODY_OFFSET, length);
+    }
+    SpecificRecord event;
+    try {
+      event = codec.decode(r.value());
+    } catch (RuntimeException e) {
+      quarantine(entry, e);
+      return null;
+    }
+    return avroSerializer().serialize(r.topic(), event);
+  }
+
+  /** Avro's serializer, made on first use: only events of other schema versions need it. */
+  private Serializer<SpecificRecord> avroSerializer() {
+    if (avroSerializer == null) {
+      avroSerializer = TelemetryEmitter.eventSerializer(serdes);
+    }
+    return avroSerializer;
   }
 
   /**

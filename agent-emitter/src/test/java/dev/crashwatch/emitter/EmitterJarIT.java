@@ -13,6 +13,7 @@ import dev.crashwatch.schema.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +54,18 @@ class EmitterJarIT {
     LocalStack stack = LocalStack.shared();
     stack.createTopics(1, topics.boots(), topics.crashes(), topics.heartbeats());
 
-    String out = emitOnce(stack, topics, work, "jar-" + run);
+    Path classLog = work.resolve("classes.log");
+    String out =
+        emitOnce(stack, topics, work, "jar-" + run, "-Xlog:class+load=info:file=" + classLog);
 
     assertThat(out).contains("device jar-" + run + " booted").contains("0 still spooled");
+    // Lightweight: the endpoint's own events and a spool in its own schema need neither Avro's
+    // schema classes nor Jackson's data binding, which they would bring (EndpointEvent).
+    assertThat(Files.readAllLines(classLog))
+        .as("classes the emitter loaded")
+        .anyMatch(line -> line.contains(" org.apache.kafka.clients.producer.KafkaProducer "))
+        .noneMatch(line -> line.contains(" org.apache.avro.Schema "))
+        .noneMatch(line -> line.contains(" com.fasterxml.jackson.databind."));
     // Quiet: logging goes to the jar's own log file, not the console.
     assertThat(out).doesNotContain("INFO").doesNotContain("logback");
     assertThat(work.resolve(".crashwatch/logs/emitter.log")).exists();
@@ -119,7 +129,8 @@ class EmitterJarIT {
    * {@code java @emitter-jvm.options -jar crashwatch-emitter.jar --once} in {@code work}, against
    * the stack; returns its output once it exited 0.
    */
-  private static String emitOnce(LocalStack stack, Topics topics, Path work, String device)
+  private static String emitOnce(
+      LocalStack stack, Topics topics, Path work, String device, String... jvmOptions)
       throws Exception {
     assertThat(JAR).as("the shaded jar, built at package before the ITs").exists();
     Path config = work.resolve("emitter.properties");
@@ -132,23 +143,27 @@ class EmitterJarIT {
             "topic.heartbeats=" + topics.heartbeats(),
             ""));
     Path output = work.resolve("emit.out");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("@" + JVM_OPTIONS.toAbsolutePath());
+    command.addAll(List.of(jvmOptions));
+    command.addAll(
+        List.of(
+            "-jar",
+            JAR.toAbsolutePath().toString(),
+            "--once",
+            "--config",
+            config.toString(),
+            "--bootstrap-servers",
+            stack.bootstrapServers(),
+            "--schema-registry-url",
+            stack.schemaRegistryUrl(),
+            "--spool-dir",
+            work.resolve("spool").toString(),
+            "--device-id",
+            device));
     Process emit =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + JVM_OPTIONS.toAbsolutePath(),
-                "-jar",
-                JAR.toAbsolutePath().toString(),
-                "--once",
-                "--config",
-                config.toString(),
-                "--bootstrap-servers",
-                stack.bootstrapServers(),
-                "--schema-registry-url",
-                stack.schemaRegistryUrl(),
-                "--spool-dir",
-                work.resolve("spool").toString(),
-                "--device-id",
-                device)
+        new ProcessBuilder(command)
             .directory(work.toFile())
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())

@@ -3,11 +3,15 @@ package dev.crashwatch.emitter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crashwatch.emitter.event.AvroTwins;
+import dev.crashwatch.emitter.event.EventType;
+import dev.crashwatch.emitter.event.HeartbeatEvent;
 import dev.crashwatch.events.SensorHealth;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.events.SensorMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -38,6 +42,47 @@ class EventCodecTest {
           .hasSize(3)
           .allMatch(name -> name.matches("[0-9a-f]{16}\\.avsc"));
     }
+  }
+
+  @Test
+  void spoolsAnEndpointEventAsTheGeneratedRecordWithTheSameFieldsAndSendsItAsItIs()
+      throws Exception {
+    HeartbeatEvent beat =
+        new HeartbeatEvent(
+            "e-1",
+            "dev-1",
+            "tenant-7",
+            "canary",
+            "acme",
+            "acme.sensor",
+            "7.11.18110",
+            "291",
+            dev.crashwatch.emitter.event.SensorMode.KERNEL,
+            dev.crashwatch.emitter.event.SensorHealth.OK,
+            Instant.parse("2024-07-19T04:09:00Z"),
+            Map.of("acme.sensor", "7.11.18110"));
+    EventCodec codec = new EventCodec(SpoolSchemas.of(spool));
+
+    byte[] ours = codec.encode(beat);
+
+    assertThat(ours).isEqualTo(codec.encode(AvroTwins.of(beat)));
+    assertThat(EventCodec.currentType(ours)).contains(EventType.HEARTBEAT);
+    // the schema the endpoint wrote as text reads as the generated class's
+    assertThat(new EventCodec(SpoolSchemas.of(spool)).decode(ours)).isEqualTo(AvroTwins.of(beat));
+  }
+
+  @Test
+  void sendsAsItIsOnlyAnEventInThisEmittersOwnSchemaOfItsType() throws Exception {
+    EventCodec codec = new EventCodec(SpoolSchemas.of(spool));
+    SensorHeartbeat current = (SensorHeartbeat) TestEvents.event("as-is", 2);
+    byte[] own = codec.encode(current);
+    assertThat(EventCodec.currentType(own)).contains(EventType.HEARTBEAT);
+
+    assertThat(EventCodec.currentType(codec.encode(olderHeartbeat(current)))).isEmpty();
+    byte[] otherType = own.clone();
+    otherType[0] = 0; // a heartbeat's fingerprint under a boot's type byte
+    assertThat(EventCodec.currentType(otherType)).isEmpty();
+    assertThat(EventCodec.currentType(new byte[] {2, (byte) 0xC3, 0x01})).isEmpty();
   }
 
   @Test

@@ -1,10 +1,7 @@
 package dev.crashwatch.serde;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * all) a selector thread that wakes every few seconds, several hundred classes, and the JDK's
  * default TLS context with its parsed CA certificates even when the registry's URL is plain HTTP.
  * TLS classes load here only for an {@code https} URL. JSON bodies are written with jackson-core's
- * generator and answers read as trees, the part of Jackson that Avro's own schema parser loads
- * anyway.
+ * generator and answers read with its streaming parser ({@link JsonFields}), not jackson-databind:
+ * the endpoint emitter, which registers its schemas as text ({@link #register(String, String,
+ * String)}), then never loads databind at all.
  */
 public final class RegistryClient {
   private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
@@ -67,23 +65,27 @@ public final class RegistryClient {
   private final Backoff backoff;
   private final BoundedCache<Integer, Schema> schemasById;
   private final BoundedCache<SubjectSchema, Integer> idsBySchema;
+  private final BoundedCache<SubjectText, Integer> idsByText;
   private final AtomicLong httpRequests = new AtomicLong();
-  private final ObjectMapper json = new ObjectMapper();
+
+  private static final JsonFactory JSON = new JsonFactory();
 
   private record SubjectSchema(String subject, Schema schema) {}
 
-  private record Answer(String method, String url, int status, JsonNode body, String text) {
+  private record SubjectText(String subject, String schemaText) {}
+
+  private record Answer(String method, String url, int status, JsonFields body, String text) {
     boolean ok() {
       return status >= 200 && status < 300;
     }
 
     int errorCode() {
-      return body.path("error_code").asInt(RegistryException.NONE);
+      return body.integer("error_code", RegistryException.NONE);
     }
 
     /** "POST <url> answered 409 (error_code 409): <message>" */
     String describe() {
-      String message = body.path("message").asText(text);
+      String message = body.text("message", text);
       int code = errorCode();
       return method
           + " "
@@ -112,6 +114,7 @@ public final class RegistryClient {
     this.backoff = config.backoff();
     this.schemasById = new BoundedCache<>(config.cacheCapacity());
     this.idsBySchema = new BoundedCache<>(config.cacheCapacity());
+    this.idsByText = new BoundedCache<>(config.cacheCapacity());
   }
 
   /** A client with default settings for one registry base URL. */
@@ -132,29 +135,43 @@ public final class RegistryClient {
   public int register(String subject, Schema schema) {
     return idsBySchema.getOrLoad(
         new SubjectSchema(subject, schema),
-        key -> {
-          Answer a = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-          if (a.status == 409) {
-            // Apicurio answers 409 "already exists" to the second of two clients registering the
-            // first schema of a subject at once (two stream threads dead-lettering for the first
-            // time): if the schema is there now, that client registered this very schema.
-            Answer found = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
-            if (found.status != 404) { // any other failure is reported as itself
-              return rememberId(found, "look up schema under subject " + subject, schema);
-            }
-            throw new IncompatibleSchemaException(
-                "schema "
-                    + schema.getFullName()
-                    + " is incompatible with subject "
-                    + subject
-                    + ": "
-                    + a.describe(),
-                a.url,
-                a.status,
-                a.errorCode());
-          }
-          return rememberId(a, "register schema under subject " + subject, schema);
-        });
+        key -> remember(registerText(subject, schema.toString(), schema.getFullName()), schema));
+  }
+
+  /**
+   * {@link #register(String, Schema)} for a schema held as text, named {@code recordFullName} in
+   * messages: for a producer that encodes without Avro's schema classes (the endpoint emitter). The
+   * text is sent as it is, so it should be Avro's {@code Schema.toString()} of the schema; cached
+   * by text.
+   */
+  public int register(String subject, String schemaText, String recordFullName) {
+    return idsByText.getOrLoad(
+        new SubjectText(subject, schemaText),
+        key -> registerText(subject, schemaText, recordFullName));
+  }
+
+  private int registerText(String subject, String schemaText, String recordFullName) {
+    Answer a = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schemaText));
+    if (a.status == 409) {
+      // Apicurio answers 409 "already exists" to the second of two clients registering the
+      // first schema of a subject at once (two stream threads dead-lettering for the first
+      // time): if the schema is there now, that client registered this very schema.
+      Answer found = send("POST", "/subjects/" + encode(subject), schemaBody(schemaText));
+      if (found.status != 404) { // any other failure is reported as itself
+        return idOf(found, "look up schema under subject " + subject);
+      }
+      throw new IncompatibleSchemaException(
+          "schema "
+              + recordFullName
+              + " is incompatible with subject "
+              + subject
+              + ": "
+              + a.describe(),
+          a.url,
+          a.status,
+          a.errorCode());
+    }
+    return idOf(a, "register schema under subject " + subject);
   }
 
   /**
@@ -166,26 +183,38 @@ public final class RegistryClient {
   public int lookupId(String subject, Schema schema) {
     return idsBySchema.getOrLoad(
         new SubjectSchema(subject, schema),
-        key -> {
-          Answer a = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
-          if (a.status == 404) {
-            throw new RegistryException(
-                SerdeError.SCHEMA_NOT_REGISTERED,
-                "schema "
-                    + schema.getFullName()
-                    + " is not registered under subject "
-                    + subject
-                    + " and "
-                    + SerdeConfig.AUTO_REGISTER_SCHEMAS
-                    + " is false: "
-                    + a.describe(),
-                a.url,
-                a.status,
-                a.errorCode(),
-                null);
-          }
-          return rememberId(a, "look up schema under subject " + subject, schema);
-        });
+        key -> remember(lookupText(subject, schema.toString(), schema.getFullName()), schema));
+  }
+
+  /**
+   * {@link #lookupId(String, Schema)} for a schema held as text: see {@link #register(String,
+   * String, String)}.
+   */
+  public int lookupId(String subject, String schemaText, String recordFullName) {
+    return idsByText.getOrLoad(
+        new SubjectText(subject, schemaText),
+        key -> lookupText(subject, schemaText, recordFullName));
+  }
+
+  private int lookupText(String subject, String schemaText, String recordFullName) {
+    Answer a = send("POST", "/subjects/" + encode(subject), schemaBody(schemaText));
+    if (a.status == 404) {
+      throw new RegistryException(
+          SerdeError.SCHEMA_NOT_REGISTERED,
+          "schema "
+              + recordFullName
+              + " is not registered under subject "
+              + subject
+              + " and "
+              + SerdeConfig.AUTO_REGISTER_SCHEMAS
+              + " is false: "
+              + a.describe(),
+          a.url,
+          a.status,
+          a.errorCode(),
+          null);
+    }
+    return idOf(a, "look up schema under subject " + subject);
   }
 
   /**
@@ -209,7 +238,7 @@ public final class RegistryClient {
                 null);
           }
           requireOk(a, "fetch schema id " + id);
-          String type = a.body.path("schemaType").asText("AVRO");
+          String type = a.body.text("schemaType", "AVRO");
           if (!"AVRO".equalsIgnoreCase(type)) {
             throw new RegistryException(
                 SerdeError.SCHEMA_MISMATCH,
@@ -220,7 +249,7 @@ public final class RegistryClient {
                 null);
           }
           try {
-            return new Schema.Parser().parse(a.body.path("schema").asText());
+            return new Schema.Parser().parse(a.body.text("schema", ""));
           } catch (SchemaParseException e) {
             throw new RegistryException(
                 SerdeError.REGISTRY_ERROR,
@@ -243,13 +272,13 @@ public final class RegistryClient {
         send(
             "POST",
             "/compatibility/subjects/" + encode(subject) + "/versions/latest",
-            schemaBody(schema));
+            schemaBody(schema.toString()));
     if (a.status == 404
         && (a.errorCode() == SUBJECT_NOT_FOUND || a.errorCode() == VERSION_NOT_FOUND)) {
       return true;
     }
     requireOk(a, "check compatibility for subject " + subject);
-    return a.body.path("is_compatible").asBoolean(false);
+    return a.body.bool("is_compatible", false);
   }
 
   /**
@@ -264,14 +293,14 @@ public final class RegistryClient {
       return Optional.empty();
     }
     requireOk(a, "read the config of subject " + subject);
-    return Optional.ofNullable(a.body.path("compatibilityLevel").textValue());
+    return Optional.ofNullable(a.body.string("compatibilityLevel"));
   }
 
   /** Sets the subject-level compatibility level (PUT /config/{subject}); returns the level set. */
   public String setSubjectCompatibility(String subject, String level) {
     Answer a = send("PUT", "/config/" + encode(subject), Map.of("compatibility", level));
     requireOk(a, "set the compatibility of subject " + subject + " to " + level);
-    return a.body.path("compatibility").asText(level);
+    return a.body.text("compatibility", level);
   }
 
   /** HTTP requests sent so far, retries included. */
@@ -289,10 +318,9 @@ public final class RegistryClient {
     return "RegistryClient" + urls;
   }
 
-  private int rememberId(Answer a, String what, Schema schema) {
+  private int idOf(Answer a, String what) {
     requireOk(a, what);
-    JsonNode id = a.body.path("id");
-    if (!id.canConvertToInt()) {
+    if (!a.body.hasInteger("id")) {
       throw new RegistryException(
           SerdeError.REGISTRY_ERROR,
           "cannot " + what + ": no schema id in the answer of " + a.describe(),
@@ -301,9 +329,13 @@ public final class RegistryClient {
           RegistryException.NONE,
           null);
     }
-    // The registry just vouched that this id is this schema; saves the reader a fetch.
-    schemasById.put(id.intValue(), schema);
-    return id.intValue();
+    return a.body.integer("id", 0);
+  }
+
+  /** The registry just vouched that {@code id} is {@code schema}: saves a reader the fetch. */
+  private int remember(int id, Schema schema) {
+    schemasById.put(id, schema);
+    return id;
   }
 
   private void requireOk(Answer a, String what) {
@@ -320,8 +352,8 @@ public final class RegistryClient {
     }
   }
 
-  private static Map<String, String> schemaBody(Schema schema) {
-    return Map.of("schema", schema.toString());
+  private static Map<String, String> schemaBody(String schemaText) {
+    return Map.of("schema", schemaText);
   }
 
   /** Subjects become one path segment: '/', spaces etc. are percent-encoded. */
@@ -439,13 +471,7 @@ public final class RegistryClient {
   /** Parses any JSON answer whatever its content type; keeps non-JSON bodies as text. */
   private Answer answer(String method, String url, int status, byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);
-    JsonNode body;
-    try {
-      body = text.isBlank() ? MissingNode.getInstance() : json.readTree(text);
-    } catch (JsonProcessingException e) {
-      body = MissingNode.getInstance(); // an HTML error page from a proxy, say
-    }
-    return new Answer(method, url, status, body, text);
+    return new Answer(method, url, status, JsonFields.parse(text), text);
   }
 
   /** A flat JSON object of strings, written by jackson-core's generator (no data binding). */
@@ -454,7 +480,7 @@ public final class RegistryClient {
       return null;
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (JsonGenerator g = json.getFactory().createGenerator(bytes)) {
+    try (JsonGenerator g = JSON.createGenerator(bytes)) {
       g.writeStartObject();
       for (Map.Entry<String, String> field : body.entrySet()) {
         g.writeStringField(field.getKey(), field.getValue());

@@ -13,22 +13,22 @@ public enum SubjectNameStrategy {
   /** {@code <topic>-key} / {@code <topic>-value}: one schema lineage per topic (the default). */
   TOPIC_NAME("TopicNameStrategy") {
     @Override
-    public String subjectName(String topic, boolean isKey, Schema schema) {
+    public String subjectName(String topic, boolean isKey, String recordFullName) {
       return topic + (isKey ? "-key" : "-value");
     }
   },
   /** The record's full name: one lineage per record type, shared by every topic carrying it. */
   RECORD_NAME("RecordNameStrategy") {
     @Override
-    public String subjectName(String topic, boolean isKey, Schema schema) {
-      return schema.getFullName();
+    public String subjectName(String topic, boolean isKey, String recordFullName) {
+      return recordFullName;
     }
   },
   /** {@code <topic>-<full record name>}: several record types per topic, each with a lineage. */
   TOPIC_RECORD_NAME("TopicRecordNameStrategy") {
     @Override
-    public String subjectName(String topic, boolean isKey, Schema schema) {
-      return topic + "-" + schema.getFullName();
+    public String subjectName(String topic, boolean isKey, String recordFullName) {
+      return topic + "-" + recordFullName;
     }
   };
 
@@ -40,7 +40,15 @@ public enum SubjectNameStrategy {
     this.shortName = shortName;
   }
 
-  public abstract String subjectName(String topic, boolean isKey, Schema schema);
+  public String subjectName(String topic, boolean isKey, Schema schema) {
+    return subjectName(topic, isKey, schema.getFullName());
+  }
+
+  /**
+   * The subject for a record type named {@code recordFullName} (e.g. {@code
+   * dev.crashwatch.events.Boot}): for a producer that has its schema as text only.
+   */
+  public abstract String subjectName(String topic, boolean isKey, String recordFullName);
 
   /** Confluent's simple class name, e.g. {@code TopicNameStrategy}. */
   public String shortName() {

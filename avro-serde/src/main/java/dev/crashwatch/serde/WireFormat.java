@@ -21,6 +21,22 @@ public final class WireFormat {
   }
 
   /**
+   * A value in the wire format: the header for {@code schemaId}, then {@code length} bytes from
+   * {@code avro} at {@code offset}, the binary of a record already encoded in that schema. For a
+   * producer that writes the binary without Avro's schema classes (the endpoint emitter).
+   */
+  public static byte[] withHeader(int schemaId, byte[] avro, int offset, int length) {
+    byte[] value = new byte[HEADER_SIZE + length];
+    value[0] = MAGIC_BYTE;
+    value[1] = (byte) (schemaId >>> 24);
+    value[2] = (byte) (schemaId >>> 16);
+    value[3] = (byte) (schemaId >>> 8);
+    value[4] = (byte) schemaId;
+    System.arraycopy(avro, offset, value, HEADER_SIZE, length);
+    return value;
+  }
+
+  /**
    * The schema id of a payload, after checking its header.
    *
    * @throws SerdeException {@link SerdeError#TRUNCATED} if shorter than the header, {@link

@@ -54,6 +54,27 @@ class RegistryClientIT {
   }
 
   @Test
+  void aSchemaRegisteredAsTextHasTheIdOfTheSameSchemaRegisteredAsASchema() {
+    String subject = subject();
+    RegistryClient textClient = client();
+
+    int id = textClient.register(subject, V1.toString(), V1.getFullName());
+
+    assertThat(client().register(subject, V1)).isEqualTo(id);
+    assertThat(client().lookupId(subject, V1.toString(), V1.getFullName())).isEqualTo(id);
+    long requests = textClient.httpRequestCount();
+    assertThat(textClient.register(subject, V1.toString(), V1.getFullName())).isEqualTo(id);
+    assertThat(textClient.httpRequestCount()).as("answered from the cache").isEqualTo(requests);
+    assertThatThrownBy(() -> client().lookupId(subject(), V1.toString(), V1.getFullName()))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("it.Heartbeat is not registered under subject");
+    assertThatThrownBy(
+            () -> client().register(subject, V2_REQUIRED_FIELD.toString(), "it.Heartbeat"))
+        .isInstanceOf(IncompatibleSchemaException.class)
+        .hasMessageContaining("schema it.Heartbeat is incompatible with subject " + subject);
+  }
+
+  @Test
   void registersLooksUpAndFetchesById() {
     String subject = subject();
     RegistryClient writer = client();

@@ -3,6 +3,7 @@ package dev.crashwatch.schema;
 import dev.crashwatch.serde.AvroSerde;
 import dev.crashwatch.serde.RegistryClient;
 import dev.crashwatch.serde.SerdeConfig;
+import dev.crashwatch.serde.SubjectNameStrategy;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -15,10 +16,15 @@ public final class EventSerdes {
 
   private final RegistryClient registry;
   private final Map<String, Object> config;
+  private final SubjectNameStrategy valueSubjects;
+  private final boolean autoRegister;
 
   private EventSerdes(RegistryClient registry, Map<String, Object> config) {
     this.registry = registry;
     this.config = config;
+    SerdeConfig serdeConfig = new SerdeConfig(config);
+    this.valueSubjects = serdeConfig.subjectNameStrategy(false);
+    this.autoRegister = serdeConfig.autoRegisterSchemas();
   }
 
   /**
@@ -40,6 +46,19 @@ public final class EventSerdes {
     AvroSerde<T> serde = new AvroSerde<>(registry, type);
     serde.configure(config, false);
     return serde;
+  }
+
+  /**
+   * The registry id of a value schema held as text (Avro's {@code Schema.toString()} of it), under
+   * the subject the serdes use for {@code topic}: registered if {@code auto.register.schemas}, else
+   * looked up, as the serializer does. For a producer that encodes without Avro's schema classes
+   * (the endpoint emitter); cached.
+   */
+  public int valueSchemaId(String topic, String recordFullName, String schemaText) {
+    String subject = valueSubjects.subjectName(topic, false, recordFullName);
+    return autoRegister
+        ? registry.register(subject, schemaText, recordFullName)
+        : registry.lookupId(subject, schemaText, recordFullName);
   }
 
   public RegistryClient registry() {

@@ -4,13 +4,13 @@ import dev.crashwatch.config.ConfigException;
 import dev.crashwatch.config.RegistrySettings;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.SpoolingEmitter;
+import dev.crashwatch.emitter.event.SensorHealth;
+import dev.crashwatch.emitter.event.SensorMode;
 import dev.crashwatch.emitter.linux.CollectorConfig;
 import dev.crashwatch.emitter.linux.ComponentSource;
 import dev.crashwatch.emitter.linux.LinuxCollector;
 import dev.crashwatch.emitter.linux.SensorSpec;
 import dev.crashwatch.emitter.spool.SpoolConfig;
-import dev.crashwatch.events.SensorHealth;
-import dev.crashwatch.events.SensorMode;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import java.io.IOException;
@@ -203,7 +203,7 @@ public final class EmitCommand implements Callable<Integer> {
       emitter.send(boot);
       out.printf(
           "device %s booted %s (boot %s), previous shutdown %s%n",
-          boot.getDeviceId(), boot.getBootTime(), boot.getBootId(), boot.getPreviousShutdown());
+          boot.deviceId(), boot.bootTime(), boot.bootId(), boot.previousShutdown());
       collector
           .crash()
           .ifPresent(
@@ -211,7 +211,7 @@ public final class EmitCommand implements Callable<Integer> {
                 emitter.send(crash);
                 out.printf(
                     "previous boot crashed: %s in %s (bucket %s)%n",
-                    crash.getBugcheckCode(), crash.getFaultingModule(), crash.getBucketId());
+                    crash.bugcheckCode(), crash.faultingModule(), crash.bucketId());
               });
       CountDownLatch stop = new CountDownLatch(1);
       // On SIGTERM: stop emitting, then let this thread deliver what it can and close the spool

@@ -1,10 +1,10 @@
 package dev.crashwatch.emitter.linux;
 
-import dev.crashwatch.events.Boot;
-import dev.crashwatch.events.Crash;
-import dev.crashwatch.events.CrashKind;
-import dev.crashwatch.events.SensorHeartbeat;
-import dev.crashwatch.events.ShutdownKind;
+import dev.crashwatch.emitter.event.BootEvent;
+import dev.crashwatch.emitter.event.CrashEvent;
+import dev.crashwatch.emitter.event.CrashKind;
+import dev.crashwatch.emitter.event.HeartbeatEvent;
+import dev.crashwatch.emitter.event.ShutdownKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds Crashwatch events from a Linux host: a {@link Boot} for the running boot (with how the
- * previous one ended), a {@link Crash} when the previous boot crashed, and {@link
- * SensorHeartbeat}s.
+ * Builds Crashwatch events from a Linux host: a {@link BootEvent} for the running boot (with how
+ * the previous one ended), a {@link CrashEvent} when the previous boot crashed, and {@link
+ * HeartbeatEvent}s.
  *
  * <p>Reads, all through {@link HostFiles}: {@code /proc/sys/kernel/random/boot_id}, {@code
  * /proc/stat} ({@code btime}; {@code /proc/uptime} against the clock as fallback), {@code
@@ -193,19 +193,18 @@ public final class LinuxCollector {
   }
 
   /** The Boot event of the running boot. */
-  public Boot boot() {
+  public BootEvent boot() {
     String bootId = bootId();
-    return Boot.newBuilder()
-        .setEventId(stableId("boot", bootId))
-        .setDeviceId(deviceId())
-        .setTenantId(config.tenantId())
-        .setRing(config.ring())
-        .setBootId(bootId)
-        .setBootTime(bootTime())
-        .setOsBuild(kernelRelease().orElse("unknown"))
-        .setPreviousShutdown(previousBoot().shutdown())
-        .setComponents(new LinkedHashMap<>(components()))
-        .build();
+    return new BootEvent(
+        stableId("boot", bootId),
+        deviceId(),
+        config.tenantId(),
+        config.ring(),
+        bootId,
+        bootTime(),
+        kernelRelease().orElse("unknown"),
+        previousBoot().shutdown(),
+        components());
   }
 
   /**
@@ -214,7 +213,7 @@ public final class LinuxCollector {
    * update may have changed components between the crash and this boot; the kernel is the one that
    * can be checked).
    */
-  public Optional<Crash> crash() {
+  public Optional<CrashEvent> crash() {
     PreviousBootReport report = previousBoot();
     if (report.crash().isEmpty()) {
       return Optional.empty();
@@ -231,24 +230,23 @@ public final class LinuxCollector {
       parameters.add(k.panicReason());
     }
     return Optional.of(
-        Crash.newBuilder()
-            .setEventId(stableId("crash", currentBootId))
-            .setDeviceId(deviceId())
-            .setTenantId(config.tenantId())
-            .setRing(config.ring())
+        new CrashEvent(
+            stableId("crash", currentBootId),
+            deviceId(),
+            config.tenantId(),
+            config.ring(),
             // Without the journal the crashed boot's id is not known; naming it by its successor
             // keeps it unique per device and stable across collector restarts.
-            .setBootId(report.bootId() != null ? report.bootId() : "before-" + currentBootId)
-            .setCrashTime(report.crashTime())
-            .setUploadTime(clock.instant())
-            .setKind(CrashKind.KERNEL_BUGCHECK)
-            .setBugcheckCode(k.code())
-            .setBugcheckParameters(parameters)
-            .setFaultingModule(k.module())
-            .setFaultingModuleVersion(moduleVersion(k).orElse(null))
-            .setBucketId(k.bucketId())
-            .setComponents(components)
-            .build());
+            report.bootId() != null ? report.bootId() : "before-" + currentBootId,
+            report.crashTime(),
+            clock.instant(),
+            CrashKind.KERNEL_BUGCHECK,
+            k.code(),
+            parameters,
+            k.module(),
+            moduleVersion(k).orElse(null),
+            k.bucketId(),
+            components));
   }
 
   /**
@@ -267,23 +265,21 @@ public final class LinuxCollector {
   }
 
   /** A heartbeat of one sensor, with the versions of every configured component and the kernel. */
-  public SensorHeartbeat heartbeat(SensorSpec sensor) {
+  public HeartbeatEvent heartbeat(SensorSpec sensor) {
     Map<String, String> components = components();
-    return SensorHeartbeat.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setDeviceId(deviceId())
-        .setTenantId(config.tenantId())
-        .setRing(config.ring())
-        .setVendor(sensor.vendor())
-        .setProduct(sensor.product())
-        .setAgentVersion(components.getOrDefault(sensor.product(), "unknown"))
-        .setContentVersion(
-            sensor.contentComponent() == null ? null : components.get(sensor.contentComponent()))
-        .setMode(sensor.mode())
-        .setHealth(sensor.health())
-        .setTime(clock.instant())
-        .setComponents(new LinkedHashMap<>(components))
-        .build();
+    return new HeartbeatEvent(
+        UUID.randomUUID().toString(),
+        deviceId(),
+        config.tenantId(),
+        config.ring(),
+        sensor.vendor(),
+        sensor.product(),
+        components.getOrDefault(sensor.product(), "unknown"),
+        sensor.contentComponent() == null ? null : components.get(sensor.contentComponent()),
+        sensor.mode(),
+        sensor.health(),
+        clock.instant(),
+        components);
   }
 
   private String stableId(String kind, String bootId) {

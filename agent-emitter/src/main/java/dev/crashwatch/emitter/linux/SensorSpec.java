@@ -1,7 +1,7 @@
 package dev.crashwatch.emitter.linux;
 
-import dev.crashwatch.events.SensorHealth;
-import dev.crashwatch.events.SensorMode;
+import dev.crashwatch.emitter.event.SensorHealth;
+import dev.crashwatch.emitter.event.SensorMode;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 package dev.crashwatch.emitter.linux;
 
-import dev.crashwatch.events.ShutdownKind;
+import dev.crashwatch.emitter.event.ShutdownKind;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

@@ -2,13 +2,13 @@ package dev.crashwatch.emitter.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crashwatch.events.Boot;
-import dev.crashwatch.events.Crash;
-import dev.crashwatch.events.CrashKind;
-import dev.crashwatch.events.SensorHealth;
-import dev.crashwatch.events.SensorHeartbeat;
-import dev.crashwatch.events.SensorMode;
-import dev.crashwatch.events.ShutdownKind;
+import dev.crashwatch.emitter.event.BootEvent;
+import dev.crashwatch.emitter.event.CrashEvent;
+import dev.crashwatch.emitter.event.CrashKind;
+import dev.crashwatch.emitter.event.HeartbeatEvent;
+import dev.crashwatch.emitter.event.SensorHealth;
+import dev.crashwatch.emitter.event.SensorMode;
+import dev.crashwatch.emitter.event.ShutdownKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,17 +87,17 @@ class LinuxCollectorTest {
   void cleanJournalMeansCleanShutdownAndNoCrash() {
     LinuxCollector c = collector(journal("journal-clean.log", BOOT_TIME.minusSeconds(40)));
 
-    Boot boot = c.boot();
+    BootEvent boot = c.boot();
 
-    assertThat(boot.getPreviousShutdown()).isEqualTo(ShutdownKind.CLEAN);
-    assertThat(boot.getBootId()).isEqualTo(BOOT_ID);
-    assertThat(boot.getBootTime()).isEqualTo(BOOT_TIME);
-    assertThat(boot.getDeviceId()).isEqualTo(MACHINE_ID);
-    assertThat(boot.getTenantId()).isEqualTo("tenant-7");
-    assertThat(boot.getRing()).isEqualTo("canary");
-    assertThat(boot.getOsBuild()).isEqualTo("6.1.0-21-amd64");
+    assertThat(boot.previousShutdown()).isEqualTo(ShutdownKind.CLEAN);
+    assertThat(boot.bootId()).isEqualTo(BOOT_ID);
+    assertThat(boot.bootTime()).isEqualTo(BOOT_TIME);
+    assertThat(boot.deviceId()).isEqualTo(MACHINE_ID);
+    assertThat(boot.tenantId()).isEqualTo("tenant-7");
+    assertThat(boot.ring()).isEqualTo("canary");
+    assertThat(boot.osBuild()).isEqualTo("6.1.0-21-amd64");
     // A component whose source cannot answer is left out, not reported as some made-up version.
-    assertThat(boot.getComponents())
+    assertThat(boot.components())
         .isEqualTo(
             Map.of(
                 "linux", "6.1.0-21-amd64",
@@ -108,8 +108,8 @@ class LinuxCollectorTest {
 
   @Test
   void bootEventIdIsStableWithinOneBoot() {
-    String first = collector(PreviousBootJournal.none()).boot().getEventId();
-    String second = collector(PreviousBootJournal.none()).boot().getEventId();
+    String first = collector(PreviousBootJournal.none()).boot().eventId();
+    String second = collector(PreviousBootJournal.none()).boot().eventId();
     assertThat(first).isEqualTo(second).matches("[0-9a-f-]{36}");
   }
 
@@ -119,35 +119,35 @@ class LinuxCollectorTest {
     pstore(dumpTime);
     LinuxCollector c = collector(PreviousBootJournal.none());
 
-    assertThat(c.boot().getPreviousShutdown()).isEqualTo(ShutdownKind.CRASH);
-    Crash crash = c.crash().orElseThrow();
+    assertThat(c.boot().previousShutdown()).isEqualTo(ShutdownKind.CRASH);
+    CrashEvent crash = c.crash().orElseThrow();
 
     // The two parts joined in the right order (Part2 first) give the whole GPF, not just the panic.
     KernelCrash fromDmesg =
         KernelLogParser.parse(Fixtures.text("gpf-acmesensor.log")).orElseThrow();
-    assertThat(crash.getKind()).isEqualTo(CrashKind.KERNEL_BUGCHECK);
-    assertThat(crash.getBugcheckCode()).isEqualTo("GPF");
-    assertThat(crash.getFaultingModule()).isEqualTo("acmesensor");
-    assertThat(crash.getBucketId()).isEqualTo(fromDmesg.bucketId());
-    assertThat(crash.getBugcheckParameters())
+    assertThat(crash.kind()).isEqualTo(CrashKind.KERNEL_BUGCHECK);
+    assertThat(crash.bugcheckCode()).isEqualTo("GPF");
+    assertThat(crash.faultingModule()).isEqualTo("acmesensor");
+    assertThat(crash.bucketId()).isEqualTo(fromDmesg.bucketId());
+    assertThat(crash.bugcheckParameters())
         .containsExactly(fromDmesg.reason(), "Kernel panic - not syncing: Fatal exception");
-    assertThat(crash.getCrashTime()).isEqualTo(dumpTime);
-    assertThat(crash.getUploadTime()).isEqualTo(NOW);
-    assertThat(crash.getBootId()).isEqualTo("before-" + BOOT_ID);
-    assertThat(crash.getDeviceId()).isEqualTo(MACHINE_ID);
-    assertThat(crash.getRing()).isEqualTo("canary");
-    assertThat(crash.getComponents())
+    assertThat(crash.crashTime()).isEqualTo(dumpTime);
+    assertThat(crash.uploadTime()).isEqualTo(NOW);
+    assertThat(crash.bootId()).isEqualTo("before-" + BOOT_ID);
+    assertThat(crash.deviceId()).isEqualTo(MACHINE_ID);
+    assertThat(crash.ring()).isEqualTo("canary");
+    assertThat(crash.components())
         .containsEntry("linux", "6.1.0-18-amd64")
         .containsEntry("acme.sensor-content", "291");
     assertThat(c.previousBoot().crashSource()).isEqualTo("pstore");
-    assertThat(c.crash().orElseThrow().getEventId()).isEqualTo(crash.getEventId());
+    assertThat(c.crash().orElseThrow().eventId()).isEqualTo(crash.eventId());
   }
 
   @Test
   void uncleanJournalWithoutCrashMeansUnexpectedPowerLoss() {
     LinuxCollector c = collector(journal("journal-unclean.log", BOOT_TIME.minusSeconds(300)));
 
-    assertThat(c.boot().getPreviousShutdown()).isEqualTo(ShutdownKind.UNEXPECTED_POWER_LOSS);
+    assertThat(c.boot().previousShutdown()).isEqualTo(ShutdownKind.UNEXPECTED_POWER_LOSS);
     assertThat(c.crash()).isEmpty();
   }
 
@@ -155,7 +155,7 @@ class LinuxCollectorTest {
   void noJournalAndNoPstoreMeansUnknown() {
     LinuxCollector c = collector(PreviousBootJournal.none());
 
-    assertThat(c.boot().getPreviousShutdown()).isEqualTo(ShutdownKind.UNKNOWN);
+    assertThat(c.boot().previousShutdown()).isEqualTo(ShutdownKind.UNKNOWN);
     assertThat(c.crash()).isEmpty();
   }
 
@@ -169,15 +169,15 @@ class LinuxCollectorTest {
     Instant lastEntry = Instant.parse("2024-07-19T04:40:00.462208Z");
     LinuxCollector c = collector(new FixtureJournal(PREVIOUS_BOOT_ID, text, lastEntry));
 
-    assertThat(c.boot().getPreviousShutdown()).isEqualTo(ShutdownKind.CRASH);
-    Crash crash = c.crash().orElseThrow();
+    assertThat(c.boot().previousShutdown()).isEqualTo(ShutdownKind.CRASH);
+    CrashEvent crash = c.crash().orElseThrow();
     // 0.132191 s before the last entry; the event keeps milliseconds (timestamp-millis).
     assertThat(c.previousBoot().crashTime())
         .isEqualTo(Instant.parse("2024-07-19T04:40:00.330017Z"));
-    assertThat(crash.getCrashTime()).isEqualTo(Instant.parse("2024-07-19T04:40:00.330Z"));
-    assertThat(crash.getBugcheckCode()).isEqualTo("oops");
-    assertThat(crash.getFaultingModule()).isEqualTo("ixgbe");
-    assertThat(crash.getBootId()).isEqualTo("a1b2c3d4-e5f6-0718-293a-4b5c6d7e8f90");
+    assertThat(crash.crashTime()).isEqualTo(Instant.parse("2024-07-19T04:40:00.330Z"));
+    assertThat(crash.bugcheckCode()).isEqualTo("oops");
+    assertThat(crash.faultingModule()).isEqualTo("ixgbe");
+    assertThat(crash.bootId()).isEqualTo("a1b2c3d4-e5f6-0718-293a-4b5c6d7e8f90");
     assertThat(c.previousBoot().crashSource()).isEqualTo("journal");
   }
 
@@ -192,8 +192,8 @@ class LinuxCollectorTest {
     LinuxCollector c =
         collector(new FixtureJournal(PREVIOUS_BOOT_ID, text, BOOT_TIME.minusSeconds(60)));
 
-    assertThat(c.boot().getPreviousShutdown()).isEqualTo(ShutdownKind.CLEAN);
-    assertThat(c.crash().orElseThrow().getFaultingModule()).isEqualTo("nvme");
+    assertThat(c.boot().previousShutdown()).isEqualTo(ShutdownKind.CLEAN);
+    assertThat(c.crash().orElseThrow().faultingModule()).isEqualTo("nvme");
   }
 
   @Test
@@ -203,27 +203,27 @@ class LinuxCollectorTest {
     pstore(lastEntry.minus(Duration.ofDays(1)));
     LinuxCollector c = collector(journal("journal-clean.log", lastEntry));
 
-    assertThat(c.boot().getPreviousShutdown()).isEqualTo(ShutdownKind.CLEAN);
+    assertThat(c.boot().previousShutdown()).isEqualTo(ShutdownKind.CLEAN);
     assertThat(c.crash()).isEmpty();
     assertThat(c.previousBoot().pstoreFound()).isFalse();
   }
 
   @Test
   void heartbeatReportsTheSensorAndEveryComponentIncludingTheKernel() {
-    SensorHeartbeat hb =
+    HeartbeatEvent hb =
         collector(PreviousBootJournal.none())
             .heartbeat(
                 new SensorSpec(
                     "acme", "acme.sensor", "acme.sensor-content", SensorMode.KERNEL, null));
 
-    assertThat(hb.getVendor()).isEqualTo("acme");
-    assertThat(hb.getProduct()).isEqualTo("acme.sensor");
-    assertThat(hb.getAgentVersion()).isEqualTo("7.11.18110");
-    assertThat(hb.getContentVersion()).isEqualTo("291");
-    assertThat(hb.getMode()).isEqualTo(SensorMode.KERNEL);
-    assertThat(hb.getHealth()).isEqualTo(SensorHealth.UNKNOWN);
-    assertThat(hb.getTime()).isEqualTo(NOW);
-    assertThat(hb.getComponents()).containsEntry("linux", "6.1.0-21-amd64").hasSize(3);
+    assertThat(hb.vendor()).isEqualTo("acme");
+    assertThat(hb.product()).isEqualTo("acme.sensor");
+    assertThat(hb.agentVersion()).isEqualTo("7.11.18110");
+    assertThat(hb.contentVersion()).isEqualTo("291");
+    assertThat(hb.mode()).isEqualTo(SensorMode.KERNEL);
+    assertThat(hb.health()).isEqualTo(SensorHealth.UNKNOWN);
+    assertThat(hb.time()).isEqualTo(NOW);
+    assertThat(hb.components()).containsEntry("linux", "6.1.0-21-amd64").hasSize(3);
   }
 
   @Test
@@ -243,7 +243,7 @@ class LinuxCollectorTest {
             CLOCK,
             new CollectorConfig("dev-42", "tenant-7", "early", Map.of()));
 
-    assertThat(c.boot().getDeviceId()).isEqualTo("dev-42");
-    assertThat(c.boot().getComponents()).containsOnlyKeys("linux");
+    assertThat(c.boot().deviceId()).isEqualTo("dev-42");
+    assertThat(c.boot().components()).containsOnlyKeys("linux");
   }
 }

@@ -3,8 +3,8 @@ package dev.crashwatch.emitter.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.crashwatch.events.Boot;
-import dev.crashwatch.events.ShutdownKind;
+import dev.crashwatch.emitter.event.BootEvent;
+import dev.crashwatch.emitter.event.ShutdownKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,24 +25,24 @@ class LinuxHostTest {
         LinuxCollector.system(
             new CollectorConfig("host-test", "tenant-test", "canary", java.util.Map.of()));
 
-    Boot boot = c.boot();
+    BootEvent boot = c.boot();
 
-    assertThat(boot.getBootId())
+    assertThat(boot.bootId())
         .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
         .isEqualTo(Files.readString(bootIdFile).trim());
-    assertThat(boot.getBootTime())
+    assertThat(boot.bootTime())
         .isBefore(Instant.now())
         .isAfter(Instant.parse("2000-01-01T00:00:00Z"));
-    assertThat(boot.getComponents().get(LinuxCollector.KERNEL_COMPONENT))
+    assertThat(boot.components().get(LinuxCollector.KERNEL_COMPONENT))
         .isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
-    assertThat(boot.getOsBuild()).isEqualTo(boot.getComponents().get("linux"));
+    assertThat(boot.osBuild()).isEqualTo(boot.components().get("linux"));
 
     PreviousBootReport previous = c.previousBoot();
     if (!previous.journalFound() && !previous.pstoreFound()) {
-      assertThat(boot.getPreviousShutdown()).isEqualTo(ShutdownKind.UNKNOWN);
+      assertThat(boot.previousShutdown()).isEqualTo(ShutdownKind.UNKNOWN);
     }
     // Whatever this machine's history, building the crash event must not fail.
-    c.crash().ifPresent(crash -> assertThat(crash.getCrashTime()).isBefore(Instant.now()));
+    c.crash().ifPresent(crash -> assertThat(crash.crashTime()).isBefore(Instant.now()));
   }
 
   @Test

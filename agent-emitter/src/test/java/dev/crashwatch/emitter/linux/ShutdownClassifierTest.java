@@ -2,7 +2,7 @@ package dev.crashwatch.emitter.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crashwatch.events.ShutdownKind;
+import dev.crashwatch.emitter.event.ShutdownKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
