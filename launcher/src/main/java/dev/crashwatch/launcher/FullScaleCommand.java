@@ -2,6 +2,7 @@ package dev.crashwatch.launcher;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.crashwatch.localstack.LocalKafka;
+import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.report.ObservedSignal;
 import dev.crashwatch.simulator.report.ScenarioReport;
 import dev.crashwatch.simulator.scenario.MustSignal;
@@ -127,6 +128,17 @@ final class FullScaleCommand implements Callable<Integer> {
   boolean oneJvm;
 
   @Option(
+      names = "--ceiling",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "First play the same fleet alone, as fast as it goes, into topics of its own on the same"
+              + " broker with nothing reading them: the ceiling the pipeline's wall time is"
+              + " measured against (default: on; --no-ceiling skips it).")
+  boolean ceiling;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE",
       description = "Also write the scenario's JSON report here.")
@@ -148,19 +160,25 @@ final class FullScaleCommand implements Callable<Integer> {
     }
     Instant started = Instant.now();
     printMachine(scenario, loaded, started);
-    ResourceSampler sampler = ResourceSampler.start(dataDir.resolve("streams"));
     ScenarioReport report;
     Optional<ProcessorJvm> processorJvm;
-    try {
-      try (PipelineSession pipeline = session(scenario)) {
+    Optional<SimulationResult> feed = Optional.empty();
+    ResourceSampler sampler;
+    try (PipelineSession pipeline = session(scenario)) {
+      if (ceiling) {
+        feed = Optional.of(pipeline.feedAlone(scenario, "ceiling"));
+      }
+      // sampled from here: the figures are the pipeline's, not the fleet alone's
+      sampler = ResourceSampler.start(dataDir.resolve("streams"));
+      try {
         report = ScenarioRun.replayAndJudge(scenario, pipeline, scenario.controller(), 0);
         processorJvm = pipeline.processorJvm();
+      } finally {
+        sampler.close();
       }
-    } finally {
-      sampler.close();
     }
     ScenarioRun.printOutcome(report, reportFile, out);
-    printFigures(scenario, loaded.duration(), report, sampler, processorJvm);
+    printFigures(scenario, loaded.duration(), report, feed, sampler, processorJvm);
     return report.passed() ? 0 : 1;
   }
 
@@ -227,6 +245,7 @@ final class FullScaleCommand implements Callable<Integer> {
       Scenario scenario,
       Duration fileDuration,
       ScenarioReport report,
+      Optional<SimulationResult> feed,
       ResourceSampler sampler,
       Optional<ProcessorJvm> processorJvm) {
     double simulated = scenario.duration().toMillis() / 1000.0;
@@ -239,6 +258,7 @@ final class FullScaleCommand implements Callable<Integer> {
         ratio,
         SPEED_TARGET,
         ratio >= SPEED_TARGET ? "met" : "NOT met");
+    feed.ifPresent(f -> printCeiling(f, simulated, report));
     if (scenario.duration().compareTo(fileDuration) < 0) {
       // the storm grows to the end, so the part replayed is lighter than the whole
       out.printf(
@@ -299,6 +319,35 @@ final class FullScaleCommand implements Callable<Integer> {
     out.printf(
         "  other signals: %s (target: none)%n",
         others.isEmpty() ? "none" : String.join(", ", others));
+  }
+
+  /**
+   * The pipeline against the fleet alone in the same run: how much of the wall time the processor
+   * (and the lock-step's waits for it) add, and whether the speed target is within this machine's
+   * reach at all with this simulator and broker.
+   */
+  private void printCeiling(SimulationResult feed, double simulated, ScenarioReport report) {
+    double feedSeconds = feed.wallTime().toMillis() / 1000.0;
+    double feedRatio = simulated / feedSeconds;
+    out.printf(
+        "  ceiling, the fleet alone in the same run (simulator, serde, producer and broker;"
+            + " nothing reading): %,d events in %.1f s, %.2f times real time, %,.0f events/s;"
+            + " the pipeline's speed is %.2f of it%n",
+        feed.events(),
+        feedSeconds,
+        feedRatio,
+        feed.events() / feedSeconds,
+        feedSeconds / report.wallSeconds());
+    if (feed.events() != report.events()) {
+      out.printf(
+          "  (the fleet alone sent %,d events, the pipeline's run %,d: a controller played on"
+              + " the signals changed the fleet)%n",
+          feed.events(), report.events());
+    }
+    out.printf(
+        "  the speed target (%.0f times real time) is %s the fleet alone's reach on this"
+            + " machine%n",
+        SPEED_TARGET, feedRatio >= SPEED_TARGET ? "within" : "beyond");
   }
 
   private static String describe(ObservedSignal s) {

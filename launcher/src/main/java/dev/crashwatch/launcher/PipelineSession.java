@@ -1,6 +1,7 @@
 package dev.crashwatch.launcher;
 
 import dev.crashwatch.access.AccessPlan;
+import dev.crashwatch.config.Setting;
 import dev.crashwatch.config.Settings;
 import dev.crashwatch.emitter.TelemetryEmitter;
 import dev.crashwatch.events.CatalogueEntry;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -58,6 +60,7 @@ final class PipelineSession implements AutoCloseable {
   private final SignalCollector signals;
   private final DataDirLock dataDirLock;
   private final Path runStateDir;
+  private final int inputPartitions;
 
   /**
    * @param target your cluster, or the embedded stack (plaintext or secured)
@@ -136,6 +139,7 @@ final class PipelineSession implements AutoCloseable {
       PrintStream out)
       throws InterruptedException {
     this.out = out;
+    this.inputPartitions = partitions;
     this.processorJvmOptions = processorJvmOptions;
     this.processorOverrides = Map.copyOf(processorOverrides);
     PipelineAccess access;
@@ -323,6 +327,48 @@ final class PipelineSession implements AutoCloseable {
           m.target(),
           m.simulatedTime(),
           m.crashedDevicesByRing());
+    }
+    return result;
+  }
+
+  /**
+   * The feed's ceiling: {@code scenario} generated, serialized and produced as fast as it goes (not
+   * in lock-step, no controller) into input topics of a run of its own on this session's embedded
+   * broker, with nothing reading them; the topics are deleted afterwards. The pipeline can go no
+   * faster than its own fleet and broker, which share this machine with the processor, so this is
+   * what {@code full-scale}'s wall time is measured against.
+   */
+  SimulationResult feedAlone(Scenario scenario, String run) throws Exception {
+    if (stack == null) {
+      throw new IllegalStateException("the feed's ceiling runs on the embedded stack only");
+    }
+    Settings names = Settings.defaults(Topics.SETTINGS);
+    for (Map.Entry<Setting, String> topic : Topics.ofRun(run).entrySet()) {
+      names = names.with(topic.getKey().key(), topic.getValue(), "ceiling run");
+    }
+    Topics ceiling = Topics.from(names);
+    EmbeddedTopics.create(stack, ceiling, inputPartitions);
+    out.printf(
+        "the fleet alone (the feed's ceiling): %s as fast as it goes into %s, nothing reading%n",
+        scenario.name(), ceiling.inputs());
+    SimulationResult result;
+    try (TelemetryEmitter emitter =
+        new TelemetryEmitter(
+            bootstrapServers, emitterSerdes, ceiling, access.emitter().kafkaClientSecurity())) {
+      long wallStart = System.nanoTime();
+      result =
+          new FleetSimulator(scenario, emitter, ceiling)
+              .run(
+                  Duration.ofMinutes(15),
+                  at ->
+                      out.printf(
+                          "  the fleet alone: simulated %s  %,d events sent (%,.0f/s)%n",
+                          at,
+                          emitter.sent(),
+                          emitter.sent() / Math.max(1e-3, (System.nanoTime() - wallStart) / 1e9)));
+    }
+    try (Admin admin = Admin.create(stack.adminClientConfig())) {
+      admin.deleteTopics(ceiling.inputs()).all().get();
     }
     return result;
   }
