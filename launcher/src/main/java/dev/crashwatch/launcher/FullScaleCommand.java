@@ -139,6 +139,14 @@ final class FullScaleCommand implements Callable<Integer> {
   boolean ceiling;
 
   @Option(
+      names = "--ceiling-only",
+      description =
+          "Play only the fleet alone (no processor) and print its figures: the feed's ceiling for"
+              + " a duration too long to replay through the pipeline here, all three hours of the"
+              + " July 19 fleet among them.")
+  boolean ceilingOnly;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE",
       description = "Also write the scenario's JSON report here.")
@@ -158,8 +166,16 @@ final class FullScaleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--duration: " + e.getMessage());
     }
+    if (ceilingOnly && (!ceiling || oneJvm)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--ceiling-only: runs no processor, so it takes neither --no-ceiling nor --one-jvm");
+    }
     Instant started = Instant.now();
     printMachine(scenario, loaded, started);
+    if (ceilingOnly) {
+      return ceilingOnly(scenario, loaded.duration());
+    }
     ScenarioReport report;
     Optional<ProcessorJvm> processorJvm;
     Optional<SimulationResult> feed = Optional.empty();
@@ -180,6 +196,47 @@ final class FullScaleCommand implements Callable<Integer> {
     ScenarioRun.printOutcome(report, reportFile, out);
     printFigures(scenario, loaded.duration(), report, feed, sampler, processorJvm);
     return report.passed() ? 0 : 1;
+  }
+
+  /**
+   * The fleet alone through the whole scenario: whether the speed target is within this machine's
+   * reach at all with this simulator and broker, when the pipeline's run would take hours.
+   */
+  private int ceilingOnly(Scenario scenario, Duration fileDuration) throws Exception {
+    SimulationResult feed;
+    ResourceSampler sampler = ResourceSampler.start(dataDir.resolve("streams"));
+    try (PipelineSession pipeline = session(scenario)) {
+      feed = pipeline.feedAlone(scenario, "ceiling");
+    } finally {
+      sampler.close();
+    }
+    double simulated = scenario.duration().toMillis() / 1000.0;
+    double seconds = feed.wallTime().toMillis() / 1000.0;
+    double ratio = simulated / seconds;
+    out.println("figures (the fleet alone; no processor ran):");
+    out.printf(
+        "  wall time %.1f s for %.0f s of simulated time: %.2f times real time; %,d events,"
+            + " %,.0f events/s%n",
+        seconds, simulated, ratio, feed.events(), feed.events() / seconds);
+    printReach(ratio, scenario.duration(), fileDuration);
+    out.printf(
+        "  the launcher's JVM (simulator and broker): peak heap used %.2f GiB, peak RSS %.2f GiB;"
+            + " allocated by thread: %s%n",
+        sampler.peakHeapBytes() / (double) (1L << 30),
+        sampler.peakRssBytes() / (double) (1L << 30),
+        sampler.allocationByPart());
+    return 0;
+  }
+
+  /** Whether the fleet alone reached the speed target, and over which part of the scenario. */
+  private void printReach(double feedRatio, Duration played, Duration fileDuration) {
+    out.printf(
+        "  the speed target (%.0f times real time) is %s the fleet alone's reach on this machine%s%n",
+        SPEED_TARGET,
+        feedRatio >= SPEED_TARGET ? "within" : "beyond",
+        played.compareTo(fileDuration) < 0
+            ? " for the first " + played + " of the scenario's " + fileDuration
+            : "");
   }
 
   private PipelineSession session(Scenario scenario) throws InterruptedException {
@@ -258,7 +315,7 @@ final class FullScaleCommand implements Callable<Integer> {
         ratio,
         SPEED_TARGET,
         ratio >= SPEED_TARGET ? "met" : "NOT met");
-    feed.ifPresent(f -> printCeiling(f, simulated, report));
+    feed.ifPresent(f -> printCeiling(f, simulated, report, scenario.duration(), fileDuration));
     if (scenario.duration().compareTo(fileDuration) < 0) {
       // the storm grows to the end, so the part replayed is lighter than the whole
       out.printf(
@@ -326,7 +383,12 @@ final class FullScaleCommand implements Callable<Integer> {
    * (and the lock-step's waits for it) add, and whether the speed target is within this machine's
    * reach at all with this simulator and broker.
    */
-  private void printCeiling(SimulationResult feed, double simulated, ScenarioReport report) {
+  private void printCeiling(
+      SimulationResult feed,
+      double simulated,
+      ScenarioReport report,
+      Duration played,
+      Duration fileDuration) {
     double feedSeconds = feed.wallTime().toMillis() / 1000.0;
     double feedRatio = simulated / feedSeconds;
     out.printf(
@@ -344,10 +406,7 @@ final class FullScaleCommand implements Callable<Integer> {
               + " the signals changed the fleet)%n",
           feed.events(), report.events());
     }
-    out.printf(
-        "  the speed target (%.0f times real time) is %s the fleet alone's reach on this"
-            + " machine%n",
-        SPEED_TARGET, feedRatio >= SPEED_TARGET ? "within" : "beyond");
+    printReach(feedRatio, played, fileDuration);
   }
 
   private static String describe(ObservedSignal s) {
