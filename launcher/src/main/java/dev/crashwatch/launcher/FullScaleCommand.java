@@ -219,13 +219,17 @@ final class FullScaleCommand implements Callable<Integer> {
             + " %,.0f events/s%n",
         seconds, simulated, ratio, feed.events(), feed.events() / seconds);
     printReach(ratio, scenario.duration(), fileDuration);
+    printLauncher(sampler);
+    return 0;
+  }
+
+  private void printLauncher(ResourceSampler sampler) {
     out.printf(
         "  the launcher's JVM (simulator and broker): peak heap used %.2f GiB, peak RSS %.2f GiB;"
             + " allocated by thread: %s%n",
         sampler.peakHeapBytes() / (double) (1L << 30),
         sampler.peakRssBytes() / (double) (1L << 30),
         sampler.allocationByPart());
-    return 0;
   }
 
   /** Whether the fleet alone reached the speed target, and over which part of the scenario. */
@@ -263,7 +267,9 @@ final class FullScaleCommand implements Callable<Integer> {
     Map<String, String> processor = new LinkedHashMap<>();
     processor.put(COMMIT_INTERVAL, "100");
     processor.putAll(processorOverrides);
-    out.printf("processor: %s%n", processor);
+    if (!ceilingOnly) {
+      out.printf("processor: %s%n", processor);
+    }
     return PipelineSession.onEmbeddedStack(
         dataDir, partitions, vendors, processorJvm, broker, processor, out);
   }
@@ -287,6 +293,12 @@ final class FullScaleCommand implements Callable<Integer> {
         os.getTotalMemorySize() / (double) (1L << 30),
         Runtime.version(),
         Runtime.getRuntime().maxMemory() / (double) (1L << 30));
+    if (ceilingOnly) {
+      out.println(
+          "JVMs: the simulator and the Kafka broker in this one, the registry in another; no"
+              + " processor (--ceiling-only)");
+      return;
+    }
     out.println(
         oneJvm
             ? "one JVM: the simulator, the Kafka broker and the stream processor share this"
@@ -334,12 +346,7 @@ final class FullScaleCommand implements Callable<Integer> {
           p.peakHeapBytes() <= PROCESSOR_HEAP_TARGET ? "met" : "NOT met",
           p.peakRssBytes() / (double) (1L << 30),
           p.allocatedBytes() / (1L << 30));
-      out.printf(
-          "  the launcher's JVM (simulator and broker): peak heap used %.2f GiB, peak RSS %.2f"
-              + " GiB; allocated by thread: %s%n",
-          sampler.peakHeapBytes() / (double) (1L << 30),
-          sampler.peakRssBytes() / (double) (1L << 30),
-          sampler.allocationByPart());
+      printLauncher(sampler);
     } else {
       out.printf(
           "  peak heap used %.2f GiB, peak RSS %.2f GiB (the whole JVM: simulator, broker and"
