@@ -38,12 +38,15 @@ class BenchHarnessIT {
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(r.ceilingMedian()).isPositive();
     assertThat(r.processorMedian()).isPositive();
+    // one run: its ratio is that run's processor against that run's ceiling
     assertThat(r.ratio()).isEqualTo(r.processorMedian() / r.ceilingMedian());
     assertThat(text)
         .contains("machine: ")
+        .contains("warm-up: ceiling")
         .contains("warm-up: processor")
         .contains("profiled run: processor")
         .contains("processor throughput: median")
+        .contains("median of the 1 runs' ratios")
         .contains("with {kafka.commit.interval.ms=100}: median")
         .contains("by area of the top frame")
         .contains("stream threads' CPU");
