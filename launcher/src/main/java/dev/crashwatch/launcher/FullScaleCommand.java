@@ -327,7 +327,7 @@ final class FullScaleCommand implements Callable<Integer> {
         ratio,
         SPEED_TARGET,
         ratio >= SPEED_TARGET ? "met" : "NOT met");
-    feed.ifPresent(f -> printCeiling(f, simulated, report, scenario.duration(), fileDuration));
+    feed.ifPresent(f -> printCeiling(f, report, scenario.duration(), fileDuration));
     if (scenario.duration().compareTo(fileDuration) < 0) {
       // the storm grows to the end, so the part replayed is lighter than the whole
       out.printf(
@@ -391,13 +391,9 @@ final class FullScaleCommand implements Callable<Integer> {
    * reach at all with this simulator and broker.
    */
   private void printCeiling(
-      SimulationResult feed,
-      double simulated,
-      ScenarioReport report,
-      Duration played,
-      Duration fileDuration) {
+      SimulationResult feed, ScenarioReport report, Duration played, Duration fileDuration) {
     double feedSeconds = feed.wallTime().toMillis() / 1000.0;
-    double feedRatio = simulated / feedSeconds;
+    double feedRatio = played.toMillis() / 1000.0 / feedSeconds;
     out.printf(
         "  ceiling, the fleet alone in the same run (simulator, serde, producer and broker;"
             + " nothing reading): %,d events in %.1f s, %.2f times real time, %,.0f events/s;"

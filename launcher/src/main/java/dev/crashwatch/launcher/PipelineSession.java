@@ -23,15 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -48,10 +43,13 @@ final class PipelineSession implements AutoCloseable {
 
   private static final Duration CATCH_UP = Duration.ofMinutes(20);
 
-  // One application id on the embedded stack: it starts empty every time.
-  /** Segment size and retained bytes of each partition of the ceiling's topics. */
-  private static final long CEILING_SEGMENT_BYTES = 256L << 20;
+  /**
+   * Bytes kept of each partition of the ceiling's topics. Nothing reads them, and all three hours
+   * of the July 19 fleet are about 60 GB of records, most of this machine's free disk.
+   */
+  private static final long CEILING_PARTITION_BYTES = 256L << 20;
 
+  // One application id on the embedded stack: it starts empty every time.
   private static final String EMBEDDED_APPLICATION_ID = "crashwatch-demo";
 
   private final PrintStream out;
@@ -356,8 +354,7 @@ final class PipelineSession implements AutoCloseable {
       names = names.with(topic.getKey().key(), topic.getValue(), "ceiling run");
     }
     Topics ceiling = Topics.from(names);
-    EmbeddedTopics.create(stack, ceiling, inputPartitions);
-    boundCeilingTopics(ceiling);
+    EmbeddedTopics.createBoundedInputs(stack, ceiling, inputPartitions, CEILING_PARTITION_BYTES);
     out.printf(
         "the fleet alone (the feed's ceiling): %s as fast as it goes into %s, nothing reading%n",
         scenario.name(), ceiling.inputs());
@@ -381,30 +378,6 @@ final class PipelineSession implements AutoCloseable {
       admin.deleteTopics(ceiling.inputs()).all().get();
     }
     return result;
-  }
-
-  /**
-   * Nothing reads the ceiling's topics, so each partition keeps only its last segments: all three
-   * hours of the July 19 fleet are about 60 GB of records, more than this machine's disk has free
-   * beside the pipeline's own. Deleting a segment is an unlink, a cost the pipeline's topics, which
-   * keep everything, do not have either way.
-   */
-  private void boundCeilingTopics(Topics ceiling) throws Exception {
-    String bytes = String.valueOf(CEILING_SEGMENT_BYTES);
-    Collection<AlterConfigOp> bounded =
-        List.of(
-            new AlterConfigOp(
-                new ConfigEntry(TopicConfig.SEGMENT_BYTES_CONFIG, bytes), AlterConfigOp.OpType.SET),
-            new AlterConfigOp(
-                new ConfigEntry(TopicConfig.RETENTION_BYTES_CONFIG, bytes),
-                AlterConfigOp.OpType.SET));
-    Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
-    for (String topic : ceiling.inputs()) {
-      changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), bounded);
-    }
-    try (Admin admin = Admin.create(stack.adminClientConfig())) {
-      admin.incrementalAlterConfigs(changes).all().get();
-    }
   }
 
   /**
