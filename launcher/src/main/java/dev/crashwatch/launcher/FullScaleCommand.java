@@ -5,6 +5,7 @@ import dev.crashwatch.localstack.LocalKafka;
 import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.report.ObservedSignal;
 import dev.crashwatch.simulator.report.ScenarioReport;
+import dev.crashwatch.simulator.scenario.ComponentVersion;
 import dev.crashwatch.simulator.scenario.MustSignal;
 import dev.crashwatch.simulator.scenario.Scenario;
 import dev.crashwatch.simulator.scenario.ScenarioLoader;
@@ -18,9 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -371,13 +370,11 @@ final class FullScaleCommand implements Callable<Integer> {
           ROLLBACK_TARGET.toMinutes(),
           took != null && took.compareTo(ROLLBACK_TARGET) <= 0 ? "met" : "NOT met");
     }
-    Set<String> expected =
-        scenario.expect().must().stream()
-            .map(m -> m.component() + "@" + m.version())
-            .collect(Collectors.toSet());
     List<String> others =
         report.signals().stream()
-            .filter(s -> !expected.contains(s.target()))
+            .filter(
+                s ->
+                    !scenario.expect().isRequired(new ComponentVersion(s.component(), s.version())))
             .map(FullScaleCommand::describe)
             .toList();
     out.printf(

@@ -26,6 +26,11 @@ public record Expectations(List<MustSignal> must, List<ComponentVersion> may, bo
     if (!noOthers || !action.atLeast(Action.HALT)) {
       return false;
     }
-    return must.stream().noneMatch(m -> m.target().equals(target)) && !may.contains(target);
+    return !isRequired(target) && !may.contains(target);
+  }
+
+  /** Whether {@code target} is one the run must signal. */
+  public boolean isRequired(ComponentVersion target) {
+    return must.stream().anyMatch(m -> m.target().equals(target));
   }
 }
