@@ -4,6 +4,7 @@ import dev.crashwatch.emitter.TelemetryEmitter;
 import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
 import dev.crashwatch.processor.metrics.ProcessorHealth;
+import dev.crashwatch.processor.metrics.RegistryOutage;
 import dev.crashwatch.processor.metrics.TopicEnds;
 import dev.crashwatch.simulator.FleetSimulator;
 import dev.crashwatch.simulator.SimulationResult;
@@ -12,6 +13,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,10 +30,13 @@ import org.apache.kafka.streams.KafkaStreams;
  * (controller off) is preloaded into the input topics of the embedded stack; then, alternating, the
  * ceiling ({@link CeilingConsumer}) reads and decodes all of it, and the processor, with
  * exactly-once, from offset zero under a fresh application id and state directory, runs until its
- * committed offsets reach the end of every input partition (lag 0). A processor run of its own
- * after the measured ones, not counted, is recorded with JFR ({@link Hotspots}): measured here, a
- * run under the recording took about twice the CPU per event of the JVM as one without, so the
- * profile's run was no measure of throughput.
+ * committed offsets reach the end of every input partition (lag 0). Each round also runs the peer
+ * between the two, {@link StreamsAlone}: Kafka Streams with the processor's configuration that only
+ * decodes the same records, so that the gap from the processor to the ceiling splits into what the
+ * framework costs and what the pipeline's own work costs. A processor run of its own after the
+ * measured ones, not counted, is recorded with JFR ({@link Hotspots}): measured here, a run under
+ * the recording took about twice the CPU per event of the JVM as one without, so the profile's run
+ * was no measure of throughput.
  */
 final class ProcessorThroughput {
 
@@ -48,7 +53,12 @@ final class ProcessorThroughput {
    * ceiling moves by up to 1.8 times between rounds, so medians taken apart would pair figures of
    * different rounds.
    */
-  record Result(double ceilingMedian, double processorMedian, double ratio) {}
+  record Result(
+      double ceilingMedian,
+      double processorMedian,
+      double ratio,
+      double aloneMedian,
+      double aloneRatio) {}
 
   private final PrintStream out;
   private final Path dir;
@@ -106,10 +116,15 @@ final class ProcessorThroughput {
         out.printf("  warm-up: ceiling %,.0f records/s (not counted)%n", ceiling);
         double rate = runProcessor(stack, records, "bench-warm-up", overrides, false);
         out.printf("  warm-up: processor %,.0f events/s (not counted)%n", rate);
+        double alone = runAlone(stack, records, "bench-streams-alone-warm-up");
+        out.printf("  warm-up: Kafka Streams alone %,.0f events/s (not counted)%n", alone);
       }
       List<Double> ceilings = new ArrayList<>();
       List<Double> processors = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
+      List<Double> alones = new ArrayList<>();
+      List<Double> aloneRatios = new ArrayList<>();
+      List<Double> ofAlone = new ArrayList<>();
       List<List<Double>> variantRates = new ArrayList<>();
       List<List<Double>> variantRatios = new ArrayList<>();
       variants.forEach(
@@ -130,6 +145,13 @@ final class ProcessorThroughput {
         ratios.add(processor / ceiling);
         out.printf(
             "  run %d: processor %,.0f events/s, ratio %.3f%n", i, processor, processor / ceiling);
+        double alone = runAlone(stack, records, "bench-streams-alone-" + i);
+        alones.add(alone);
+        aloneRatios.add(alone / ceiling);
+        ofAlone.add(processor / alone);
+        out.printf(
+            "  run %d: Kafka Streams alone %,.0f events/s, ratio %.3f; the processor %.3f of it%n",
+            i, alone, alone / ceiling, processor / alone);
         for (int v = 0; v < variants.size(); v++) {
           Map<String, String> settings = new LinkedHashMap<>(overrides);
           settings.putAll(variants.get(v));
@@ -154,13 +176,20 @@ final class ProcessorThroughput {
               + " the %d runs' ratios (each against its own run's ceiling) %.3f (target >= %.2f:"
               + " %s)%n",
           p, c, runs, ratio, TARGET_RATIO, Figures.atLeast(ratio, TARGET_RATIO));
+      double alone = Figures.median(alones);
+      double aloneRatio = Figures.median(aloneRatios);
+      out.printf(
+          "  Kafka Streams alone (the processor's configuration, decoding only): median %,.0f"
+              + " events/s, median ratio to the ceiling %.3f; the processor, median %.3f of"
+              + " Kafka Streams alone%n",
+          alone, aloneRatio, Figures.median(ofAlone));
       for (int v = 0; v < variants.size(); v++) {
         double rate = Figures.median(variantRates.get(v));
         out.printf(
             "  with %s: median %,.0f events/s, ratio %.3f (%.2fx the plain run)%n",
             variants.get(v), rate, Figures.median(variantRatios.get(v)), rate / p);
       }
-      return new Result(c, p, ratio);
+      return new Result(c, p, ratio, alone, aloneRatio);
     }
   }
 
@@ -206,31 +235,22 @@ final class ProcessorThroughput {
     try (StreamProcessor processor = new StreamProcessor(settings)) {
       processor.start();
       // caught up: committed offsets at the end of every input partition (lag 0)
-      ProcessorHealth health =
+      awaitCaughtUp(
           new ProcessorHealth(
               processor.streams(),
               processor.admin(),
               applicationId,
               stack.topics.inputs(),
               0,
-              processor.registryOutage());
-      long deadline = System.nanoTime() + CATCH_UP_BOUND.toNanos();
-      while (health.inputLag() > 0) {
-        Throwable failed = processor.awaitStop(Duration.ofMillis(POLL_MS));
-        if (failed != null || processor.streams().state() == KafkaStreams.State.NOT_RUNNING) {
-          throw new IllegalStateException(
-              applicationId + " stopped before it caught up: " + failed, failed);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              applicationId
-                  + " still "
-                  + health.inputLag()
-                  + " records behind after "
-                  + CATCH_UP_BOUND);
-        }
-        Thread.sleep(POLL_MS);
-      }
+              processor.registryOutage()),
+          applicationId,
+          () -> {
+            Throwable failed = processor.awaitStop(Duration.ofMillis(POLL_MS));
+            return failed != null || processor.streams().state() == KafkaStreams.State.NOT_RUNNING
+                ? new IllegalStateException(
+                    applicationId + " stopped before it caught up: " + failed, failed)
+                : null;
+          });
       seconds = (System.nanoTime() - start) / 1e9;
       if (processor.streams().state() != KafkaStreams.State.RUNNING) {
         throw new IllegalStateException("the processor is " + processor.streams().state());
@@ -266,6 +286,82 @@ final class ProcessorThroughput {
           100.0 * profile.inclusiveShareOf("DetectorProcessor"));
     }
     return records / seconds;
+  }
+
+  /**
+   * One run of {@link StreamsAlone} from offset zero under a fresh application id until lag 0;
+   * returns its events/s and prints its stream threads' CPU per event.
+   */
+  private double runAlone(BenchStack stack, long records, String applicationId) throws Exception {
+    ProcessorSettings settings = stack.processorSettings(applicationId, overrides);
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long start = System.nanoTime();
+    double seconds;
+    try (KafkaStreams alone = StreamsAlone.create(stack, settings);
+        Admin admin = Admin.create(stack.stack.adminClientConfig())) {
+      alone.start();
+      awaitCaughtUp(
+          // only its lag is asked for: the registry outage it also takes is the readiness probe's
+          new ProcessorHealth(
+              alone,
+              admin,
+              applicationId,
+              stack.topics.inputs(),
+              0,
+              new RegistryOutage(Clock.systemUTC())),
+          applicationId,
+          () -> {
+            KafkaStreams.State state = alone.state();
+            return state == KafkaStreams.State.ERROR
+                    || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING
+                ? new IllegalStateException(
+                    applicationId + " stopped before it caught up: " + state)
+                : null;
+          });
+      seconds = (System.nanoTime() - start) / 1e9;
+      long streamCpuNanos =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(
+                  t ->
+                      t.getName().startsWith(applicationId + "-")
+                          && t.getName().contains(STREAM_THREAD))
+              .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
+              .sum();
+      out.printf(
+          "    %s: %.1f s; CPU per event: %.1f µs in its stream threads%n",
+          applicationId, seconds, streamCpuNanos / 1e3 / records);
+    }
+    return records / seconds;
+  }
+
+  /** How a run is found to have stopped: the reason, or null while it runs. */
+  private interface Stopped {
+    IllegalStateException check() throws Exception;
+  }
+
+  /**
+   * Waits until {@code applicationId}'s committed offsets are at the end of every input partition
+   * (lag 0), for at most {@link #CATCH_UP_BOUND}.
+   */
+  private static void awaitCaughtUp(ProcessorHealth health, String applicationId, Stopped stopped)
+      throws Exception {
+    long deadline = System.nanoTime() + CATCH_UP_BOUND.toNanos();
+    while (health.inputLag() > 0) {
+      IllegalStateException failed = stopped.check();
+      if (failed != null) {
+        throw failed;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            applicationId
+                + " still "
+                + health.inputLag()
+                + " records behind after "
+                + CATCH_UP_BOUND);
+      }
+      Thread.sleep(POLL_MS);
+    }
   }
 
   /**

@@ -27,7 +27,8 @@ class BenchHarnessIT {
   private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
   @Test
-  void processorThroughputMeasuresTheProcessorAndTheCeilingOnTheSameRecords() throws Exception {
+  void processorThroughputMeasuresTheProcessorKafkaStreamsAloneAndTheCeilingOnTheSameRecords()
+      throws Exception {
     var scenario =
         ScenarioLoader.load(Path.of("../scenarios/channel-file-291.json")).withDevices(200);
     ProcessorThroughput.Result r =
@@ -40,10 +41,15 @@ class BenchHarnessIT {
     assertThat(r.processorMedian()).isPositive();
     // one run: its ratio is that run's processor against that run's ceiling
     assertThat(r.ratio()).isEqualTo(r.processorMedian() / r.ceilingMedian());
+    assertThat(r.aloneMedian()).isPositive();
+    assertThat(r.aloneRatio()).isEqualTo(r.aloneMedian() / r.ceilingMedian());
     assertThat(text)
         .contains("machine: ")
         .contains("warm-up: ceiling")
         .contains("warm-up: processor")
+        .contains("warm-up: Kafka Streams alone")
+        .contains("run 1: Kafka Streams alone")
+        .contains("Kafka Streams alone (the processor's configuration, decoding only): median")
         .contains("profiled run: processor")
         .contains("processor throughput: median")
         .contains("median of the 1 runs' ratios")
