@@ -103,6 +103,9 @@ final class ProcessorThroughput {
   Result run(Scenario scenario, int partitions, int runs, boolean profile) throws Exception {
     out.println(Machine.describe());
     try (BenchStack stack = BenchStack.start(dir, partitions)) {
+      // a setting the processor refuses (one that would turn off exactly-once, a bad value) stops
+      // the run here, naming it, not after the minutes of the rounds before its first use
+      variants.forEach(v -> stack.processorSettings("bench-check", withVariant(v)));
       stack.loadCatalogue(scenario);
       long records = preload(stack, scenario);
       if (!overrides.isEmpty()) {
@@ -153,10 +156,13 @@ final class ProcessorThroughput {
             "  run %d: Kafka Streams alone %,.0f events/s, ratio %.3f; the processor %.3f of it%n",
             i, alone, alone / ceiling, processor / alone);
         for (int v = 0; v < variants.size(); v++) {
-          Map<String, String> settings = new LinkedHashMap<>(overrides);
-          settings.putAll(variants.get(v));
           double rate =
-              runProcessor(stack, records, "bench-variant-" + (v + 1) + "-" + i, settings, false);
+              runProcessor(
+                  stack,
+                  records,
+                  "bench-variant-" + (v + 1) + "-" + i,
+                  withVariant(variants.get(v)),
+                  false);
           variantRates.get(v).add(rate);
           variantRatios.get(v).add(rate / ceiling);
           out.printf(
@@ -191,6 +197,13 @@ final class ProcessorThroughput {
       }
       return new Result(c, p, ratio, alone, aloneRatio);
     }
+  }
+
+  /** The settings of every run with {@code variant}'s on top. */
+  private Map<String, String> withVariant(Map<String, String> variant) {
+    Map<String, String> settings = new LinkedHashMap<>(overrides);
+    settings.putAll(variant);
+    return settings;
   }
 
   /** Sends the scenario into the input topics; returns how many records were written. */

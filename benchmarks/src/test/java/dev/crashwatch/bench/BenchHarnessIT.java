@@ -1,7 +1,9 @@
 package dev.crashwatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crashwatch.config.ConfigException;
 import dev.crashwatch.simulator.scenario.ScenarioLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,6 +59,20 @@ class BenchHarnessIT {
         .contains("by area of the top frame")
         .contains("stream threads' CPU");
     assertThat(dir.resolve("bench-profile.jfr")).exists();
+  }
+
+  @Test
+  void aRefusedVariantStopsTheRunBeforeAnyRecordIsPreloaded() {
+    var scenario =
+        ScenarioLoader.load(Path.of("../scenarios/channel-file-291.json")).withDevices(200);
+    var throughput =
+        new ProcessorThroughput(
+            out, dir, Map.of(), List.of(Map.of("kafka.processing.guarantee", "at_least_once")));
+
+    assertThatThrownBy(() -> throughput.run(scenario, 2, 1, false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.processing.guarantee");
+    assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("preloading");
   }
 
   @Test
