@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -268,8 +269,8 @@ final class ProcessorThroughput {
       if (processor.streams().state() != KafkaStreams.State.RUNNING) {
         throw new IllegalStateException("the processor is " + processor.streams().state());
       }
-      streamCpuNanos = cpuNanos(threads, STREAM_THREAD);
-      long applicationCpu = cpuNanos(threads, applicationId);
+      streamCpuNanos = cpuNanos(threads, name -> name.contains(STREAM_THREAD));
+      long applicationCpu = cpuNanos(threads, name -> name.contains(applicationId));
       long processCpu = processCpuNanos() - processCpuStart;
       Map<String, Long> internal = internalRecordsWritten(processor.admin(), applicationId);
       out.printf(
@@ -333,14 +334,11 @@ final class ProcessorThroughput {
                 : null;
           });
       seconds = (System.nanoTime() - start) / 1e9;
+      // its own stream threads ("<application id>-<uuid>-StreamThread-<n>"), not its clients'
       long streamCpuNanos =
-          Thread.getAllStackTraces().keySet().stream()
-              .filter(
-                  t ->
-                      t.getName().startsWith(applicationId + "-")
-                          && t.getName().contains(STREAM_THREAD))
-              .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
-              .sum();
+          cpuNanos(
+              threads,
+              name -> name.startsWith(applicationId + "-") && name.contains(STREAM_THREAD));
       out.printf(
           "    %s: %.1f s; CPU per event: %.1f µs in its stream threads%n",
           applicationId, seconds, streamCpuNanos / 1e3 / records);
@@ -413,10 +411,10 @@ final class ProcessorThroughput {
         .getProcessCpuTime();
   }
 
-  /** CPU time of the live threads whose name contains {@code part}. */
-  private static long cpuNanos(ThreadMXBean threads, String part) {
+  /** CPU time of the live threads whose name {@code named} accepts. */
+  private static long cpuNanos(ThreadMXBean threads, Predicate<String> named) {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().contains(part))
+        .filter(t -> named.test(t.getName()))
         .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
         .sum();
   }
