@@ -47,6 +47,10 @@ final class EmitterProcess implements AutoCloseable {
     if (provider != null) {
       command.add("-Dslf4j.provider=" + provider);
     }
+    // its own log file in target/test-logs (test-logging/logback-test.xml), named after its
+    // standard error's file and that file's directory (a test's own)
+    String name = log.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    command.add("-Dcrashwatch.test.log=emitter-" + log.getParent().getFileName() + "-" + name);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(ORPHAN_GUARD);

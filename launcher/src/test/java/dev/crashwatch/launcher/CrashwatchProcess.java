@@ -41,6 +41,9 @@ final class CrashwatchProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    // The command's own logging, as a user gets it (its warnings on the console, the rest in its
+    // log file), not the test JVM's, which the shared class path would otherwise give it.
+    command.add("-Dlogback.configurationFile=logback.xml");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(ORPHAN_GUARD);
@@ -52,6 +55,9 @@ final class CrashwatchProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().keySet().removeIf(k -> k.startsWith("CRASHWATCH_"));
+    builder
+        .environment()
+        .put("CRASHWATCH_LOG_FILE", log.resolveSibling(name + "-full.log").toString());
     builder.environment().putAll(env);
     return new CrashwatchProcess(name, builder.start(), log);
   }

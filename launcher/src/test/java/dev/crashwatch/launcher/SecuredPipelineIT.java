@@ -63,7 +63,7 @@ class SecuredPipelineIT {
         .isPositive();
 
     String logs =
-        Files.readString(Path.of("target", "test-logs", "launcher-tests.log"))
+        Files.readString(Path.of("target", "test-logs", "integration-tests.log"))
             + console.toString(StandardCharsets.UTF_8)
             + Files.readString(stack.schemaRegistry().logFile());
     // The log is the run's, and holds the client configurations, where secrets would show.

@@ -162,6 +162,7 @@ class LocalStackIT {
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
                 "-XX:-UsePerfData",
+                "-Dcrashwatch.test.log=registry-child",
                 "-cp",
                 System.getProperty("java.class.path"),
                 RegistryChildMain.class.getName(),

@@ -160,7 +160,11 @@ public final class StreamProcessor implements AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putAll(THROUGHPUT_DEFAULTS);
     // Opt in to what becomes the default in Kafka 5.0 (and silences the warning that says so).
+    // Kafka Streams 4.3 also reads it in each stream thread's partition assignor, from the main
+    // consumer's configuration, and warns there once per thread unless it is set there too.
     props.put("processing.exception.handler.global.enabled", true);
+    props.put(
+        StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
     settings.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
     long rocksDbMemory = settings.rocksDbMemoryBytes();
     if (rocksDbMemory > 0) {

@@ -40,6 +40,7 @@ class SpoolCrashTest {
     Process child =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dcrashwatch.test.log=spool-crash-writer",
                 "-cp",
                 System.getProperty("java.class.path"),
                 SpoolCrashWriter.class.getName(),

@@ -328,6 +328,9 @@ public final class WriteBackKeyValueStore<K, V>
     inner.init(context, root);
   }
 
+  // Deprecated in Kafka 4.3 for the stores that manage their own offsets (KIP-1035), but Kafka
+  // still calls both on a store that does not; a wrapper forwards them to the store it wraps.
+  @SuppressWarnings("deprecation")
   @Override
   public void flush() {
     // Kafka calls this after the transaction (see the class comment): objects made dirty since
@@ -345,6 +348,7 @@ public final class WriteBackKeyValueStore<K, V>
     return inner.committedOffset(partition);
   }
 
+  @SuppressWarnings("deprecation") // see flush
   @Override
   public boolean managesOffsets() {
     return inner.managesOffsets();
