@@ -44,6 +44,9 @@ final class SpoolSchemas implements SchemaStore {
   }
 
   /** Makes sure {@code schema} is in the spool; returns its fingerprint. */
+  // Schema.toString(true) is deprecated for SchemaFormatter, which finds its formats through a
+  // ServiceLoader: classes an emitter on every host would load for one call at start-up.
+  @SuppressWarnings("deprecation")
   long record(Schema schema) {
     long fingerprint = fingerprint(schema);
     if (known.putIfAbsent(fingerprint, schema) == null) {

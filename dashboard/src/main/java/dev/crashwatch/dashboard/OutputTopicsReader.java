@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -149,7 +150,7 @@ public final class OutputTopicsReader implements AutoCloseable {
       failure = e;
       LOG.error("the dashboard stopped reading the output topics: {}", e.toString());
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 
@@ -235,7 +236,8 @@ public final class OutputTopicsReader implements AutoCloseable {
   public void close() throws InterruptedException {
     running = false;
     if (thread.getState() == Thread.State.NEW) {
-      consumer.close(Duration.ofSeconds(5)); // never started: nobody else will close it
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(5))); // never started: nobody else will close it
       return;
     }
     consumer.wakeup();

@@ -39,6 +39,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The dashboard in a real headless browser (Debian's chromium, driven by Selenium through Debian's
@@ -58,6 +59,12 @@ class DashboardBrowserIT {
   private static final int DEVICES = 4_000;
   private static final Path SCREENSHOT = Path.of("target/dashboard-halt.png");
   private static final Path END_SCREENSHOT = Path.of("target/dashboard-end.png");
+
+  static {
+    // Selenium logs through java.util.logging, straight to the console: into the test log instead
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+  }
 
   private final LocalStack stack = LocalStack.shared();
   private final String run = UUID.randomUUID().toString().substring(0, 8);

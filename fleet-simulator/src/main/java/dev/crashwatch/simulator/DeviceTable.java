@@ -178,7 +178,8 @@ final class DeviceTable {
   /** Every component and the version {@code device} runs of it. */
   Map<String, String> componentsOf(int device) {
     @SuppressWarnings("unchecked")
-    Map.Entry<String, String>[] entries = new Map.Entry[components];
+    Map.Entry<String, String>[] entries =
+        (Map.Entry<String, String>[]) new Map.Entry<?, ?>[components];
     for (int c = 0; c < components; c++) {
       entries[c] = Map.entry(componentIds.get(c), versionOf(device, c));
     }
