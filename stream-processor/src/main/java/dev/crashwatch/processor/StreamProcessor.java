@@ -162,9 +162,9 @@ public final class StreamProcessor implements AutoCloseable {
     // Opt in to what becomes the default in Kafka 5.0 (and silences the warning that says so).
     // Kafka Streams 4.3 also reads it in each stream thread's partition assignor, from the main
     // consumer's configuration, and warns there once per thread unless it is set there too.
-    props.put("processing.exception.handler.global.enabled", true);
-    props.put(
-        StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
+    String globalHandler = StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+    props.put(globalHandler, true);
+    props.put(StreamsConfig.mainConsumerPrefix(globalHandler), true);
     settings.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
     long rocksDbMemory = settings.rocksDbMemoryBytes();
     if (rocksDbMemory > 0) {
