@@ -95,7 +95,10 @@ public final class ProcessorSettings {
     all.add(
         new Setting(
             "device.last.seen.bucket",
-            "PT5M",
+            // Three of the emitter's default heartbeats (PT5M): two heartbeats in three write
+            // nothing. Equal to the heartbeat, every heartbeat crossed a bucket and wrote its
+            // device's state and a changelog record (docs/benchmarks.md, 2026-12-06).
+            "PT15M",
             "Granularity of a device's last-seen time: a heartbeat writes state only when it crosses"
                 + " a bucket. A device not heard from for detector.window after its bucket ends"
                 + " stops counting as exposed until it is heard again."));

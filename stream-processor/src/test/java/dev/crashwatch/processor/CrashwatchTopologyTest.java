@@ -171,10 +171,10 @@ class CrashwatchTopologyTest {
   void aHeartbeatOnlyMovesLastSeenWhenItCrossesABucket() {
     fx.pipe(boot("d1", "canary", t(0), ON_290));
     DeviceState afterBoot = devices.get("d1");
-    fx.pipe(heartbeat("d1", "canary", t(1), ON_290)); // same 5-minute bucket, same versions
+    fx.pipe(heartbeat("d1", "canary", t(14), ON_290)); // same 15-minute bucket, same versions
     assertThat(devices.get("d1")).isEqualTo(afterBoot);
-    fx.pipe(heartbeat("d1", "canary", t(6), ON_290)); // next bucket: last seen moves
-    assertThat(devices.get("d1").getLastSeenBucket()).isEqualTo(t(5).toEpochMilli());
+    fx.pipe(heartbeat("d1", "canary", t(16), ON_290)); // next bucket: last seen moves
+    assertThat(devices.get("d1").getLastSeenBucket()).isEqualTo(t(15).toEpochMilli());
   }
 
   /** Sums a version's per-minute buckets, as the detector does over its window. */

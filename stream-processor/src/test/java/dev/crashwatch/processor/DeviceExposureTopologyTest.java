@@ -73,23 +73,29 @@ class DeviceExposureTopologyTest {
         stats.get(CONTENT_291), t(from).toEpochMilli(), t(to).toEpochMilli());
   }
 
+  /** The default last-seen bucket, in minutes (a multiple of five, the others' heartbeats). */
+  private int bucket() {
+    return (int) fx.settings.lastSeenBucket().toMinutes();
+  }
+
   @Test
   void aDeviceNotHeardForAWindowStopsCountingAsExposedUntilItIsHeardAgain() {
+    int awayBy = 30 + 2 * bucket();
     fx.pipe(boot("d1", "canary", t(0), ON_291));
     othersUntil(0, 30);
     assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
 
     // last seen in the bucket of minute 0: away a 30-minute window after that bucket ends and its
-    // offset into the next, so by minute 40
-    othersUntil(35, 40);
+    // offset into the next, so by a window and two buckets
+    othersUntil(35, awayBy);
     assertThat(devices.get("d1").getAway()).isTrue();
     assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isZero();
     // it ran the version in the window ending now, and no longer in one that starts after it left
-    assertThat(exposedBetween(10, 40)).isEqualTo(1);
-    othersUntil(45, 70);
-    assertThat(exposedBetween(40, 70)).isZero();
+    assertThat(exposedBetween(awayBy - 30, awayBy)).isEqualTo(1);
+    othersUntil(awayBy + 5, awayBy + 30);
+    assertThat(exposedBetween(awayBy, awayBy + 30)).isZero();
 
-    fx.pipe(heartbeat("d1", "canary", t(71), ON_291));
+    fx.pipe(heartbeat("d1", "canary", t(awayBy + 31), ON_291));
     assertThat(devices.get("d1").getAway()).isFalse();
     assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isEqualTo(1);
     assertThat(stats.get(CONTENT_291).getExposedByRing()).containsExactly(Map.entry("canary", 1L));
@@ -104,12 +110,13 @@ class DeviceExposureTopologyTest {
   @Test
   void theAwayChecksOfDevicesHeardInOneBucketSpreadOverTheTicksOfTheNextBucket() {
     int fleet = 200;
+    int first = 30 + bucket(); // a window after the bucket ends
     for (int d = 0; d < fleet; d++) {
       fx.pipe(boot("spread-" + d, "canary", t(0), ON_291));
     }
     othersUntil(5, 30);
     List<Integer> awayByMinute = new ArrayList<>();
-    for (int m = 34; m <= 41; m++) {
+    for (int m = first - 1; m <= first + bucket() + 1; m++) {
       fx.pipe(heartbeat("d2", "broad", t(m), ON_290));
       int away = 0;
       for (int d = 0; d < fleet; d++) {
@@ -117,13 +124,13 @@ class DeviceExposureTopologyTest {
       }
       awayByMinute.add(away);
     }
-    // minute 34: none yet (a window after the bucket ends is minute 35); minute 40: all
+    // the minute before the first: none yet; a bucket after the first: all
     assertThat(awayByMinute.get(0)).isZero();
-    assertThat(awayByMinute.get(6)).isEqualTo(fleet);
-    // five ticks (minutes 35 to 39 are the offsets' range) share them, none takes more than half
+    assertThat(awayByMinute.get(bucket() + 1)).isEqualTo(fleet);
+    // the ticks of a bucket (the offsets' range) share them, none takes more than half
     for (int i = 1; i < awayByMinute.size(); i++) {
       assertThat(awayByMinute.get(i) - awayByMinute.get(i - 1))
-          .as("devices gone away at the tick of minute %d, of %s", 34 + i, awayByMinute)
+          .as("devices gone away at the tick of minute %d, of %s", first - 1 + i, awayByMinute)
           .isLessThan(fleet / 2);
     }
     assertThat(VersionStatsProcessor.exposed(stats.get(CONTENT_291))).isZero();
@@ -153,14 +160,17 @@ class DeviceExposureTopologyTest {
             changelog, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     assertThat(writes.readRecordsToList()).hasSize(1); // the boot
 
-    fx.pipe(heartbeat("d1", "canary", t(1), ON_290));
-    fx.pipe(heartbeat("d1", "canary", t(2.5), ON_290));
-    fx.pipe(heartbeat("d1", "canary", t(4.9), ON_290));
+    // the default bucket: three of the emitter's default heartbeats (PT5M), two of which write
+    int bucket = bucket();
+    assertThat(bucket).isEqualTo(15);
+    fx.pipe(heartbeat("d1", "canary", t(5), ON_290));
+    fx.pipe(heartbeat("d1", "canary", t(10), ON_290));
+    fx.pipe(heartbeat("d1", "canary", t(bucket - 0.1), ON_290));
     assertThat(writes.isEmpty()).isTrue();
 
-    fx.pipe(heartbeat("d1", "canary", t(5), ON_290)); // the next last-seen bucket
+    fx.pipe(heartbeat("d1", "canary", t(bucket), ON_290)); // the next last-seen bucket
     assertThat(writes.readRecordsToList()).hasSize(1);
-    assertThat(devices.get("d1").getLastSeenBucket()).isEqualTo(t(5).toEpochMilli());
+    assertThat(devices.get("d1").getLastSeenBucket()).isEqualTo(t(bucket).toEpochMilli());
   }
 
   /**
