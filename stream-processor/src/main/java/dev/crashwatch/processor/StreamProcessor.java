@@ -48,6 +48,14 @@ public final class StreamProcessor implements AutoCloseable {
   /** How long {@link #start} waits for the broker to describe the input topics. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * Kafka 4.3 deprecates the key only because 5.0 makes its value the default; until then it must
+   * be set, or the global thread's processing exceptions skip the configured handler.
+   */
+  @SuppressWarnings("deprecation")
+  private static final String GLOBAL_HANDLER =
+      StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
+
   private final KafkaStreams streams;
   private final Admin admin;
   private final ListedVendorFeeds vendorFeeds;
@@ -162,9 +170,8 @@ public final class StreamProcessor implements AutoCloseable {
     // Opt in to what becomes the default in Kafka 5.0 (and silences the warning that says so).
     // Kafka Streams 4.3 also reads it in each stream thread's partition assignor, from the main
     // consumer's configuration, and warns there once per thread unless it is set there too.
-    String globalHandler = StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
-    props.put(globalHandler, true);
-    props.put(StreamsConfig.mainConsumerPrefix(globalHandler), true);
+    props.put(GLOBAL_HANDLER, true);
+    props.put(StreamsConfig.mainConsumerPrefix(GLOBAL_HANDLER), true);
     settings.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir));
     long rocksDbMemory = settings.rocksDbMemoryBytes();
     if (rocksDbMemory > 0) {
