@@ -161,6 +161,7 @@ class DeviceExposureTopologyTest {
     assertThat(writes.readRecordsToList()).hasSize(1); // the boot
 
     // the default bucket: three of the emitter's default heartbeats (PT5M), two of which write
+    // nothing
     int bucket = bucket();
     assertThat(bucket).isEqualTo(15);
     fx.pipe(heartbeat("d1", "canary", t(5), ON_290));
