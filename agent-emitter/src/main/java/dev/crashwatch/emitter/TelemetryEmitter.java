@@ -5,6 +5,7 @@ import dev.crashwatch.events.Crash;
 import dev.crashwatch.events.SensorHeartbeat;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,9 +15,10 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes boot, crash and heartbeat events: keyed by device id (so a device's events share a
@@ -25,12 +27,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Sends are asynchronous; a failed send is counted and the first failure is rethrown by {@link
  * #flush()}, so a caller never mistakes a lost event for a delivered one.
+ *
+ * <p>Events and raw bytes go through one producer, so that what is sent between two flushes can
+ * leave together: a lock-step replay configures it to send each step as one request (see {@code
+ * WholeSteps} in the launcher).
  */
 public final class TelemetryEmitter implements WireSink, AutoCloseable {
 
   private final Topics topics;
-  private final KafkaProducer<String, SpecificRecord> producer;
-  private final KafkaProducer<byte[], byte[]> rawProducer;
+  private final KafkaProducer<byte[], Object> producer;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -52,9 +57,11 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.putAll(overrides);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), eventSerializer(serdes));
-    this.rawProducer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    Serializer<SpecificRecord> events = eventSerializer(serdes);
+    Serializer<Object> values =
+        (topic, value) ->
+            value instanceof byte[] raw ? raw : events.serialize(topic, (SpecificRecord) value);
+    this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), values);
   }
 
   /** One serializer for the three event types; each record carries its own schema. */
@@ -100,12 +107,13 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   @Override
   public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
     sent.incrementAndGet();
-    rawProducer.send(new ProducerRecord<>(topic, null, timestamp, key, value), this::completed);
+    producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), this::completed);
   }
 
   private void send(String topic, String device, long timestamp, SpecificRecord event) {
     sent.incrementAndGet();
-    producer.send(new ProducerRecord<>(topic, null, timestamp, device, event), this::completed);
+    byte[] key = device.getBytes(StandardCharsets.UTF_8);
+    producer.send(new ProducerRecord<>(topic, null, timestamp, key, event), this::completed);
   }
 
   private void completed(Object metadata, Exception error) {
@@ -121,11 +129,15 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   @Override
   public void flush() {
     producer.flush();
-    rawProducer.flush();
     Exception failure = firstFailure.get();
     if (failure != null) {
       throw new IllegalStateException(failed.get() + " events were not delivered", failure);
     }
+  }
+
+  /** The producer's metrics: how many requests a flush took, for the tests of lock-step. */
+  public Map<MetricName, ? extends Metric> metrics() {
+    return producer.metrics();
   }
 
   public long sent() {
@@ -143,6 +155,5 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(30));
-    rawProducer.close(Duration.ofSeconds(30));
   }
 }

@@ -75,14 +75,12 @@ final class BacktestRun implements AutoCloseable {
    */
   BacktestRun(Settings config, Map<String, Object> kafka, Duration timeout)
       throws InterruptedException {
-    // Fed in lock-step: every step's records are in before the processor catches up, so a task
-    // need not idle for its other partitions, and a short commit interval makes each wait short
-    // (as in simulate's PipelineSession).
-    this.settings =
-        new ProcessorSettings(
-            config
-                .with("kafka.max.task.idle.ms", "0", "backtest")
-                .with("kafka.commit.interval.ms", "20", "backtest"));
+    // Fed in lock-step (RangeReplay), with the settings of every lock-step run (LockStep).
+    Settings lockStep = config;
+    for (Map.Entry<String, String> e : LockStep.PROCESSOR_SETTINGS.entrySet()) {
+      lockStep = lockStep.with(e.getKey(), e.getValue(), "backtest");
+    }
+    this.settings = new ProcessorSettings(lockStep);
     this.kafka = kafka;
     this.timeout = timeout;
     Topics topics = settings.topics();

@@ -52,6 +52,7 @@ final class FullScaleCommand implements Callable<Integer> {
   static final long PROCESSOR_HEAP_TARGET = 1L << 30;
 
   private static final String COMMIT_INTERVAL = "kafka.commit.interval.ms";
+  private static final String MAX_POLL_RECORDS = "kafka.main.consumer.max.poll.records";
 
   @Option(
       names = "--scenario",
@@ -265,6 +266,10 @@ final class FullScaleCommand implements Callable<Integer> {
     // at 200,000 devices 1.08 times the events a second of 20 ms, the same signals.
     Map<String, String> processor = new LinkedHashMap<>();
     processor.put(COMMIT_INTERVAL, "100");
+    // Kafka Streams' own poll size, not the other lock-step runs' unbounded one: a step of this
+    // fleet is larger than one request anyway (WholeSteps), and a poll of all that the consumer
+    // fetched would hold it as records on a heap the target caps at 1 GiB (not measured here).
+    processor.put(MAX_POLL_RECORDS, "1000");
     processor.putAll(processorOverrides);
     if (!ceilingOnly) {
       out.printf("processor: %s%n", processor);

@@ -19,6 +19,30 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 final class LockStep implements PipelineFeedback, AutoCloseable {
 
+  /**
+   * The processor's settings in a lock-step run, over the operator's.
+   *
+   * <p>{@code max.task.idle.ms=0}: every step's records are on the broker before the processor
+   * catches up, so a task need not wait for a partition that its last fetch found empty (waiting
+   * would cost up to the idle time per step). {@code commit.interval.ms=20}: every hop (input,
+   * version deltas, detector input) waits for a commit, so short commits make each step's wait
+   * short.
+   *
+   * <p>{@code main.consumer.max.poll.records} unbounded: a poll hands Kafka Streams every record
+   * the consumer has fetched. With Kafka's 1,000, a poll that stopped within a fetch response left
+   * the rest of it in the consumer, whose high-water marks it learns only as it hands those records
+   * over; a partition whose records waited there looked caught up (lag 0), and with no idling a
+   * task processed its other partitions' later records first. A task's stream time then ran ahead
+   * of records it had not seen, and the silence checks on stream time depended on the machine's
+   * timing. Together with steps sent whole ({@link WholeSteps}), a task reads a step in time order;
+   * {@code crashwatch_records_behind_stream_time_total} counts any record that is not.
+   */
+  static final Map<String, String> PROCESSOR_SETTINGS =
+      Map.of(
+          "kafka.max.task.idle.ms", "0",
+          "kafka.commit.interval.ms", "20",
+          "kafka.main.consumer.max.poll.records", String.valueOf(Integer.MAX_VALUE));
+
   private final Admin admin;
   private final ConsumerLag lag;
   private final String signalsTopic;

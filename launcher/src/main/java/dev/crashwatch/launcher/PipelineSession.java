@@ -182,13 +182,10 @@ final class PipelineSession implements AutoCloseable {
                       target.registryUrl())));
     }
     Settings raw = access.processor().raw();
-    // The simulator runs in lock-step with the processor (see replay): every step's records are
-    // in before the processor catches up, so a task need not idle for its other partitions (which
-    // would cost up to max.task.idle.ms per step), and a short commit interval makes each step's
-    // wait short, as every hop (input, version deltas, detector input) waits for a commit.
-    raw =
-        raw.with("kafka.max.task.idle.ms", "0", "pipeline")
-            .with("kafka.commit.interval.ms", "20", "pipeline");
+    // The simulator runs in lock-step with the processor (see replay and LockStep).
+    for (Map.Entry<String, String> e : LockStep.PROCESSOR_SETTINGS.entrySet()) {
+      raw = raw.with(e.getKey(), e.getValue(), "pipeline");
+    }
     for (Map.Entry<String, String> e : processorOverrides.entrySet()) {
       raw = raw.with(e.getKey(), e.getValue(), "--set");
     }
@@ -296,7 +293,10 @@ final class PipelineSession implements AutoCloseable {
         scenario.name(), step, playController ? "on" : "off");
     try (TelemetryEmitter emitter =
             new TelemetryEmitter(
-                bootstrapServers, emitterSerdes, topics, access.emitter().kafkaClientSecurity());
+                bootstrapServers,
+                emitterSerdes,
+                topics,
+                WholeSteps.producer(access.emitter().kafkaClientSecurity()));
         LockStep lockStep =
             new LockStep(
                 ClientSettings.kafka(access.monitor()),

@@ -79,10 +79,10 @@ final class RangeReplay implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
-    Map<String, Object> producerConfig = new HashMap<>(kafka);
+    // a step leaves as one request at its flush, so the processors see it whole (WholeSteps)
+    Map<String, Object> producerConfig = WholeSteps.producer(kafka);
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     this.consumer =
         new KafkaConsumer<>(
             consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -96,8 +96,7 @@ final class FailureRun implements AutoCloseable {
       env.put(topic.getKey().envName(), topic.getValue());
     }
     // as PipelineSession runs it for lock-step; a killed member is noticed within seconds
-    env.put("CRASHWATCH_KAFKA_MAX_TASK_IDLE_MS", "0");
-    env.put("CRASHWATCH_KAFKA_COMMIT_INTERVAL_MS", "20");
+    LockStep.PROCESSOR_SETTINGS.forEach((key, value) -> env.put(Setting.envName(key), value));
     env.put("CRASHWATCH_KAFKA_SESSION_TIMEOUT_MS", "6000");
     env.put("CRASHWATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
     topics = new ProcessorSettings(settings).topics();
@@ -173,7 +172,8 @@ final class FailureRun implements AutoCloseable {
     SimulationResult result;
     try (SignalCollector signals = new SignalCollector(kafka(), serdes, topics.rollbackSignals());
         TelemetryEmitter emitter =
-            new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of());
+            new TelemetryEmitter(
+                stack.bootstrapServers(), serdes, topics, WholeSteps.producer(Map.of()));
         LockStep lockStep =
             new LockStep(
                 kafka(),

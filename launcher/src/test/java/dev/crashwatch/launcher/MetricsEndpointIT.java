@@ -3,6 +3,7 @@ package dev.crashwatch.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crashwatch.config.Setting;
 import dev.crashwatch.emitter.TelemetryEmitter;
 import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.observability.MeterRegistries;
@@ -40,8 +41,9 @@ import org.junit.jupiter.api.Test;
  * The metrics and health endpoints of the processor and of the emitter daemon, scraped over HTTP
  * while they work against the real broker and registry of {@link LocalStack#shared()}: the
  * processor's during a faulty scenario replayed through the real pipeline (events in per topic,
- * dead letters by reason, signals by action, watermark lag, evaluation time, Kafka's own metrics,
- * readiness), the emitter's while an {@code emit} process sends heartbeats.
+ * dead letters by reason, signals by action, watermark lag, evaluation time, records read behind
+ * stream time (none, in lock-step), Kafka's own metrics, readiness), the emitter's while an {@code
+ * emit} process sends heartbeats.
  */
 class MetricsEndpointIT {
 
@@ -63,9 +65,8 @@ class MetricsEndpointIT {
     env.put("CRASHWATCH_TOPIC_SPIKE_ALERTS", "alerts-" + s);
     env.put("CRASHWATCH_TOPIC_DEAD_LETTERS", "dead-" + s);
     env.put("CRASHWATCH_TOPIC_VENDOR_HEALTH_PREFIX", "vendor-health-" + s + ".");
-    // As in PipelineSession: lock-step replays need no idling and short commits.
-    env.put("CRASHWATCH_KAFKA_MAX_TASK_IDLE_MS", "0");
-    env.put("CRASHWATCH_KAFKA_COMMIT_INTERVAL_MS", "20");
+    // As in PipelineSession: the settings of a lock-step replay.
+    LockStep.PROCESSOR_SETTINGS.forEach((key, value) -> env.put(Setting.envName(key), value));
     ProcessorSettings settings = ProcessorSettings.load(Optional.empty(), env);
     Topics topics = settings.topics();
     try (Admin admin =
@@ -90,7 +91,9 @@ class MetricsEndpointIT {
           .until(() -> Scrape.get(port, "/health/ready").statusCode() == 200);
       assertThat(processor.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
 
-      Scenario scenario = ScenarioLoader.load(SCENARIO).withDevices(5_000);
+      // 20,000 devices: a step holds more records than a poll of Kafka's default 1,000 takes, so
+      // the read-order check below fails without the lock-step poll setting (9,950 records behind)
+      Scenario scenario = ScenarioLoader.load(SCENARIO).withDevices(20_000);
       EventSerdes serdes = EventSerdes.connect(stack.schemaRegistryUrl());
       List<Double> eventsInDuringRun = new ArrayList<>();
       SimulationResult result;
@@ -100,7 +103,8 @@ class MetricsEndpointIT {
                   serdes,
                   topics.rollbackSignals());
           TelemetryEmitter emitter =
-              new TelemetryEmitter(stack.bootstrapServers(), serdes, topics, Map.of());
+              new TelemetryEmitter(
+                  stack.bootstrapServers(), serdes, topics, WholeSteps.producer(Map.of()));
           LockStep lockStep =
               new LockStep(
                   Map.of("bootstrap.servers", stack.bootstrapServers()),
@@ -134,6 +138,12 @@ class MetricsEndpointIT {
             .isPositive();
         assertThat(Scrape.sum(port, "crashwatch_signals_total", "action=\"HALT\""))
             .isEqualTo(halts);
+        // Every step sent whole and polled whole: each task read the replay in time order.
+        assertThat(Scrape.get(port, "/metrics").body())
+            .contains("crashwatch_records_behind_stream_time_total{");
+        assertThat(Scrape.sum(port, "crashwatch_records_behind_stream_time_total"))
+            .as("records read behind their task's stream time in a lock-step replay")
+            .isZero();
       }
 
       double beforeBadRecord =

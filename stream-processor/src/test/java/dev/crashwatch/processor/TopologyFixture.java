@@ -11,9 +11,11 @@ import dev.crashwatch.events.SpikeAlert;
 import dev.crashwatch.events.VendorHealth;
 import dev.crashwatch.events.VersionHealth;
 import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.processor.signal.VendorFeeds;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +62,9 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, VersionHealth> versionHealth;
   final TestInputTopic<String, CatalogueEntry> catalogue;
 
+  /** The pipeline's own meters, as {@code StreamProcessor} hands them to the topology. */
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
   TopologyFixture(Map<String, String> overrides) throws Exception {
     this(overrides, VendorFeeds.EVERY);
   }
@@ -83,6 +88,7 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     Path stateDir = Files.createDirectories(Path.of("target", "ttd-state"));
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    props.put(PipelineMetrics.CONFIG_KEY, new PipelineMetrics(meters));
     driver = new TopologyTestDriver(topology, props, TestEvents.START);
 
     StringSerializer keys = new StringSerializer();

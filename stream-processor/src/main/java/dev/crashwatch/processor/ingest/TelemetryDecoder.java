@@ -76,7 +76,7 @@ public final class TelemetryDecoder<T extends SpecificRecord>
   @Override
   public void process(Record<byte[], byte[]> record) {
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-    metrics.eventIn(topic);
+    metrics.eventIn(topic, record.timestamp() < context.currentStreamTimeMs());
     if (record.value() == null || record.key() == null) {
       reject(
           record,

@@ -38,7 +38,7 @@ public final class PipelineMetrics {
 
   private final MeterRegistry registry;
   private final Clock clock;
-  private final Map<String, Counter> eventsIn = new ConcurrentHashMap<>();
+  private final Map<String, InputCounters> inputs = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> signals = new ConcurrentHashMap<>();
   private final Timer evaluation;
@@ -69,17 +69,34 @@ public final class PipelineMetrics {
         : UNREAD;
   }
 
-  /** One record read from {@code topic}. */
-  public void eventIn(String topic) {
-    eventsIn
-        .computeIfAbsent(
+  /** The counters of one input topic, registered together at its first record. */
+  private record InputCounters(Counter in, Counter behindStreamTime) {}
+
+  /**
+   * One record read from {@code topic}; {@code behindStreamTime} when its task had already read a
+   * record of a later time (the task's partitions were read unevenly: a partition that lagged live,
+   * or a replay read faster than it was sent). The silence checks run on stream time, so such a
+   * record may come after a check it would have changed; a lock-step replay reads none.
+   */
+  public void eventIn(String topic, boolean behindStreamTime) {
+    InputCounters counters =
+        inputs.computeIfAbsent(
             topic,
             t ->
-                Counter.builder("crashwatch.events.in")
-                    .description("Records read from each input topic, usable or not")
-                    .tag("topic", t)
-                    .register(registry))
-        .increment();
+                new InputCounters(
+                    Counter.builder("crashwatch.events.in")
+                        .description("Records read from each input topic, usable or not")
+                        .tag("topic", t)
+                        .register(registry),
+                    Counter.builder("crashwatch.records.behind.stream.time")
+                        .description(
+                            "Input records read after a record of a later time in their task")
+                        .tag("topic", t)
+                        .register(registry)));
+    counters.in().increment();
+    if (behindStreamTime) {
+      counters.behindStreamTime().increment();
+    }
   }
 
   /** One record of {@code topic} dead-lettered for {@code reason}. */

@@ -1,0 +1,54 @@
+package dev.crashwatch.launcher;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Producer settings under which a lock-step replay ({@code simulate}, {@code suite}, the backtest)
+ * sends each step's records, on every input topic and partition, as one produce request at the
+ * step's flush, so that the processor sees the step whole.
+ *
+ * <p>Why: lock-step runs the processor with {@code max.task.idle.ms=0} (a task does not wait for a
+ * partition that its last fetch found empty). With records sent as batches filled, some of a step
+ * reached the broker before the rest, and the processor's waiting fetch returned with the first of
+ * them; a task then processed one topic's records of the step before another's of an earlier time,
+ * and its stream time ran ahead of records it had not yet seen. The silence checks run on stream
+ * time, so a device heard early in the step could be counted silent, and a scenario's signals
+ * depended on the machine's timing: {@code faulty-two-at-once} gave one of two signal histories,
+ * run to run. The broker appends a request's partitions before it answers the fetches waiting on
+ * them, so a step sent as one request is seen whole, unless a fetch times out in the instant of
+ * that append.
+ *
+ * <p>The batch and request limits hold a step of the scenarios in {@code scenarios/}; a larger step
+ * (the full-scale fleet's) is sent as its batches fill, as before.
+ */
+final class WholeSteps {
+
+  /** Longer than generating any step takes, shorter than a send may wait to be delivered. */
+  static final long LINGER_MS = 60_000;
+
+  /**
+   * One partition's records of a step. Below the broker's default {@code max.message.bytes} (1 MiB
+   * a batch), with room for the compressor's estimate being short.
+   */
+  static final int BATCH_BYTES = 768 * 1024;
+
+  /** Every partition's batch in one request (18 input partitions of 768 KiB, and room). */
+  static final int REQUEST_BYTES = 32 * 1024 * 1024;
+
+  /** Room for a whole step's batches while they wait for the flush. */
+  static final long BUFFER_BYTES = 64L * 1024 * 1024;
+
+  private WholeSteps() {}
+
+  /** {@code kafka} (addresses, security) with the settings that send a step as one request. */
+  static Map<String, Object> producer(Map<String, Object> kafka) {
+    Map<String, Object> config = new HashMap<>(kafka);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, REQUEST_BYTES);
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_BYTES);
+    return config;
+  }
+}
