@@ -94,6 +94,8 @@ class RegistryFaultDecodeTest {
             new DeviceInput(64));
     MockProcessorContext<String, Decoded> context = new MockProcessorContext<>();
     context.setRecordMetadata("device-boots", 0, 42);
+    // as Kafka Streams has it when the record is read: stream time includes the record's own time
+    context.setCurrentStreamTimeMs(TIME.toEpochMilli());
     decoder.init(context);
     decoder.process(
         new Record<>(
