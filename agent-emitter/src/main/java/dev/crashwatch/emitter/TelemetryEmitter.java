@@ -29,8 +29,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * #flush()}, so a caller never mistakes a lost event for a delivered one.
  *
  * <p>Events and raw bytes go through one producer, so that what is sent between two flushes can
- * leave together: a lock-step replay configures it to send each step as one request (see {@code
- * WholeSteps} in the launcher).
+ * leave together: a lock-step replay configures it to send each step as one request, and, with
+ * {@code flushEveryBytes}, flushes on its own before a partition's batch could fill and leave ahead
+ * of the others (see {@code WholeSteps} in the launcher).
  */
 public final class TelemetryEmitter implements WireSink, AutoCloseable {
 
@@ -40,6 +41,9 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+  private final long flushEveryBytes;
+  private long pendingBytes;
+  private int lastValueBytes;
 
   /**
    * @param bootstrapServers Kafka
@@ -48,7 +52,23 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
    */
   public TelemetryEmitter(
       String bootstrapServers, EventSerdes serdes, Topics topics, Map<String, Object> overrides) {
+    this(bootstrapServers, serdes, topics, overrides, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param flushEveryBytes flush once the keys and values sent since the last flush reach this many
+   *     bytes. The simulator sends in time order, so each flush hands the broker a prefix in time
+   *     of what it sends, and a reader never sees a record before an earlier one of another
+   *     partition that was sent before it.
+   */
+  public TelemetryEmitter(
+      String bootstrapServers,
+      EventSerdes serdes,
+      Topics topics,
+      Map<String, Object> overrides,
+      long flushEveryBytes) {
     this.topics = topics;
+    this.flushEveryBytes = flushEveryBytes;
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -59,8 +79,13 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
     config.putAll(overrides);
     Serializer<SpecificRecord> events = eventSerializer(serdes);
     Serializer<Object> values =
-        (topic, value) ->
-            value instanceof byte[] raw ? raw : events.serialize(topic, (SpecificRecord) value);
+        (topic, value) -> {
+          byte[] bytes =
+              value instanceof byte[] raw ? raw : events.serialize(topic, (SpecificRecord) value);
+          // send() serializes in the caller's thread, which reads this right after it
+          lastValueBytes = bytes.length;
+          return bytes;
+        };
     this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), values);
   }
 
@@ -108,12 +133,22 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
     sent.incrementAndGet();
     producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), this::completed);
+    pending(key.length + value.length);
   }
 
   private void send(String topic, String device, long timestamp, SpecificRecord event) {
     sent.incrementAndGet();
     byte[] key = device.getBytes(StandardCharsets.UTF_8);
     producer.send(new ProducerRecord<>(topic, null, timestamp, key, event), this::completed);
+    pending(key.length + lastValueBytes);
+  }
+
+  private void pending(int bytes) {
+    pendingBytes += bytes;
+    if (pendingBytes >= flushEveryBytes) {
+      producer.flush();
+      pendingBytes = 0;
+    }
   }
 
   private void completed(Object metadata, Exception error) {
@@ -129,6 +164,7 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   @Override
   public void flush() {
     producer.flush();
+    pendingBytes = 0;
     Exception failure = firstFailure.get();
     if (failure != null) {
       throw new IllegalStateException(failed.get() + " events were not delivered", failure);

@@ -292,11 +292,8 @@ final class PipelineSession implements AutoCloseable {
         "replaying %s in lock-step with the processor every %s of simulated time, controller %s%n",
         scenario.name(), step, playController ? "on" : "off");
     try (TelemetryEmitter emitter =
-            new TelemetryEmitter(
-                bootstrapServers,
-                emitterSerdes,
-                topics,
-                WholeSteps.producer(access.emitter().kafkaClientSecurity()));
+            WholeSteps.emitter(
+                bootstrapServers, emitterSerdes, topics, access.emitter().kafkaClientSecurity());
         LockStep lockStep =
             new LockStep(
                 ClientSettings.kafka(access.monitor()),

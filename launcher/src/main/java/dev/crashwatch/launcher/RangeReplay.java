@@ -79,7 +79,9 @@ final class RangeReplay implements AutoCloseable {
     consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
-    // a step leaves as one request at its flush, so the processors see it whole (WholeSteps)
+    // a step leaves as one request at its flush, so the processors see it whole (WholeSteps); a
+    // step larger than a batch leaves as its batches fill (sent partition by partition, its parts
+    // are not prefixes in time, so it is not flushed early as the simulator's emitter is)
     Map<String, Object> producerConfig = WholeSteps.producer(kafka);
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,5 +1,8 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.emitter.TelemetryEmitter;
+import dev.crashwatch.schema.EventSerdes;
+import dev.crashwatch.schema.Topics;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,10 +40,24 @@ final class WholeSteps {
   /** Every partition's batch in one request (18 input partitions of 768 KiB, and room). */
   static final int REQUEST_BYTES = 32 * 1024 * 1024;
 
+  /**
+   * The emitter flushes on its own once this much is pending (keys and values, before compression),
+   * so no partition's batch fills and leaves ahead of the others: a step larger than that leaves in
+   * several requests, each a prefix in time of the step (the simulator sends in time order), which
+   * a reader reads in time order too.
+   */
+  static final long FLUSH_BYTES = BATCH_BYTES;
+
   /** Room for a whole step's batches while they wait for the flush. */
   static final long BUFFER_BYTES = 64L * 1024 * 1024;
 
   private WholeSteps() {}
+
+  /** A lock-step replay's emitter: {@code kafka} (addresses, security) sending whole steps. */
+  static TelemetryEmitter emitter(
+      String bootstrapServers, EventSerdes serdes, Topics topics, Map<String, Object> kafka) {
+    return new TelemetryEmitter(bootstrapServers, serdes, topics, producer(kafka), FLUSH_BYTES);
+  }
 
   /** {@code kafka} (addresses, security) with the settings that send a step as one request. */
   static Map<String, Object> producer(Map<String, Object> kafka) {

@@ -172,8 +172,7 @@ final class FailureRun implements AutoCloseable {
     SimulationResult result;
     try (SignalCollector signals = new SignalCollector(kafka(), serdes, topics.rollbackSignals());
         TelemetryEmitter emitter =
-            new TelemetryEmitter(
-                stack.bootstrapServers(), serdes, topics, WholeSteps.producer(Map.of()));
+            WholeSteps.emitter(stack.bootstrapServers(), serdes, topics, Map.of());
         LockStep lockStep =
             new LockStep(
                 kafka(),

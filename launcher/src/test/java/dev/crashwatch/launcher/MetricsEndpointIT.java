@@ -103,8 +103,7 @@ class MetricsEndpointIT {
                   serdes,
                   topics.rollbackSignals());
           TelemetryEmitter emitter =
-              new TelemetryEmitter(
-                  stack.bootstrapServers(), serdes, topics, WholeSteps.producer(Map.of()));
+              WholeSteps.emitter(stack.bootstrapServers(), serdes, topics, Map.of());
           LockStep lockStep =
               new LockStep(
                   Map.of("bootstrap.servers", stack.bootstrapServers()),

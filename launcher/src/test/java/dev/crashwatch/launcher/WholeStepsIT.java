@@ -55,8 +55,7 @@ class WholeStepsIT {
   void aStepOnEveryPartitionWithOneLargePartitionLeavesAsOneRequest() {
     Topics topics = topics("whole-steps-" + UUID.randomUUID());
     try (TelemetryEmitter emitter =
-        new TelemetryEmitter(
-            stack.bootstrapServers(), serdes, topics, WholeSteps.producer(Map.of()))) {
+        WholeSteps.emitter(stack.bootstrapServers(), serdes, topics, Map.of())) {
       long time = Instant.parse("2024-07-19T04:00:00Z").toEpochMilli();
       // the first step also learns the topics' metadata and registers the schema
       step(emitter, topics, time, 0);
