@@ -76,11 +76,7 @@ final class BacktestRun implements AutoCloseable {
   BacktestRun(Settings config, Map<String, Object> kafka, Duration timeout)
       throws InterruptedException {
     // Fed in lock-step (RangeReplay), with the settings of every lock-step run (LockStep).
-    Settings lockStep = config;
-    for (Map.Entry<String, String> e : LockStep.PROCESSOR_SETTINGS.entrySet()) {
-      lockStep = lockStep.with(e.getKey(), e.getValue(), "backtest");
-    }
-    this.settings = new ProcessorSettings(lockStep);
+    this.settings = new ProcessorSettings(LockStep.withProcessorSettings(config, "backtest"));
     this.kafka = kafka;
     this.timeout = timeout;
     Topics topics = settings.topics();

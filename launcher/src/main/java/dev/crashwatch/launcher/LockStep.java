@@ -1,5 +1,6 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.config.Settings;
 import dev.crashwatch.processor.CrashwatchTopology;
 import dev.crashwatch.simulator.PipelineFeedback;
 import dev.crashwatch.simulator.report.ObservedSignal;
@@ -42,6 +43,18 @@ final class LockStep implements PipelineFeedback, AutoCloseable {
           "kafka.max.task.idle.ms", "0",
           "kafka.commit.interval.ms", "20",
           "kafka.main.consumer.max.poll.records", String.valueOf(Integer.MAX_VALUE));
+
+  /**
+   * {@code settings} with {@link #PROCESSOR_SETTINGS} over them, each said to come from {@code
+   * source}.
+   */
+  static Settings withProcessorSettings(Settings settings, String source) {
+    Settings lockStep = settings;
+    for (Map.Entry<String, String> e : PROCESSOR_SETTINGS.entrySet()) {
+      lockStep = lockStep.with(e.getKey(), e.getValue(), source);
+    }
+    return lockStep;
+  }
 
   private final Admin admin;
   private final ConsumerLag lag;

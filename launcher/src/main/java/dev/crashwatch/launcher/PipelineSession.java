@@ -183,9 +183,7 @@ final class PipelineSession implements AutoCloseable {
     }
     Settings raw = access.processor().raw();
     // The simulator runs in lock-step with the processor (see replay and LockStep).
-    for (Map.Entry<String, String> e : LockStep.PROCESSOR_SETTINGS.entrySet()) {
-      raw = raw.with(e.getKey(), e.getValue(), "pipeline");
-    }
+    raw = LockStep.withProcessorSettings(raw, "pipeline");
     for (Map.Entry<String, String> e : processorOverrides.entrySet()) {
       raw = raw.with(e.getKey(), e.getValue(), "--set");
     }

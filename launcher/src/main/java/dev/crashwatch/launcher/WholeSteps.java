@@ -23,8 +23,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * them, so a step sent as one request is seen whole, unless a fetch times out in the instant of
  * that append.
  *
- * <p>The batch and request limits hold a step of the scenarios in {@code scenarios/}; a larger step
- * (the full-scale fleet's) is sent as its batches fill, as before.
+ * <p>A step larger than a batch leaves the simulator's emitter in several requests, each a prefix
+ * in time of the step ({@link #FLUSH_BYTES}); the backtest's copy, sent partition by partition,
+ * leaves such a step as its batches fill ({@code RangeReplay}).
  */
 final class WholeSteps {
 
