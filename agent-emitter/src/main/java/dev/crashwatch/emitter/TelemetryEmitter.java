@@ -7,6 +7,7 @@ import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Publishes boot, crash and heartbeat events: keyed by device id (so a device's events share a
@@ -30,8 +32,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Events and raw bytes go through one producer, so that what is sent between two flushes can
  * leave together: a lock-step replay configures it to send each step as one request, and, with
- * {@code flushEveryBytes}, flushes on its own before a partition's batch could fill and leave ahead
- * of the others (see {@code WholeSteps} in the launcher).
+ * {@code flushEveryBytes}, flushes on its own before one partition's batch could fill and leave
+ * ahead of the others (see {@code WholeSteps} in the launcher).
  */
 public final class TelemetryEmitter implements WireSink, AutoCloseable {
 
@@ -42,7 +44,11 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
   private final long flushEveryBytes;
-  private long pendingBytes;
+  private final Runnable afterOwnFlush;
+
+  /** Per topic, the bytes sent to each partition since the last flush (with flushEveryBytes). */
+  private final Map<String, long[]> pendingBytes = new HashMap<>();
+
   private int lastValueBytes;
 
   /**
@@ -52,23 +58,29 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
    */
   public TelemetryEmitter(
       String bootstrapServers, EventSerdes serdes, Topics topics, Map<String, Object> overrides) {
-    this(bootstrapServers, serdes, topics, overrides, Long.MAX_VALUE);
+    this(bootstrapServers, serdes, topics, overrides, Long.MAX_VALUE, () -> {});
   }
 
   /**
-   * @param flushEveryBytes flush once the keys and values sent since the last flush reach this many
-   *     bytes. The simulator sends in time order, so each flush hands the broker a prefix in time
-   *     of what it sends, and a reader never sees a record before an earlier one of another
+   * @param flushEveryBytes flush once the keys and values sent to one partition since the last
+   *     flush reach this many bytes, before that partition's batch could fill and leave ahead of
+   *     the others. The simulator sends in time order, so each flush hands the broker a prefix in
+   *     time of what it sends, and a reader never sees a record before an earlier one of another
    *     partition that was sent before it.
+   * @param afterOwnFlush run after each flush the emitter makes on its own (not after {@link
+   *     #flush()}): where a lock-step replay waits for the processor to have read the prefix, so
+   *     that the next one reaches a reader that is waiting for it and sees it whole
    */
   public TelemetryEmitter(
       String bootstrapServers,
       EventSerdes serdes,
       Topics topics,
       Map<String, Object> overrides,
-      long flushEveryBytes) {
+      long flushEveryBytes,
+      Runnable afterOwnFlush) {
     this.topics = topics;
     this.flushEveryBytes = flushEveryBytes;
+    this.afterOwnFlush = afterOwnFlush;
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -133,22 +145,34 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   public void sendRaw(String topic, byte[] key, byte[] value, long timestamp) {
     sent.incrementAndGet();
     producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), this::completed);
-    pending(key.length + value.length);
+    pending(topic, key, key.length + value.length);
   }
 
   private void send(String topic, String device, long timestamp, SpecificRecord event) {
     sent.incrementAndGet();
     byte[] key = device.getBytes(StandardCharsets.UTF_8);
     producer.send(new ProducerRecord<>(topic, null, timestamp, key, event), this::completed);
-    pending(key.length + lastValueBytes);
+    pending(topic, key, key.length + lastValueBytes);
   }
 
-  private void pending(int bytes) {
-    pendingBytes += bytes;
-    if (pendingBytes >= flushEveryBytes) {
-      producer.flush();
-      pendingBytes = 0;
+  private void pending(String topic, byte[] key, int bytes) {
+    if (flushEveryBytes == Long.MAX_VALUE) {
+      return;
     }
+    long[] partitions =
+        pendingBytes.computeIfAbsent(topic, t -> new long[producer.partitionsFor(t).size()]);
+    // the partition Kafka's default partitioner gives a record with this key
+    int partition = Utils.toPositive(Utils.murmur2(key)) % partitions.length;
+    partitions[partition] += bytes;
+    if (partitions[partition] >= flushEveryBytes) {
+      producer.flush();
+      clearPending();
+      afterOwnFlush.run();
+    }
+  }
+
+  private void clearPending() {
+    pendingBytes.values().forEach(partitions -> Arrays.fill(partitions, 0));
   }
 
   private void completed(Object metadata, Exception error) {
@@ -164,7 +188,7 @@ public final class TelemetryEmitter implements WireSink, AutoCloseable {
   @Override
   public void flush() {
     producer.flush();
-    pendingBytes = 0;
+    clearPending();
     Exception failure = firstFailure.get();
     if (failure != null) {
       throw new IllegalStateException(failed.get() + " events were not delivered", failure);

@@ -274,8 +274,9 @@ final class FullScaleCommand implements Callable<Integer> {
     if (!ceilingOnly) {
       out.printf("processor: %s%n", processor);
     }
+    // Not in time order: the simulator sends a step's next part while the processor reads this one.
     return PipelineSession.onEmbeddedStack(
-        dataDir, partitions, vendors, processorJvm, broker, processor, out);
+        dataDir, partitions, vendors, processorJvm, broker, processor, false, out);
   }
 
   private void printMachine(Scenario scenario, Scenario file, Instant started) {

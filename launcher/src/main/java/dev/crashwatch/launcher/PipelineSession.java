@@ -68,6 +68,7 @@ final class PipelineSession implements AutoCloseable {
   private final DataDirLock dataDirLock;
   private final Path runStateDir;
   private final int inputPartitions;
+  private final boolean inTimeOrder;
 
   /**
    * @param target your cluster, or the embedded stack (plaintext or secured)
@@ -83,7 +84,7 @@ final class PipelineSession implements AutoCloseable {
       Collection<String> vendors,
       PrintStream out)
       throws InterruptedException {
-    this(target, null, dataDir, partitions, vendors, null, Map.of(), Map.of(), out);
+    this(target, null, dataDir, partitions, vendors, null, Map.of(), Map.of(), true, out);
   }
 
   /**
@@ -93,6 +94,11 @@ final class PipelineSession implements AutoCloseable {
    * processor runs in a JVM of its own with those options, started once the scenario's catalogue is
    * on the stack (see {@link #replay}), so that its heap and resident set are its own; with null,
    * in this one.
+   *
+   * @param inTimeOrder whether the processor reads each step in time order: the simulator waits
+   *     after each part of a step too large for one request until the processor has read it ({@link
+   *     LockStep#awaitRead}). A run that measures speed does without: the simulator then sends the
+   *     next part while the processor works on this one.
    */
   static PipelineSession onEmbeddedStack(
       Path dataDir,
@@ -101,6 +107,7 @@ final class PipelineSession implements AutoCloseable {
       List<String> processorJvmOptions,
       Map<String, String> brokerOverrides,
       Map<String, String> processorOverrides,
+      boolean inTimeOrder,
       PrintStream out)
       throws InterruptedException {
     return new PipelineSession(
@@ -112,6 +119,7 @@ final class PipelineSession implements AutoCloseable {
         processorJvmOptions,
         brokerOverrides,
         processorOverrides,
+        inTimeOrder,
         out);
   }
 
@@ -131,6 +139,7 @@ final class PipelineSession implements AutoCloseable {
         null,
         Map.of(),
         Map.of(),
+        true,
         out);
   }
 
@@ -143,9 +152,11 @@ final class PipelineSession implements AutoCloseable {
       List<String> processorJvmOptions,
       Map<String, String> brokerOverrides,
       Map<String, String> processorOverrides,
+      boolean inTimeOrder,
       PrintStream out)
       throws InterruptedException {
     this.out = out;
+    this.inTimeOrder = inTimeOrder;
     this.inputPartitions = partitions;
     this.processorJvmOptions = processorJvmOptions;
     this.processorOverrides = Map.copyOf(processorOverrides);
@@ -289,17 +300,21 @@ final class PipelineSession implements AutoCloseable {
     out.printf(
         "replaying %s in lock-step with the processor every %s of simulated time, controller %s%n",
         scenario.name(), step, playController ? "on" : "off");
-    try (TelemetryEmitter emitter =
-            WholeSteps.emitter(
-                bootstrapServers, emitterSerdes, topics, access.emitter().kafkaClientSecurity());
-        LockStep lockStep =
+    try (LockStep lockStep =
             new LockStep(
                 ClientSettings.kafka(access.monitor()),
                 settings.applicationId(),
                 topics.inputs(),
                 topics.rollbackSignals(),
                 signals,
-                CATCH_UP)) {
+                CATCH_UP);
+        TelemetryEmitter emitter =
+            WholeSteps.emitter(
+                bootstrapServers,
+                emitterSerdes,
+                topics,
+                access.emitter().kafkaClientSecurity(),
+                inTimeOrder ? lockStep::awaitRead : () -> {})) {
       long wallStart = System.nanoTime();
       FleetSimulator simulator =
           new FleetSimulator(scenario, emitter, topics).inLockStep(lockStep, step, playController);

@@ -24,8 +24,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * that append.
  *
  * <p>A step larger than a batch leaves the simulator's emitter in several requests, each a prefix
- * in time of the step ({@link #FLUSH_BYTES}); the backtest's copy, sent partition by partition,
- * leaves such a step as its batches fill ({@code RangeReplay}).
+ * in time of the step ({@link #FLUSH_BYTES}), and where the run reads in time order the emitter
+ * waits after each for the processor to have read it ({@link LockStep#awaitRead}); the backtest's
+ * copy, sent partition by partition, leaves such a step as its batches fill ({@code RangeReplay}).
  */
 final class WholeSteps {
 
@@ -42,22 +43,34 @@ final class WholeSteps {
   static final int REQUEST_BYTES = 32 * 1024 * 1024;
 
   /**
-   * The emitter flushes on its own once this much is pending (keys and values, before compression),
-   * so no partition's batch fills and leaves ahead of the others: a step larger than that leaves in
-   * several requests, each a prefix in time of the step (the simulator sends in time order), which
-   * a reader reads in time order too.
+   * The emitter flushes on its own once this much is pending for one partition (keys and values,
+   * before compression), so no partition's batch fills and leaves ahead of the others: a step
+   * larger than that leaves in several requests, each a prefix in time of the step (the simulator
+   * sends in time order), which a reader reads in time order too. Half a batch: a batch holds each
+   * record's framing besides its key and value (a few bytes, and up to their size again for the
+   * smallest records), so an incompressible partition's records would fill a batch before a flush
+   * at a whole batch's worth ({@code WholeStepsIT}).
    */
-  static final long FLUSH_BYTES = BATCH_BYTES;
+  static final long FLUSH_BYTES = BATCH_BYTES / 2;
 
   /** Room for a whole step's batches while they wait for the flush. */
   static final long BUFFER_BYTES = 64L * 1024 * 1024;
 
   private WholeSteps() {}
 
-  /** A lock-step replay's emitter: {@code kafka} (addresses, security) sending whole steps. */
+  /**
+   * A lock-step replay's emitter: {@code kafka} (addresses, security) sending whole steps, and
+   * running {@code afterPrefix} after each prefix of a step larger than {@link #FLUSH_BYTES} (a run
+   * that reads in time order waits there for the processor: {@link LockStep#awaitRead}).
+   */
   static TelemetryEmitter emitter(
-      String bootstrapServers, EventSerdes serdes, Topics topics, Map<String, Object> kafka) {
-    return new TelemetryEmitter(bootstrapServers, serdes, topics, producer(kafka), FLUSH_BYTES);
+      String bootstrapServers,
+      EventSerdes serdes,
+      Topics topics,
+      Map<String, Object> kafka,
+      Runnable afterPrefix) {
+    return new TelemetryEmitter(
+        bootstrapServers, serdes, topics, producer(kafka), FLUSH_BYTES, afterPrefix);
   }
 
   /** {@code kafka} (addresses, security) with the settings that send a step as one request. */

@@ -171,8 +171,6 @@ final class FailureRun implements AutoCloseable {
     long start = System.nanoTime();
     SimulationResult result;
     try (SignalCollector signals = new SignalCollector(kafka(), serdes, topics.rollbackSignals());
-        TelemetryEmitter emitter =
-            WholeSteps.emitter(stack.bootstrapServers(), serdes, topics, Map.of());
         LockStep lockStep =
             new LockStep(
                 kafka(),
@@ -180,7 +178,10 @@ final class FailureRun implements AutoCloseable {
                 topics.inputs(),
                 topics.rollbackSignals(),
                 signals,
-                CATCH_UP)) {
+                CATCH_UP);
+        TelemetryEmitter emitter =
+            WholeSteps.emitter(
+                stack.bootstrapServers(), serdes, topics, Map.of(), lockStep::awaitRead)) {
       int[] steps = {0};
       PipelineFeedback withFaults =
           reached -> {

@@ -102,8 +102,6 @@ class MetricsEndpointIT {
                   Map.of("bootstrap.servers", stack.bootstrapServers()),
                   serdes,
                   topics.rollbackSignals());
-          TelemetryEmitter emitter =
-              WholeSteps.emitter(stack.bootstrapServers(), serdes, topics, Map.of());
           LockStep lockStep =
               new LockStep(
                   Map.of("bootstrap.servers", stack.bootstrapServers()),
@@ -111,7 +109,10 @@ class MetricsEndpointIT {
                   topics.inputs(),
                   topics.rollbackSignals(),
                   signals,
-                  Duration.ofMinutes(5))) {
+                  Duration.ofMinutes(5));
+          TelemetryEmitter emitter =
+              WholeSteps.emitter(
+                  stack.bootstrapServers(), serdes, topics, Map.of(), lockStep::awaitRead)) {
         result =
             new FleetSimulator(scenario, emitter, topics)
                 .inLockStep(lockStep, settings.detectorInterval(), true)

@@ -12,12 +12,16 @@ import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,20 +58,54 @@ class WholeStepsIT {
   @Test
   void aStepOnEveryPartitionWithOneLargePartitionLeavesAsOneRequest() {
     Topics topics = topics("whole-steps-" + UUID.randomUUID());
+    AtomicInteger prefixes = new AtomicInteger();
     try (TelemetryEmitter emitter =
-        WholeSteps.emitter(stack.bootstrapServers(), serdes, topics, Map.of())) {
+        WholeSteps.emitter(
+            stack.bootstrapServers(), serdes, topics, Map.of(), prefixes::incrementAndGet)) {
       long time = Instant.parse("2024-07-19T04:00:00Z").toEpochMilli();
       // the first step also learns the topics' metadata and registers the schema
-      step(emitter, topics, time, 0);
+      step(emitter, topics, time);
       double before = requests(emitter);
 
-      int large = step(emitter, topics, time + 60_000, 320 * 1024);
+      // two partitions above the old batch size, together above the flush size, each below it
+      int large = step(emitter, topics, time + 60_000, 320 * 1024, 320 * 1024);
 
-      assertThat(large).isGreaterThan(256 * 1024);
+      assertThat(large).isGreaterThan((int) WholeSteps.FLUSH_BYTES);
       assertThat(requests(emitter) - before)
           .as("produce requests of the second step")
           .isEqualTo(1.0);
+      assertThat(prefixes)
+          .as("no partition reached the flush size: the step left whole")
+          .hasValue(0);
       assertThat(emitter.acknowledged()).isEqualTo(emitter.sent());
+    }
+  }
+
+  @Test
+  void aStepLargerThanTheFlushSizeLeavesAsPrefixesEachAcknowledgedBeforeTheWait() {
+    Topics topics = topics("whole-steps-" + UUID.randomUUID());
+    List<Long> unacknowledgedAtEachWait = new ArrayList<>();
+    TelemetryEmitter[] self = new TelemetryEmitter[1];
+    try (TelemetryEmitter emitter =
+        WholeSteps.emitter(
+            stack.bootstrapServers(),
+            serdes,
+            topics,
+            Map.of(),
+            () -> unacknowledgedAtEachWait.add(self[0].sent() - self[0].acknowledged()))) {
+      self[0] = emitter;
+      long time = Instant.parse("2024-07-19T04:00:00Z").toEpochMilli();
+      step(emitter, topics, time);
+      double before = requests(emitter);
+      int prefixesBefore = unacknowledgedAtEachWait.size();
+
+      step(emitter, topics, time + 60_000, (int) (2.5 * WholeSteps.FLUSH_BYTES));
+
+      // one partition's: two flushes of its own within the step (each followed by the wait), then
+      // the step's flush
+      assertThat(unacknowledgedAtEachWait.size() - prefixesBefore).isEqualTo(2);
+      assertThat(unacknowledgedAtEachWait).as("records in flight at each wait").containsOnly(0L);
+      assertThat(requests(emitter) - before).isEqualTo(3.0);
     }
   }
 
@@ -95,10 +133,11 @@ class WholeStepsIT {
   }
 
   /**
-   * One step: a boot of each device, raw crash and heartbeat records of each, and {@code extra}
-   * bytes of raw records on one partition; flushed. Returns the bytes sent to that partition.
+   * One step: a boot of each device, raw crash and heartbeat records of each, and each of {@code
+   * extras} in bytes of raw records on a heartbeat partition of its own; flushed. Returns the extra
+   * bytes sent.
    */
-  private static int step(TelemetryEmitter emitter, Topics topics, long time, int extra) {
+  private static int step(TelemetryEmitter emitter, Topics topics, long time, int... extras) {
     for (int i = 0; i < DEVICES; i++) {
       String device = "device-" + i;
       byte[] key = device.getBytes(StandardCharsets.UTF_8);
@@ -108,17 +147,29 @@ class WholeStepsIT {
           topics.heartbeats(), key, ("beat " + i).getBytes(StandardCharsets.UTF_8), time);
     }
     // incompressible, so the compressed batch is as large as the records
-    Random random = new Random(extra);
-    byte[] key = "device-large".getBytes(StandardCharsets.UTF_8);
+    Random random = new Random(extras.length);
     int sent = 0;
-    while (sent < extra) {
-      byte[] value = new byte[4096];
-      random.nextBytes(value);
-      emitter.sendRaw(topics.heartbeats(), key, value, time);
-      sent += value.length;
+    for (int i = 0; i < extras.length; i++) {
+      byte[] key = keyOnPartition(i);
+      for (int bytes = 0; bytes < extras[i]; bytes += 4096) {
+        byte[] value = new byte[4096];
+        random.nextBytes(value);
+        emitter.sendRaw(topics.heartbeats(), key, value, time);
+        sent += value.length;
+      }
     }
     emitter.flush();
     return sent;
+  }
+
+  /** A device key that Kafka's default partitioner sends to {@code partition}. */
+  private static byte[] keyOnPartition(int partition) {
+    for (int i = 0; ; i++) {
+      byte[] key = ("device-large-" + i).getBytes(StandardCharsets.UTF_8);
+      if (Utils.toPositive(Utils.murmur2(key)) % PARTITIONS == partition) {
+        return key;
+      }
+    }
   }
 
   /** Requests the producer has sent so far (every kind; between two steps only produce ones). */
