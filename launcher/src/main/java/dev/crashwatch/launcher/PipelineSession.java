@@ -17,6 +17,9 @@ import dev.crashwatch.simulator.SignalMoment;
 import dev.crashwatch.simulator.SimulationResult;
 import dev.crashwatch.simulator.report.ObservedSignal;
 import dev.crashwatch.simulator.scenario.Scenario;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +46,8 @@ final class PipelineSession implements AutoCloseable {
 
   private static final Duration CATCH_UP = Duration.ofMinutes(20);
 
+  private static final String RECORDS_BEHIND = "crashwatch.records.behind.stream.time";
+
   /**
    * Bytes kept of each partition of the ceiling's topics. Nothing reads them, and all three hours
    * of the July 19 fleet are about 60 GB of records, most of this machine's free disk.
@@ -61,6 +66,13 @@ final class PipelineSession implements AutoCloseable {
   private final EventSerdes readerSerdes;
   private final ProcessorSettings settings;
   private final StreamProcessor processor; // null when it runs in a JVM of its own
+
+  /**
+   * The in-process processor's read-order counter ({@code crashwatch.records.behind.stream.time})
+   * and nothing else of its meters: a replay says whether it was read in time order.
+   */
+  private final SimpleMeterRegistry readOrder = new SimpleMeterRegistry();
+
   private final List<String> processorJvmOptions; // null when it runs in this one
   private final Map<String, String> processorOverrides;
   private ProcessorJvm processorJvm;
@@ -247,7 +259,11 @@ final class PipelineSession implements AutoCloseable {
               ClientSettings.kafka(this.access.reader()), readerSerdes, topics.rollbackSignals());
       return;
     }
-    processor = new StreamProcessor(settings);
+    readOrder
+        .config()
+        .meterFilter(MeterFilter.acceptNameStartsWith(RECORDS_BEHIND))
+        .meterFilter(MeterFilter.deny());
+    processor = new StreamProcessor(settings, readOrder);
     if (stack == null) {
       IsolatedRun.startAtTheEnds(processor.admin(), settings.applicationId(), topics.inputs());
       out.printf(
@@ -334,6 +350,16 @@ final class PipelineSession implements AutoCloseable {
     out.printf(
         "replay done: %,d events (%,d crashes) in %.1f s%n",
         result.events(), result.crashes(), result.wallTime().toMillis() / 1e3);
+    if (processor != null) {
+      long behind = recordsBehindStreamTime();
+      out.printf(
+          behind == 0
+              ? "  read in time order: no record behind its task's stream time%n"
+              : "  NOT read in time order: %,d records behind their task's stream time (the"
+                  + " silence checks may have run before them; signals may differ from run to"
+                  + " run)%n",
+          behind);
+    }
     for (SignalMoment m : result.moments()) {
       out.printf(
           "  %s %s %s at %s; devices crashed by faulty rollouts by then: %s%n",
@@ -454,6 +480,15 @@ final class PipelineSession implements AutoCloseable {
     String file = System.getenv("CRASHWATCH_LOG_FILE");
     Path log = Path.of(file == null || file.isBlank() ? ".crashwatch/logs/crashwatch.log" : file);
     return log.toAbsolutePath().getParent();
+  }
+
+  /**
+   * Input records the in-process processor read after a record of a later time in their task, since
+   * it started (over every topic).
+   */
+  long recordsBehindStreamTime() {
+    return Math.round(
+        readOrder.find(RECORDS_BEHIND).counters().stream().mapToDouble(Counter::count).sum());
   }
 
   /** The processor's own JVM, or empty when the processor runs in this one. */

@@ -260,6 +260,12 @@ public final class DetectorProcessor
       while (all.hasNext()) {
         KeyValue<StatsKey, byte[]> kv = all.next();
         VersionStats stats = decode(kv.value);
+        if (stats.getFirstSeenTime() > now) {
+          // no device ran it by now: only a faster device-state task's later minutes have
+          // reached it, and whether they have by this evaluation depends on how the tasks
+          // interleave (a first look would start its evidence here, at no devices at risk)
+          continue;
+        }
         versions.put(VersionKey.from(kv.key), stats);
         versionSensors.put(VersionKey.from(kv.key), sensors(stats));
         catalogue

@@ -86,7 +86,10 @@ final class EvidenceLedger {
       record.setCursorBucket(bucket);
       VersionFigures f = figures.get(key.toString());
       long failedInWindow = f == null ? 0 : f.failedDevices();
-      long atRisk = Math.max(0, VersionStatsProcessor.exposed(s) - failedInWindow);
+      // the devices running it at the end of this look's minute, not now: a faster device-state
+      // task may already have sent the joins and leaves of later minutes (VersionStatsProcessor
+      // #exposedAt), and the evidence of a look must not depend on how the tasks interleave
+      long atRisk = Math.max(0, VersionStatsProcessor.exposedAt(s, now) - failedInWindow);
       byComponent
           .computeIfAbsent(key.component(), c -> new ArrayList<>())
           .add(new Look(key, record, Math.max(0, newFailures), atRisk));

@@ -174,7 +174,11 @@ public final class VersionStatsProcessor
     } else if (net > 0) {
       stats.setJoinedBuckets(count(stats.getJoinedBuckets(), minute, net, oldest));
     }
-    if (stats.getFirstSeenTime() == 0 && exposed(stats) > 0) {
+    // the earliest join, not the time of the first join to arrive: the deltas of several
+    // device-state tasks reach this task interleaved as their commits fall, so the first to arrive
+    // may come from a later minute than another task's, and the detector's first look at the
+    // version and blame's "which change came last" read this time
+    if (net > 0 && (stats.getFirstSeenTime() == 0 || timestamp < stats.getFirstSeenTime())) {
       stats.setFirstSeenTime(timestamp);
     }
   }

@@ -2,7 +2,9 @@ package dev.crashwatch.processor.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The bucket order the version figures prune by, without parsing keys. */
@@ -29,6 +31,25 @@ class VersionStatsProcessorTest {
             .as("bucket %d before oldest %d", minute, o)
             .isEqualTo(minute < o);
       }
+    }
+  }
+
+  /**
+   * The deltas of several device-state tasks arrive interleaved as their commits fall, so a join of
+   * a later minute may arrive first: the detector's first look and blame read this time.
+   */
+  @Test
+  void aVersionIsFirstSeenAtItsEarliestJoinWhateverOrderTheJoinsArriveIn() {
+    long t0 = 1_721_350_800_000L;
+    List<Long> joins = List.of(t0 + 195_000L, t0 + 70_000L, t0 + 120_000L);
+    for (List<Long> order : List.of(joins, List.of(joins.get(2), joins.get(1), joins.get(0)))) {
+      VersionStats stats = VersionStats.newBuilder().build();
+      for (long at : order) {
+        VersionDelta join = VersionDelta.newBuilder().build();
+        join.setExposedByRing(new HashMap<>(Map.of("canary", 10L)));
+        VersionStatsProcessor.apply(stats, join, at, 0);
+      }
+      assertThat(stats.getFirstSeenTime()).as("joins in order %s", order).isEqualTo(joins.get(1));
     }
   }
 }
