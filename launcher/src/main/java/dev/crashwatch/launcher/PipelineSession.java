@@ -29,6 +29,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -350,16 +351,16 @@ final class PipelineSession implements AutoCloseable {
     out.printf(
         "replay done: %,d events (%,d crashes) in %.1f s%n",
         result.events(), result.crashes(), result.wallTime().toMillis() / 1e3);
-    if (processor != null) {
-      long behind = recordsBehindStreamTime();
-      out.printf(
-          behind == 0
-              ? "  read in time order: no record behind its task's stream time%n"
-              : "  NOT read in time order: %,d records behind their task's stream time (the"
-                  + " silence checks may have run before them; signals may differ from run to"
-                  + " run)%n",
-          behind);
-    }
+    recordsBehindStreamTime()
+        .ifPresent(
+            behind ->
+                out.printf(
+                    behind == 0
+                        ? "  read in time order: no record behind its task's stream time%n"
+                        : "  NOT read in time order: %,d records behind their task's stream time"
+                            + " (the silence checks may have run before them; signals may differ"
+                            + " from run to run)%n",
+                    behind));
     for (SignalMoment m : result.moments()) {
       out.printf(
           "  %s %s %s at %s; devices crashed by faulty rollouts by then: %s%n",
@@ -484,11 +485,14 @@ final class PipelineSession implements AutoCloseable {
 
   /**
    * Input records the in-process processor read after a record of a later time in their task, since
-   * it started (over every topic).
+   * it started (over every topic); empty when it counted nothing (it runs in a JVM of its own, or
+   * has read no record yet: it registers the counter of a topic at its first record).
    */
-  long recordsBehindStreamTime() {
-    return Math.round(
-        readOrder.find(RECORDS_BEHIND).counters().stream().mapToDouble(Counter::count).sum());
+  OptionalLong recordsBehindStreamTime() {
+    Collection<Counter> counters = readOrder.find(RECORDS_BEHIND).counters();
+    return counters.isEmpty()
+        ? OptionalLong.empty()
+        : OptionalLong.of(Math.round(counters.stream().mapToDouble(Counter::count).sum()));
   }
 
   /** The processor's own JVM, or empty when the processor runs in this one. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,12 +45,21 @@ class SecuredPipelineIT {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     List<ObservedSignal> signals;
     SimulationResult result;
+    OptionalLong behind;
     try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         PipelineSession pipeline =
             PipelineSession.onStack(stack, 3, ScenarioRun.vendorsOf(scenario), out)) {
       result = pipeline.replay(scenario, scenario.controller(), 0);
       signals = pipeline.signals();
+      behind = pipeline.recordsBehindStreamTime();
     }
+    // the replay says whether the processor read it in time order, from the processor's counter
+    assertThat(behind).as("the processor's read-order counter, kept by the session").isPresent();
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains(
+            behind.getAsLong() == 0
+                ? "read in time order: no record behind its task's stream time"
+                : String.format("NOT read in time order: %,d records", behind.getAsLong()));
     assertThat(result.events()).isGreaterThan(50_000);
     assertThat(signals)
         .as("signals read by the SOC principal")
