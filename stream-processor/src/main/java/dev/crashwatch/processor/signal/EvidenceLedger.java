@@ -25,10 +25,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the last look, read off the version's per-minute failure buckets, which are by arrival, so a late
  * report is evidence when it arrives. A cursor (the bucket of the last look and how much of it was
  * already taken) makes each failure count at exactly one look, even when a look falls inside a
- * minute that still fills. The devices at risk: those running the version now, less those failed
- * within the window (a boot-looping device is counted once, and is no longer at risk). Devices that
- * left the version are at risk on the version they run now, never on both. The comparison group is
- * the sum of the same over the version's siblings.
+ * minute that still fills. The devices at risk: those running the version at the end of the look's
+ * minute (a faster device-state task may already have sent later minutes), less those failed within
+ * the window (a boot-looping device is counted once, and is no longer at risk). Devices that left
+ * the version are at risk on the version they run now, never on both. The comparison group is the
+ * sum of the same over the version's siblings.
  */
 final class EvidenceLedger {
 
