@@ -10,6 +10,7 @@ import dev.crashwatch.processor.ProcessorSettings;
 import dev.crashwatch.processor.StreamProcessor;
 import dev.crashwatch.processor.catalogue.CatalogueClient;
 import dev.crashwatch.processor.catalogue.ComponentCatalogue;
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import dev.crashwatch.schema.EventSerdes;
 import dev.crashwatch.schema.Topics;
 import dev.crashwatch.simulator.FleetSimulator;
@@ -47,8 +48,6 @@ final class PipelineSession implements AutoCloseable {
 
   private static final Duration CATCH_UP = Duration.ofMinutes(20);
 
-  private static final String RECORDS_BEHIND = "crashwatch.records.behind.stream.time";
-
   /**
    * Bytes kept of each partition of the ceiling's topics. Nothing reads them, and all three hours
    * of the July 19 fleet are about 60 GB of records, most of this machine's free disk.
@@ -69,8 +68,9 @@ final class PipelineSession implements AutoCloseable {
   private final StreamProcessor processor; // null when it runs in a JVM of its own
 
   /**
-   * The in-process processor's read-order counter ({@code crashwatch.records.behind.stream.time})
-   * and nothing else of its meters: a replay says whether it was read in time order.
+   * The in-process processor's read-order counter ({@link
+   * PipelineMetrics#RECORDS_BEHIND_STREAM_TIME}) and nothing else of its meters: a replay says
+   * whether it was read in time order.
    */
   private final SimpleMeterRegistry readOrder = new SimpleMeterRegistry();
 
@@ -262,7 +262,7 @@ final class PipelineSession implements AutoCloseable {
     }
     readOrder
         .config()
-        .meterFilter(MeterFilter.acceptNameStartsWith(RECORDS_BEHIND))
+        .meterFilter(MeterFilter.acceptNameStartsWith(PipelineMetrics.RECORDS_BEHIND_STREAM_TIME))
         .meterFilter(MeterFilter.deny());
     processor = new StreamProcessor(settings, readOrder);
     if (stack == null) {
@@ -489,7 +489,8 @@ final class PipelineSession implements AutoCloseable {
    * has read no record yet: it registers the counter of a topic at its first record).
    */
   OptionalLong recordsBehindStreamTime() {
-    Collection<Counter> counters = readOrder.find(RECORDS_BEHIND).counters();
+    Collection<Counter> counters =
+        readOrder.find(PipelineMetrics.RECORDS_BEHIND_STREAM_TIME).counters();
     return counters.isEmpty()
         ? OptionalLong.empty()
         : OptionalLong.of(Math.round(counters.stream().mapToDouble(Counter::count).sum()));

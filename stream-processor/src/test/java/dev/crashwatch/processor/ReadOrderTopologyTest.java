@@ -6,6 +6,7 @@ import static dev.crashwatch.processor.TestEvents.t;
 import static dev.crashwatch.processor.TestEvents.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crashwatch.processor.metrics.PipelineMetrics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class ReadOrderTopologyTest {
 
   private static double behind(TopologyFixture fx, String topic) {
     var counter =
-        fx.meters.find("crashwatch.records.behind.stream.time").tag("topic", topic).counter();
+        fx.meters.find(PipelineMetrics.RECORDS_BEHIND_STREAM_TIME).tag("topic", topic).counter();
     assertThat(counter).as("the counter of %s, registered at its first record", topic).isNotNull();
     return counter.count();
   }

@@ -31,6 +31,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  */
 public final class PipelineMetrics {
 
+  /**
+   * The counter of input records read after a record of a later time in their task, tagged by
+   * topic: {@code simulate}, {@code suite} and the demo read it to say whether a replay was read in
+   * time order.
+   */
+  public static final String RECORDS_BEHIND_STREAM_TIME = "crashwatch.records.behind.stream.time";
+
   /** The Streams config key under which the runner passes this object to the processors. */
   public static final String CONFIG_KEY = "crashwatch.pipeline.metrics";
 
@@ -88,7 +95,7 @@ public final class PipelineMetrics {
                         .description("Records read from each input topic, usable or not")
                         .tag("topic", t)
                         .register(registry),
-                    Counter.builder("crashwatch.records.behind.stream.time")
+                    Counter.builder(RECORDS_BEHIND_STREAM_TIME)
                         .description(
                             "Input records read after a record of a later time in their task")
                         .tag("topic", t)
