@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -263,14 +264,13 @@ public final class FleetSimulator {
     if (feedback != null) {
       awaitPipeline(end);
     }
-    scenario.fleet().ringNames().forEach(r -> crashedByRing.putIfAbsent(r, 0L));
     return new SimulationResult(
         events,
         crashes,
         crashReports,
         duplicates,
         malformed,
-        Map.copyOf(crashedByRing),
+        crashedPerRing(),
         crashedAtAll.cardinality(),
         Map.copyOf(firstFaultyCrash),
         List.copyOf(moments),
@@ -352,9 +352,19 @@ public final class FleetSimulator {
   }
 
   private SignalMoment moment(String target, String action, long time, boolean byController) {
+    return new SignalMoment(
+        target, action, Instant.ofEpochMilli(time), crashedPerRing(), byController);
+  }
+
+  /**
+   * Devices crashed by faulty rollouts so far, per ring in the fleet's ring order (not {@code
+   * Map.copyOf}, whose iteration order changes from one JVM to the next: reports of one seeded run
+   * would print their rings in a different order every time).
+   */
+  private Map<String, Long> crashedPerRing() {
     Map<String, Long> byRing = new LinkedHashMap<>();
     scenario.fleet().ringNames().forEach(r -> byRing.put(r, crashedByRing.getOrDefault(r, 0L)));
-    return new SignalMoment(target, action, Instant.ofEpochMilli(time), byRing, byController);
+    return Collections.unmodifiableMap(byRing);
   }
 
   /** Puts back the versions a rolled-back rollout replaced on this device. */

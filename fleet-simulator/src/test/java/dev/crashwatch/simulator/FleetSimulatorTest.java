@@ -161,6 +161,34 @@ class FleetSimulatorTest {
         .hasSizeGreaterThanOrEqualTo(perDevice.size());
   }
 
+  /**
+   * Reports list the crashed devices per ring in the fleet's ring order, the same in every JVM
+   * (with {@code Map.copyOf} the order of six rings changed from one run to the next).
+   */
+  @Test
+  void crashedDevicesPerRingComeInTheFleetsRingOrder() {
+    List<String> rings = List.of("canary", "early", "broad", "late", "last", "holdouts");
+    String json =
+        scenario(FAULTY_ROLLOUT, "[]", "{}")
+            .replace(
+                "[{\"name\": \"canary\", \"share\": 0.1}, {\"name\": \"broad\", \"share\": 0.9}]",
+                rings.stream()
+                    .map(r -> "{\"name\": \"" + r + "\", \"share\": 0.1}")
+                    .collect(Collectors.joining(", ", "[", "]"))
+                    .replace("\"holdouts\", \"share\": 0.1", "\"holdouts\", \"share\": 0.5"))
+            .replace(
+                "{\"ring\": \"broad\", \"at\": \"PT80M\"}",
+                "{\"ring\": \"late\", \"at\": \"PT30M\"}");
+    Scenario s = ScenarioLoader.parse(json, "test.json");
+    SimulationResult result =
+        new FleetSimulator(s, new RecordingSink(), Topics.defaults())
+            .run(Duration.ofHours(1), at -> {});
+    assertThat(result.crashedDevicesByRing().keySet()).containsExactlyElementsOf(rings);
+    assertThat(result.crashedDevicesByRing().get("canary")).isPositive();
+    assertThat(result.crashedDevicesByRing().get("late")).isPositive();
+    assertThat(result.crashedDevicesByRing().get("early")).isZero();
+  }
+
   @Test
   void baselineCrashesHitOnlyDevicesThatHaveBooted() {
     // boots spread over the first 30 minutes; 50 crashes per device-day hit some devices before
