@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -106,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
           pipeline.deadLetters());
       out.printf(
           "devices crashed by the faulty rollout, per ring: %s; by any cause: %,d%n",
-          new TreeMap<>(result.crashedDevicesByRing()), result.crashedDevices());
+          result.crashedDevicesByRing(), result.crashedDevices());
       out.println("rollback signals, in the order the processor raised them:");
       pipeline
           .signals()
