@@ -54,6 +54,10 @@ final class FullScaleCommand implements Callable<Integer> {
   private static final String COMMIT_INTERVAL = "kafka.commit.interval.ms";
   private static final String MAX_POLL_RECORDS = "kafka.main.consumer.max.poll.records";
 
+  private static final String BUFFERED_RECORDS = "kafka.buffered.records.per.partition";
+
+  private static final String FETCH_MAX_WAIT = "kafka.main.consumer.fetch.max.wait.ms";
+
   @Option(
       names = "--scenario",
       paramLabel = "FILE",
@@ -270,6 +274,11 @@ final class FullScaleCommand implements Callable<Integer> {
     // fleet is larger than one request anyway (WholeSteps), and a poll of all that the consumer
     // fetched would hold it as records on a heap the target caps at 1 GiB (not measured here).
     processor.put(MAX_POLL_RECORDS, "1000");
+    // Kafka's own buffer and fetch wait too: the lock-step ones keep a step's read in time order
+    // (LockStep.PROCESSOR_SETTINGS), which this run does not promise, and an unbounded buffer would
+    // hold whatever the simulator has sent ahead.
+    processor.put(BUFFERED_RECORDS, "1000");
+    processor.put(FETCH_MAX_WAIT, "500");
     processor.putAll(processorOverrides);
     if (!ceilingOnly) {
       out.printf("processor: %s%n", processor);

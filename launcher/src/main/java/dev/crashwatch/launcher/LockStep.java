@@ -38,12 +38,32 @@ final class LockStep implements PipelineFeedback, AutoCloseable {
    * timing. Together with steps sent whole ({@link WholeSteps}) and each prefix of a larger step
    * read before the next leaves ({@link #awaitRead}), a task reads a step in time order; {@code
    * crashwatch_records_behind_stream_time_total} counts any record that is not.
+   *
+   * <p>{@code main.consumer.fetch.max.wait.ms} 3 s, not Kafka's 0.5 s. Between two steps the
+   * processor's fetch waits at the broker, which answers it once the next step's request is
+   * appended whole; but a wait that runs out in the middle of that append answers with the
+   * partitions appended so far, and a task reads one topic's part of the step before another's
+   * (with the wait cut to 5 ms, {@code MetricsEndpointIT} read 23,026 records behind; at 0.5 s it
+   * read 951 behind in one CI run). The fetch waiting when a step arrives was sent as the processor
+   * read the step before, a few hundred milliseconds earlier, so a wait longer than that gap is
+   * answered by the step's append, never cut in it. It delays nothing while records flow (any
+   * record on any partition it reads answers it), only the processor's close, which waits for it
+   * (up to 3 s). {@code max.task.idle.ms} does not close this window: Kafka Streams keeps the
+   * idling deadline of a partition that stayed empty, so it waits at most once (100 ms: still 3,023
+   * and 17,032 records behind with the 5 ms wait).
+   *
+   * <p>{@code buffered.records.per.partition} unbounded: Kafka Streams pauses a partition that has
+   * more than that buffered (Kafka's 1,000) and the waiting fetch leaves it out, so the partition
+   * is fetched again only once that fetch is answered; with a long wait, a step held on a paused
+   * partition would sit out the wait. A lock-step run buffers at most one step.
    */
   static final Map<String, String> PROCESSOR_SETTINGS =
       Map.of(
           "kafka.max.task.idle.ms", "0",
           "kafka.commit.interval.ms", "20",
-          "kafka.main.consumer.max.poll.records", String.valueOf(Integer.MAX_VALUE));
+          "kafka.main.consumer.max.poll.records", String.valueOf(Integer.MAX_VALUE),
+          "kafka.main.consumer.fetch.max.wait.ms", "3000",
+          "kafka.buffered.records.per.partition", String.valueOf(Integer.MAX_VALUE));
 
   /**
    * {@code settings} with {@link #PROCESSOR_SETTINGS} over them, each said to come from {@code
