@@ -51,6 +51,12 @@ class FullScaleCommandIT {
                 + " simulated time \\(target <= 10 min: met\\)")
         .contains("other signals: none (target: none)")
         .containsPattern("wall time [\\d.]+ s for 4500 s of simulated time");
+    assertThat(pipeline)
+        .as(
+            "Kafka's poll size, buffer and fetch wait, not lock-step's: it sends ahead of the reader")
+        .contains("kafka.main.consumer.max.poll.records=1000")
+        .contains("kafka.buffered.records.per.partition=1000")
+        .contains("kafka.main.consumer.fetch.max.wait.ms=500");
     assertThat(figure(pipeline, "state stores on disk: peak ([\\d.]+) MiB"))
         .as("state stores on disk")
         .isPositive();
