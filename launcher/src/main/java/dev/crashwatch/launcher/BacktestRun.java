@@ -75,8 +75,8 @@ final class BacktestRun implements AutoCloseable {
    */
   BacktestRun(Settings config, Map<String, Object> kafka, Duration timeout)
       throws InterruptedException {
-    // Fed in lock-step (RangeReplay), with the settings of every lock-step run (LockStep).
-    this.settings = new ProcessorSettings(LockStep.withProcessorSettings(config, "backtest"));
+    // Fed in lock-step (RangeReplay) and read in time order, with the settings of such runs.
+    this.settings = new ProcessorSettings(LockStep.withProcessorSettings(config, "backtest", true));
     this.kafka = kafka;
     this.timeout = timeout;
     Topics topics = settings.topics();

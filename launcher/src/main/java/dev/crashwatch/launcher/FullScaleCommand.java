@@ -52,11 +52,6 @@ final class FullScaleCommand implements Callable<Integer> {
   static final long PROCESSOR_HEAP_TARGET = 1L << 30;
 
   private static final String COMMIT_INTERVAL = "kafka.commit.interval.ms";
-  private static final String MAX_POLL_RECORDS = "kafka.main.consumer.max.poll.records";
-
-  private static final String BUFFERED_RECORDS = "kafka.buffered.records.per.partition";
-
-  private static final String FETCH_MAX_WAIT = "kafka.main.consumer.fetch.max.wait.ms";
 
   @Option(
       names = "--scenario",
@@ -270,22 +265,19 @@ final class FullScaleCommand implements Callable<Integer> {
     // at 200,000 devices 1.08 times the events a second of 20 ms, the same signals.
     Map<String, String> processor = new LinkedHashMap<>();
     processor.put(COMMIT_INTERVAL, "100");
-    // Kafka Streams' own poll size, not the other lock-step runs' unbounded one: a step of this
-    // fleet is larger than one request anyway (WholeSteps), and a poll of all that the consumer
-    // fetched would hold it as records on a heap the target caps at 1 GiB (not measured here).
-    processor.put(MAX_POLL_RECORDS, "1000");
-    // Kafka's own buffer and fetch wait too: the lock-step ones keep a step's read in time order
-    // (LockStep.PROCESSOR_SETTINGS), which this run does not promise, and an unbounded buffer would
-    // hold whatever the simulator has sent ahead.
-    processor.put(BUFFERED_RECORDS, "1000");
-    processor.put(FETCH_MAX_WAIT, "500");
     processor.putAll(processorOverrides);
-    if (!ceilingOnly) {
-      out.printf("processor: %s%n", processor);
-    }
     // Not in time order: the simulator sends a step's next part while the processor reads this one.
-    return PipelineSession.onEmbeddedStack(
-        dataDir, partitions, vendors, processorJvm, broker, processor, false, out);
+    // So the processor keeps Kafka Streams' own poll size, buffer and fetch wait, not the unbounded
+    // ones that keep a step's read in time order (LockStep.TIME_ORDER_SETTINGS): a step of this
+    // fleet is larger than one request anyway (WholeSteps), and an unbounded buffer would hold on
+    // the heap (capped at 1 GiB by the target) whatever the simulator has sent ahead.
+    PipelineSession session =
+        PipelineSession.onEmbeddedStack(
+            dataDir, partitions, vendors, processorJvm, broker, processor, false, out);
+    if (!ceilingOnly) {
+      out.printf("processor: Kafka Streams over its own: %s%n", session.processorKafkaSettings());
+    }
+    return session;
   }
 
   private void printMachine(Scenario scenario, Scenario file, Instant started) {

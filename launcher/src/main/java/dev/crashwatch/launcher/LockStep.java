@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -21,13 +22,23 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 final class LockStep implements PipelineFeedback, AutoCloseable {
 
   /**
-   * The processor's settings in a lock-step run, over the operator's.
+   * The processor's settings in every lock-step run, over the operator's.
    *
    * <p>{@code max.task.idle.ms=0}: every step's records are on the broker before the processor
    * catches up, so a task need not wait for a partition that its last fetch found empty (waiting
    * would cost up to the idle time per step). {@code commit.interval.ms=20}: every hop (input,
    * version deltas, detector input) waits for a commit, so short commits make each step's wait
    * short.
+   */
+  static final Map<String, String> PROCESSOR_SETTINGS =
+      Map.of(
+          "kafka.max.task.idle.ms", "0",
+          "kafka.commit.interval.ms", "20");
+
+  /**
+   * The processor's settings, over {@link #PROCESSOR_SETTINGS}, in a lock-step run that reads each
+   * step in time order (every run that judges a scenario; not the full scale, which sends ahead of
+   * the processor and keeps Kafka's own, since an unbounded buffer would hold all it sent ahead).
    *
    * <p>{@code main.consumer.max.poll.records} unbounded: a poll hands Kafka Streams every record
    * the consumer has fetched. With Kafka's 1,000, a poll that stopped within a fetch response left
@@ -55,23 +66,30 @@ final class LockStep implements PipelineFeedback, AutoCloseable {
    * <p>{@code buffered.records.per.partition} unbounded: Kafka Streams pauses a partition that has
    * more than that buffered (Kafka's 1,000) and the waiting fetch leaves it out, so the partition
    * is fetched again only once that fetch is answered; with a long wait, a step held on a paused
-   * partition would sit out the wait. A lock-step run buffers at most one step.
+   * partition would sit out the wait. A run in time order buffers at most one step.
    */
-  static final Map<String, String> PROCESSOR_SETTINGS =
+  static final Map<String, String> TIME_ORDER_SETTINGS =
       Map.of(
-          "kafka.max.task.idle.ms", "0",
-          "kafka.commit.interval.ms", "20",
           "kafka.main.consumer.max.poll.records", String.valueOf(Integer.MAX_VALUE),
           "kafka.main.consumer.fetch.max.wait.ms", "3000",
           "kafka.buffered.records.per.partition", String.valueOf(Integer.MAX_VALUE));
 
+  /** The processor's settings in a lock-step run, with or without reading in time order. */
+  static Map<String, String> processorSettings(boolean inTimeOrder) {
+    Map<String, String> all = new TreeMap<>(PROCESSOR_SETTINGS);
+    if (inTimeOrder) {
+      all.putAll(TIME_ORDER_SETTINGS);
+    }
+    return all;
+  }
+
   /**
-   * {@code settings} with {@link #PROCESSOR_SETTINGS} over them, each said to come from {@code
+   * {@code settings} with {@link #processorSettings} over them, each said to come from {@code
    * source}.
    */
-  static Settings withProcessorSettings(Settings settings, String source) {
+  static Settings withProcessorSettings(Settings settings, String source, boolean inTimeOrder) {
     Settings lockStep = settings;
-    for (Map.Entry<String, String> e : PROCESSOR_SETTINGS.entrySet()) {
+    for (Map.Entry<String, String> e : processorSettings(inTimeOrder).entrySet()) {
       lockStep = lockStep.with(e.getKey(), e.getValue(), source);
     }
     return lockStep;

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -207,7 +208,7 @@ final class PipelineSession implements AutoCloseable {
     }
     Settings raw = access.processor().raw();
     // The simulator runs in lock-step with the processor (see replay and LockStep).
-    raw = LockStep.withProcessorSettings(raw, "pipeline");
+    raw = LockStep.withProcessorSettings(raw, "pipeline", inTimeOrder);
     for (Map.Entry<String, String> e : processorOverrides.entrySet()) {
       raw = raw.with(e.getKey(), e.getValue(), "--set");
     }
@@ -494,6 +495,17 @@ final class PipelineSession implements AutoCloseable {
     return counters.isEmpty()
         ? OptionalLong.empty()
         : OptionalLong.of(Math.round(counters.stream().mapToDouble(Counter::count).sum()));
+  }
+
+  /**
+   * The Kafka Streams settings the processor runs with over Kafka's own (its {@code kafka.*}
+   * settings without the prefix, secrets left out): what a run that measures speed prints beside
+   * its figures.
+   */
+  Map<String, Object> processorKafkaSettings() {
+    Map<String, Object> shown = new TreeMap<>(settings.raw().kafkaOverrides());
+    shown.keySet().removeIf(Settings::isSecret);
+    return shown;
   }
 
   /** The processor's own JVM, or empty when the processor runs in this one. */

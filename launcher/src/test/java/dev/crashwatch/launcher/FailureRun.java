@@ -96,7 +96,7 @@ final class FailureRun implements AutoCloseable {
       env.put(topic.getKey().envName(), topic.getValue());
     }
     // as PipelineSession runs it for lock-step; a killed member is noticed within seconds
-    LockStep.PROCESSOR_SETTINGS.forEach((key, value) -> env.put(Setting.envName(key), value));
+    LockStep.processorSettings(true).forEach((key, value) -> env.put(Setting.envName(key), value));
     env.put("CRASHWATCH_KAFKA_SESSION_TIMEOUT_MS", "6000");
     env.put("CRASHWATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
     topics = new ProcessorSettings(settings).topics();

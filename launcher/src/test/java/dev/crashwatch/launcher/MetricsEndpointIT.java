@@ -65,8 +65,8 @@ class MetricsEndpointIT {
     env.put("CRASHWATCH_TOPIC_SPIKE_ALERTS", "alerts-" + s);
     env.put("CRASHWATCH_TOPIC_DEAD_LETTERS", "dead-" + s);
     env.put("CRASHWATCH_TOPIC_VENDOR_HEALTH_PREFIX", "vendor-health-" + s + ".");
-    // As in PipelineSession: the settings of a lock-step replay.
-    LockStep.PROCESSOR_SETTINGS.forEach((key, value) -> env.put(Setting.envName(key), value));
+    // As in PipelineSession: the settings of a lock-step replay read in time order.
+    LockStep.processorSettings(true).forEach((key, value) -> env.put(Setting.envName(key), value));
     ProcessorSettings settings = ProcessorSettings.load(Optional.empty(), env);
     Topics topics = settings.topics();
     try (Admin admin =
