@@ -37,8 +37,8 @@ final class LockStep implements PipelineFeedback, AutoCloseable {
 
   /**
    * The processor's settings, over {@link #PROCESSOR_SETTINGS}, in a lock-step run that reads each
-   * step in time order (every run that judges a scenario; not the full scale, which sends ahead of
-   * the processor and keeps Kafka's own, since an unbounded buffer would hold all it sent ahead).
+   * step in time order: every lock-step run but the full scale, which measures speed, sends ahead
+   * of the processor and keeps Kafka's own (an unbounded buffer would hold all it sent ahead).
    *
    * <p>{@code main.consumer.max.poll.records} unbounded: a poll hands Kafka Streams every record
    * the consumer has fetched. With Kafka's 1,000, a poll that stopped within a fetch response left
