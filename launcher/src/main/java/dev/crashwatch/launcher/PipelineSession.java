@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -111,8 +110,9 @@ final class PipelineSession implements AutoCloseable {
    *
    * @param inTimeOrder whether the processor reads each step in time order: the simulator waits
    *     after each part of a step too large for one request until the processor has read it ({@link
-   *     LockStep#awaitRead}). A run that measures speed does without: the simulator then sends the
-   *     next part while the processor works on this one.
+   *     LockStep#awaitRead}), and the processor takes {@link LockStep#TIME_ORDER_SETTINGS}. A run
+   *     that measures speed does without both: the simulator then sends the next part while the
+   *     processor works on this one, and the processor keeps Kafka's own poll, buffer and wait.
    */
   static PipelineSession onEmbeddedStack(
       Path dataDir,
@@ -503,7 +503,7 @@ final class PipelineSession implements AutoCloseable {
    * its figures.
    */
   Map<String, Object> processorKafkaSettings() {
-    Map<String, Object> shown = new TreeMap<>(settings.raw().kafkaOverrides());
+    Map<String, Object> shown = settings.raw().kafkaOverrides(); // a fresh map, sorted
     shown.keySet().removeIf(Settings::isSecret);
     return shown;
   }
