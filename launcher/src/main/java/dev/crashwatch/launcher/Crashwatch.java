@@ -41,6 +41,12 @@ public final class Crashwatch {
             commandLine.getErr().println("crashwatch: " + e.getMessage());
             return 2;
           }
+          // Stopped (Ctrl-C, SIGTERM): the shutdown hooks close what the command is still using,
+          // and what then fails in it is no error of its own.
+          if (exiting()) {
+            commandLine.getErr().println("crashwatch: stopped");
+            return 130;
+          }
           // Refused by the cluster's ACLs or login: say so, without a stack trace to read.
           Throwable refused = refusal(e);
           if (refused != null) {
@@ -50,6 +56,18 @@ public final class Crashwatch {
           throw e;
         });
     System.exit(cli.execute(args));
+  }
+
+  /** Whether the JVM has begun to exit: Runtime's own answer, as it refuses a new hook then. */
+  private static boolean exiting() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException shutdownInProgress) {
+      return true;
+    }
   }
 
   private static Throwable refusal(Throwable e) {

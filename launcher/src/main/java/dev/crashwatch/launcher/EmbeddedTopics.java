@@ -9,7 +9,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
@@ -32,13 +38,12 @@ final class EmbeddedTopics {
   }
 
   /**
-   * Only the input topics of {@code topics}, as the topic plan has them but keeping at most {@code
-   * bytesPerPartition} a partition in segments of that size: for records nothing reads (the
+   * Only the input topics of {@code topics}, as the topic plan has them but bounded to {@code
+   * bytesPerPartition} a partition ({@link #boundInputs}): for records nothing reads (the
    * full-scale ceiling's), whose whole run would not fit on the disk.
    */
   static void createBoundedInputs(
       LocalStack stack, Topics topics, int inputPartitions, long bytesPerPartition) {
-    String bytes = String.valueOf(bytesPerPartition);
     List<TopicSpec> inputs =
         TopicPlan.defaults(topics)
             .withInputPartitions(inputPartitions)
@@ -46,20 +51,42 @@ final class EmbeddedTopics {
             .specs()
             .stream()
             .filter(spec -> topics.inputs().contains(spec.name()))
-            .map(
-                spec -> {
-                  Map<String, String> configs = new HashMap<>(spec.configs());
-                  configs.put(TopicConfig.SEGMENT_BYTES_CONFIG, bytes);
-                  configs.put(TopicConfig.RETENTION_BYTES_CONFIG, bytes);
-                  return new TopicSpec(
-                      spec.name(),
-                      spec.partitions(),
-                      spec.replicationFactor(),
-                      configs,
-                      spec.purpose());
-                })
             .toList();
     apply(stack.adminClientConfig(), inputs);
+    boundInputs(stack, topics, bytesPerPartition);
+  }
+
+  /**
+   * Keeps at most {@code bytesPerPartition} of each partition of the input topics of {@code topics}
+   * (already on the stack), in segments of a quarter of that, the oldest deleted first. For records
+   * nothing reads, or a run in lock-step, whose processor has read and committed each step before
+   * the next is sent: what is deleted then lies far behind anything it may read again after a
+   * restart (it resumes from its last commit, and rebuilds its state from the changelogs, not from
+   * the inputs).
+   */
+  static void boundInputs(LocalStack stack, Topics topics, long bytesPerPartition) {
+    Collection<AlterConfigOp> bounds =
+        List.of(
+            new AlterConfigOp(
+                new ConfigEntry(
+                    TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(bytesPerPartition / 4)),
+                AlterConfigOp.OpType.SET),
+            new AlterConfigOp(
+                new ConfigEntry(
+                    TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(bytesPerPartition)),
+                AlterConfigOp.OpType.SET));
+    Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+    for (String input : topics.inputs()) {
+      ops.put(new ConfigResource(ConfigResource.Type.TOPIC, input), bounds);
+    }
+    try (Admin admin = Admin.create(stack.adminClientConfig())) {
+      admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot bound the input topics " + topics.inputs(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while bounding the input topics", e);
+    }
   }
 
   /**

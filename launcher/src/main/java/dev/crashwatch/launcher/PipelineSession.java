@@ -21,7 +21,9 @@ import dev.crashwatch.simulator.scenario.Scenario;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +52,7 @@ final class PipelineSession implements AutoCloseable {
 
   /**
    * Bytes kept of each partition of the ceiling's topics. Nothing reads them, and all three hours
-   * of the July 19 fleet are about 60 GB of records, most of this machine's free disk.
+   * of the July 19 fleet are about 48 GB of records, most of this machine's free disk.
    */
   private static final long CEILING_PARTITION_BYTES = 256L << 20;
 
@@ -80,6 +82,7 @@ final class PipelineSession implements AutoCloseable {
   private final SignalCollector signals;
   private final DataDirLock dataDirLock;
   private final Path runStateDir;
+  private final Thread runStateCleanup; // the exit hook that deletes runStateDir, or null
   private final int inputPartitions;
   private final boolean inTimeOrder;
 
@@ -218,10 +221,16 @@ final class PipelineSession implements AutoCloseable {
           raw.with("application.id", EMBEDDED_APPLICATION_ID, "pipeline")
               .with("state.dir", stack.scratchDir("streams").toString(), "pipeline");
       runStateDir = null;
+      runStateCleanup = null;
     } else {
       // Your cluster: a run of its own (application id, local state, input offsets), so that it
       // neither reuses an earlier run's local state nor counts the telemetry already on the topics.
       runStateDir = IsolatedRun.stateDir();
+      // A run stopped by Ctrl-C or SIGTERM, or one that fails to start, never reaches close(): the
+      // hook stops its processor and deletes its state (each run's own, about 140 MB for the
+      // reference scenario) at exit instead.
+      runStateCleanup = new Thread(this::deleteRunStateAtExit, "crashwatch-run-state-cleanup");
+      Runtime.getRuntime().addShutdownHook(runStateCleanup);
       raw =
           raw.with("application.id", IsolatedRun.applicationId(raw), "simulate run")
               .with("state.dir", runStateDir.toString(), "simulate run");
@@ -377,6 +386,17 @@ final class PipelineSession implements AutoCloseable {
   }
 
   /**
+   * Keeps at most {@code bytesPerPartition} of each partition of this session's input topics on the
+   * embedded stack ({@link EmbeddedTopics#boundInputs}): for a replay too large for the disk.
+   */
+  void boundInputs(long bytesPerPartition) {
+    if (stack == null) {
+      throw new IllegalStateException("only the embedded stack's input topics are bounded here");
+    }
+    EmbeddedTopics.boundInputs(stack, topics, bytesPerPartition);
+  }
+
+  /**
    * The feed's ceiling: {@code scenario} generated, serialized and produced as fast as it goes (not
    * in lock-step, no controller) into input topics of a run of its own on this session's embedded
    * broker, with nothing reading them; the topics are deleted afterwards. The pipeline can go no
@@ -522,6 +542,23 @@ final class PipelineSession implements AutoCloseable {
         ClientSettings.kafka(access.reader()), readerSerdes, topics.deadLetters());
   }
 
+  /**
+   * At exit, for a run on your cluster that did not close: its processor stopped (Kafka Streams'
+   * close may be called from any thread; it releases the state directory's lock and RocksDB's
+   * files), then its state directory deleted.
+   */
+  private void deleteRunStateAtExit() {
+    StreamProcessor running = processor; // null until the constructor has built it
+    if (running != null) {
+      running.streams().close(Duration.ofSeconds(30));
+    }
+    try {
+      IsolatedRun.delete(runStateDir);
+    } catch (IOException | UncheckedIOException e) {
+      System.err.printf("could not delete the run's local state %s: %s%n", runStateDir, e);
+    }
+  }
+
   KafkaStreams streams() {
     if (processor == null) {
       throw new IllegalStateException("the processor runs in a JVM of its own");
@@ -552,6 +589,11 @@ final class PipelineSession implements AutoCloseable {
           }
           if (runStateDir != null) {
             IsolatedRun.delete(runStateDir);
+            try {
+              Runtime.getRuntime().removeShutdownHook(runStateCleanup);
+            } catch (IllegalStateException exiting) {
+              // the JVM is exiting: the hook runs, and finds the directory gone
+            }
           }
         }
       }

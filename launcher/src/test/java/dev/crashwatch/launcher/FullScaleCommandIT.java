@@ -50,6 +50,7 @@ class FullScaleCommandIT {
             "ROLLBACK acme.sensor-content@291: PT[\\dMS.]+ after its first faulty crash in"
                 + " simulated time \\(target <= 10 min: met\\)")
         .contains("other signals: none (target: none)")
+        .contains("inputs: at most 1,024 MiB kept a partition, the oldest deleted first")
         .containsPattern("wall time [\\d.]+ s for 4500 s of simulated time");
     String processor = group(pipeline, "processor: Kafka Streams over its own: (.*)");
     assertThat(processor).as("the processor's settings").contains("commit.interval.ms=100");

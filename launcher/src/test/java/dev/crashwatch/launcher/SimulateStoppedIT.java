@@ -1,0 +1,92 @@
+package dev.crashwatch.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crashwatch.config.Setting;
+import dev.crashwatch.localstack.LocalStack;
+import dev.crashwatch.schema.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code crashwatch simulate} on your cluster, stopped by SIGTERM (as Ctrl-C or {@code docker stop}
+ * stop it) while its processor runs: the run's own local state directory, which only a run that
+ * finishes used to delete, is gone once the command has exited.
+ */
+class SimulateStoppedIT {
+
+  private static final Pattern STATE_DIR = Pattern.compile("local state in (\\S+),");
+
+  private final LocalStack stack = LocalStack.shared();
+
+  @TempDir Path tmp;
+
+  @Test
+  void aStoppedRunLeavesNoLocalStateBehind() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    List<String> settings = new ArrayList<>();
+    for (Map.Entry<Setting, String> topic : Topics.ofRun(run).entrySet()) {
+      settings.add(topic.getKey().key() + "=" + topic.getValue());
+    }
+    Path config = tmp.resolve("cluster.properties");
+    Files.write(config, settings);
+    ByteArrayOutputStream topicsOut = new ByteArrayOutputStream();
+    int created =
+        new CommandLine(new TopicsCommand(new PrintStream(topicsOut, true, StandardCharsets.UTF_8)))
+            .execute(
+                "--config", config.toString(), "--bootstrap-servers", stack.bootstrapServers());
+    assertThat(created).as("crashwatch topics: %s", topicsOut).isZero();
+
+    // the JVM's temporary directory, where a run on your cluster keeps its local state
+    Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+    Path stateDir;
+    try (CrashwatchProcess simulate =
+        CrashwatchProcess.start(
+            "simulate-stopped",
+            Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + javaTmp),
+            List.of(
+                "simulate",
+                "--scenario",
+                Path.of("..", "scenarios", "channel-file-291.json").toAbsolutePath().toString(),
+                "--config",
+                config.toString(),
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--schema-registry-url",
+                stack.schemaRegistryUrl()))) {
+      await("the run's processor running")
+          .atMost(Duration.ofMinutes(2))
+          .failFast("simulate exited:\n" + simulate.tail(), () -> !simulate.isAlive())
+          .until(() -> simulate.output().contains("stream processor running"));
+      Matcher m = STATE_DIR.matcher(simulate.output());
+      assertThat(m.find()).as("the run names its local state:\n%s", simulate.tail()).isTrue();
+      stateDir = Path.of(m.group(1));
+      assertThat(stateDir).startsWith(javaTmp).isDirectory();
+      simulate.close(); // SIGTERM, as docker stop sends (Ctrl-C: SIGINT): stopped mid-replay
+      assertThat(simulate.output())
+          .as("a stop is not an error: no stack trace")
+          .doesNotContain("\tat ");
+    }
+
+    assertThat(stateDir).as("the stopped run's local state").doesNotExist();
+    try (Stream<Path> left = Files.list(javaTmp)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.startsWith("crashwatch-simulate-"));
+    }
+  }
+}
