@@ -55,9 +55,10 @@ final class FullScaleCommand implements Callable<Integer> {
 
   /**
    * Bytes kept of each partition of the pipeline's input topics. All three hours of the July 19
-   * fleet are about 48 GB of input records (120 bytes an event), which kept whole beside the
-   * changelogs and state stores would fill this machine's free disk. In lock-step the processor has
-   * read and committed each step (a few MB a partition) before the next is sent.
+   * fleet are about 52 GB of input records (about 130 bytes an event on the broker's disk), which
+   * kept whole beside the changelogs and state stores would fill this machine's free disk. In
+   * lock-step the processor has read and committed each step (a few MB a partition) before the next
+   * is sent.
    */
   static final long INPUT_PARTITION_BYTES = 1L << 30;
 

@@ -52,7 +52,7 @@ final class PipelineSession implements AutoCloseable {
 
   /**
    * Bytes kept of each partition of the ceiling's topics. Nothing reads them, and all three hours
-   * of the July 19 fleet are about 48 GB of records, most of this machine's free disk.
+   * of the July 19 fleet are about 52 GB of records, most of this machine's free disk.
    */
   private static final long CEILING_PARTITION_BYTES = 256L << 20;
 
