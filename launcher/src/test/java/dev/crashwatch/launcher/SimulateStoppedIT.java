@@ -8,6 +8,8 @@ import dev.crashwatch.localstack.LocalStack;
 import dev.crashwatch.schema.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code crashwatch simulate} on your cluster, stopped by SIGTERM (as Ctrl-C or {@code docker stop}
- * stop it) while its processor runs: the run's own local state directory, which only a run that
- * finishes used to delete, is gone once the command has exited.
+ * {@code crashwatch simulate} on your cluster, stopped by SIGTERM ({@code docker stop}; Ctrl-C
+ * sends SIGINT, which runs the same shutdown hooks) while its processor runs: the run's own local
+ * state directory, which only a run that finished used to delete, is gone once the command has
+ * exited, and what failed in the command because of the stop is not printed as an error.
  */
 class SimulateStoppedIT {
 
@@ -45,12 +48,15 @@ class SimulateStoppedIT {
     }
     Path config = tmp.resolve("cluster.properties");
     Files.write(config, settings);
+    // every topic under the run's own names, as ops create them on a cluster
     ByteArrayOutputStream topicsOut = new ByteArrayOutputStream();
+    StringWriter topicsErr = new StringWriter();
     int created =
         new CommandLine(new TopicsCommand(new PrintStream(topicsOut, true, StandardCharsets.UTF_8)))
+            .setErr(new PrintWriter(topicsErr, true))
             .execute(
                 "--config", config.toString(), "--bootstrap-servers", stack.bootstrapServers());
-    assertThat(created).as("crashwatch topics: %s", topicsOut).isZero();
+    assertThat(created).as("crashwatch topics: %s%s", topicsOut, topicsErr).isZero();
 
     // the JVM's temporary directory, where a run on your cluster keeps its local state
     Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
@@ -77,7 +83,7 @@ class SimulateStoppedIT {
       assertThat(m.find()).as("the run names its local state:\n%s", simulate.tail()).isTrue();
       stateDir = Path.of(m.group(1));
       assertThat(stateDir).startsWith(javaTmp).isDirectory();
-      simulate.close(); // SIGTERM, as docker stop sends (Ctrl-C: SIGINT): stopped mid-replay
+      simulate.close(); // SIGTERM: stopped mid-replay
       // Whatever failed in the command because the hooks closed its processor was handled as a
       // stop ("crashwatch: stopped"), not printed as an error from the command line's top.
       assertThat(simulate.output())
