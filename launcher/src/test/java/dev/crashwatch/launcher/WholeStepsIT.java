@@ -19,7 +19,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,20 +59,22 @@ class WholeStepsIT {
     Topics topics = topics("whole-steps-" + UUID.randomUUID());
     AtomicInteger prefixes = new AtomicInteger();
     try (TelemetryEmitter emitter =
-        WholeSteps.emitter(
-            stack.bootstrapServers(), serdes, topics, Map.of(), prefixes::incrementAndGet)) {
+            WholeSteps.emitter(
+                stack.bootstrapServers(), serdes, topics, Map.of(), prefixes::incrementAndGet);
+        ProducerRequests requests = new ProducerRequests(clientId(emitter))) {
       long time = Instant.parse("2024-07-19T04:00:00Z").toEpochMilli();
       // the first step also learns the topics' metadata and registers the schema
       step(emitter, topics, time);
-      double before = requests(emitter);
+      int before = requests.all().size();
 
       // two partitions above the old batch size, together above the flush size, each below it
       int large = step(emitter, topics, time + 60_000, 320 * 1024, 320 * 1024);
 
       assertThat(large).isGreaterThan((int) WholeSteps.FLUSH_BYTES);
-      assertThat(requests(emitter) - before)
-          .as("produce requests of the second step")
-          .isEqualTo(1.0);
+      List<String> second = stepRequests(requests, before);
+      assertThat(ProducerRequests.produce(second))
+          .as("produce requests of the second step, among its requests %s", second)
+          .isEqualTo(1);
       assertThat(prefixes)
           .as("no partition reached the flush size: the step left whole")
           .hasValue(0);
@@ -87,16 +88,17 @@ class WholeStepsIT {
     List<Long> unacknowledgedAtEachWait = new ArrayList<>();
     TelemetryEmitter[] self = new TelemetryEmitter[1];
     try (TelemetryEmitter emitter =
-        WholeSteps.emitter(
-            stack.bootstrapServers(),
-            serdes,
-            topics,
-            Map.of(),
-            () -> unacknowledgedAtEachWait.add(self[0].sent() - self[0].acknowledged()))) {
+            WholeSteps.emitter(
+                stack.bootstrapServers(),
+                serdes,
+                topics,
+                Map.of(),
+                () -> unacknowledgedAtEachWait.add(self[0].sent() - self[0].acknowledged()));
+        ProducerRequests requests = new ProducerRequests(clientId(emitter))) {
       self[0] = emitter;
       long time = Instant.parse("2024-07-19T04:00:00Z").toEpochMilli();
       step(emitter, topics, time);
-      double before = requests(emitter);
+      int before = requests.all().size();
       int prefixesBefore = unacknowledgedAtEachWait.size();
 
       step(emitter, topics, time + 60_000, (int) (2.5 * WholeSteps.FLUSH_BYTES));
@@ -105,7 +107,10 @@ class WholeStepsIT {
       // the step's flush
       assertThat(unacknowledgedAtEachWait.size() - prefixesBefore).isEqualTo(2);
       assertThat(unacknowledgedAtEachWait).as("records in flight at each wait").containsOnly(0L);
-      assertThat(requests(emitter) - before).isEqualTo(3.0);
+      List<String> second = stepRequests(requests, before);
+      assertThat(ProducerRequests.produce(second))
+          .as("produce requests of the second step, among its requests %s", second)
+          .isEqualTo(3);
     }
   }
 
@@ -172,15 +177,20 @@ class WholeStepsIT {
     }
   }
 
-  /** Requests the producer has sent so far (every kind; between two steps only produce ones). */
-  private static double requests(TelemetryEmitter emitter) {
-    for (Map.Entry<MetricName, ? extends Metric> m : emitter.metrics().entrySet()) {
-      if (m.getKey().group().equals("producer-metrics")
-          && m.getKey().name().equals("request-total")) {
-        return (double) m.getValue().metricValue();
+  /** The requests {@code requests} has read since the first {@code before} of them. */
+  private static List<String> stepRequests(ProducerRequests requests, int before) {
+    List<String> all = requests.all();
+    return all.subList(before, all.size());
+  }
+
+  /** The {@code client.id} of the emitter's producer (Kafka names it when none is given). */
+  private static String clientId(TelemetryEmitter emitter) {
+    for (MetricName name : emitter.metrics().keySet()) {
+      if (name.group().equals("producer-metrics") && name.tags().containsKey("client-id")) {
+        return name.tags().get("client-id");
       }
     }
-    throw new AssertionError("the producer has no request-total metric");
+    throw new AssertionError("the producer's metrics name no client-id");
   }
 
   private static Boot boot(String device, long time) {
