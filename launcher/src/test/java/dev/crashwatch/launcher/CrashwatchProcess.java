@@ -78,6 +78,11 @@ final class CrashwatchProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The file its console output goes to. */
+  Path log() {
+    return log;
+  }
+
   /** Everything it printed so far. */
   String output() throws IOException {
     return Files.readString(log);

@@ -78,9 +78,7 @@ class SimulateStoppedIT {
       await("the run's processor running")
           .atMost(Duration.ofMinutes(2))
           // the reason is built once, before the wait: it names the log rather than its empty tail
-          .failFast(
-              "simulate exited; its output: target/processes/simulate-stopped.log",
-              () -> !simulate.isAlive())
+          .failFast("simulate exited; its output: " + simulate.log(), () -> !simulate.isAlive())
           .until(() -> simulate.output().contains("stream processor running"));
       Matcher m = STATE_DIR.matcher(simulate.output());
       assertThat(m.find()).as("the run names its local state:\n%s", simulate.tail()).isTrue();

@@ -19,7 +19,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,10 +57,15 @@ class WholeStepsIT {
   void aStepOnEveryPartitionWithOneLargePartitionLeavesAsOneRequest() {
     Topics topics = topics("whole-steps-" + UUID.randomUUID());
     AtomicInteger prefixes = new AtomicInteger();
+    String client = "whole-steps-" + UUID.randomUUID();
     try (TelemetryEmitter emitter =
             WholeSteps.emitter(
-                stack.bootstrapServers(), serdes, topics, Map.of(), prefixes::incrementAndGet);
-        ProducerRequests requests = new ProducerRequests(clientId(emitter))) {
+                stack.bootstrapServers(),
+                serdes,
+                topics,
+                Map.of(ProducerConfig.CLIENT_ID_CONFIG, client),
+                prefixes::incrementAndGet);
+        ProducerRequests requests = new ProducerRequests(client)) {
       long time = Instant.parse("2024-07-19T04:00:00Z").toEpochMilli();
       // the first step also learns the topics' metadata and registers the schema
       step(emitter, topics, time);
@@ -87,14 +91,15 @@ class WholeStepsIT {
     Topics topics = topics("whole-steps-" + UUID.randomUUID());
     List<Long> unacknowledgedAtEachWait = new ArrayList<>();
     TelemetryEmitter[] self = new TelemetryEmitter[1];
+    String client = "whole-steps-" + UUID.randomUUID();
     try (TelemetryEmitter emitter =
             WholeSteps.emitter(
                 stack.bootstrapServers(),
                 serdes,
                 topics,
-                Map.of(),
+                Map.of(ProducerConfig.CLIENT_ID_CONFIG, client),
                 () -> unacknowledgedAtEachWait.add(self[0].sent() - self[0].acknowledged()));
-        ProducerRequests requests = new ProducerRequests(clientId(emitter))) {
+        ProducerRequests requests = new ProducerRequests(client)) {
       self[0] = emitter;
       long time = Instant.parse("2024-07-19T04:00:00Z").toEpochMilli();
       step(emitter, topics, time);
@@ -181,16 +186,6 @@ class WholeStepsIT {
   private static List<String> stepRequests(ProducerRequests requests, int before) {
     List<String> all = requests.all();
     return all.subList(before, all.size());
-  }
-
-  /** The {@code client.id} of the emitter's producer (Kafka names it when none is given). */
-  private static String clientId(TelemetryEmitter emitter) {
-    for (MetricName name : emitter.metrics().keySet()) {
-      if (name.group().equals("producer-metrics") && name.tags().containsKey("client-id")) {
-        return name.tags().get("client-id");
-      }
-    }
-    throw new AssertionError("the producer's metrics name no client-id");
   }
 
   private static Boot boot(String device, long time) {
