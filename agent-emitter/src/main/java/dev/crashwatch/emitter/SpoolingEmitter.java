@@ -78,6 +78,10 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
   /** How long the producer tries one send before the sender gives up on the batch and resends. */
   static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
 
+  private static final int LINGER_MS = 20;
+
+  private static final int REQUEST_TIMEOUT_MS = (int) DELIVERY_TIMEOUT.toMillis() - LINGER_MS;
+
   private final Spool spool;
   private final EventCodec codec;
   private final Topics topics;
@@ -124,8 +128,13 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     // Fail a send in seconds, not the default two minutes: the spool holds the event meanwhile.
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    // The whole delivery timeout less the linger (Kafka's largest allowed): an idle producer's
+    // network thread wakes once per request timeout whatever it has to do (NetworkClient.poll caps
+    // its wait there), and those wake-ups were most of an idle emitter's CPU at 5 s. A request to a
+    // broker that is gone fails as its connection closes, not by this timeout; one with no answer
+    // is given up with its batch at the delivery timeout, and the spool sends it again.
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
     // One device's trickle: a batch of the spool is at most BATCH events of a few hundred bytes,
