@@ -34,10 +34,13 @@ import org.apache.kafka.streams.KafkaStreams;
  * committed offsets reach the end of every input partition (lag 0). Each round also runs the peer
  * between the two, {@link StreamsAlone}: Kafka Streams with the processor's configuration that only
  * decodes the same records, so that the gap from the processor to the ceiling splits into what the
- * framework costs and what the pipeline's own work costs. A processor run of its own after the
- * measured ones, not counted, is recorded with JFR ({@link Hotspots}): measured here, a run under
- * the recording took about twice the CPU per event of the JVM as one without, so the profile's run
- * was no measure of throughput.
+ * framework costs and what the pipeline's own work costs; and the same with the least per-device
+ * work ({@link StreamsAlone.Work#DEVICE_STORE}: a read of the device's entry in a logged RocksDB
+ * store per event, a write when its last-seen bucket moves), which bounds what any design that
+ * keeps its per-device state in a Kafka Streams store could reach. A processor run of its own after
+ * the measured ones, not counted, is recorded with JFR ({@link Hotspots}): measured here, a run
+ * under the recording took about twice the CPU per event of the JVM as one without, so the
+ * profile's run was no measure of throughput.
  */
 final class ProcessorThroughput {
 
@@ -59,7 +62,9 @@ final class ProcessorThroughput {
       double processorMedian,
       double ratio,
       double aloneMedian,
-      double aloneRatio) {}
+      double aloneRatio,
+      double storeMedian,
+      double storeRatio) {}
 
   private final PrintStream out;
   private final Path dir;
@@ -103,6 +108,13 @@ final class ProcessorThroughput {
 
   Result run(Scenario scenario, int partitions, int runs, boolean profile) throws Exception {
     out.println(Machine.describe());
+    Peer alone =
+        new Peer("Kafka Streams alone", "bench-streams-alone", StreamsAlone.Work.DECODE_ONLY);
+    Peer store =
+        new Peer(
+            "Kafka Streams with a device store",
+            "bench-device-store",
+            StreamsAlone.Work.DEVICE_STORE);
     try (BenchStack stack = BenchStack.start(dir, partitions)) {
       // a setting the processor refuses (one that would turn off exactly-once, a bad value) stops
       // the run here, naming it, not after the minutes of the rounds before its first use
@@ -120,15 +132,14 @@ final class ProcessorThroughput {
         out.printf("  warm-up: ceiling %,.0f records/s (not counted)%n", ceiling);
         double rate = runProcessor(stack, records, "bench-warm-up", overrides, false);
         out.printf("  warm-up: processor %,.0f events/s (not counted)%n", rate);
-        double alone = runAlone(stack, records, "bench-streams-alone-warm-up");
-        out.printf("  warm-up: Kafka Streams alone %,.0f events/s (not counted)%n", alone);
+        for (Peer peer : List.of(alone, store)) {
+          double peerRate = runAlone(stack, records, peer.applicationId("warm-up"), peer.work());
+          out.printf("  warm-up: %s %,.0f events/s (not counted)%n", peer.name(), peerRate);
+        }
       }
       List<Double> ceilings = new ArrayList<>();
       List<Double> processors = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
-      List<Double> alones = new ArrayList<>();
-      List<Double> aloneRatios = new ArrayList<>();
-      List<Double> ofAlone = new ArrayList<>();
       List<List<Double>> variantRates = new ArrayList<>();
       List<List<Double>> variantRatios = new ArrayList<>();
       variants.forEach(
@@ -149,13 +160,13 @@ final class ProcessorThroughput {
         ratios.add(processor / ceiling);
         out.printf(
             "  run %d: processor %,.0f events/s, ratio %.3f%n", i, processor, processor / ceiling);
-        double alone = runAlone(stack, records, "bench-streams-alone-" + i);
-        alones.add(alone);
-        aloneRatios.add(alone / ceiling);
-        ofAlone.add(processor / alone);
-        out.printf(
-            "  run %d: Kafka Streams alone %,.0f events/s, ratio %.3f; the processor %.3f of it%n",
-            i, alone, alone / ceiling, processor / alone);
+        for (Peer peer : List.of(alone, store)) {
+          double rate = runAlone(stack, records, peer.applicationId(i), peer.work());
+          peer.add(rate, ceiling, processor);
+          out.printf(
+              "  run %d: %s %,.0f events/s, ratio %.3f; the processor %.3f of it%n",
+              i, peer.name(), rate, rate / ceiling, processor / rate);
+        }
         for (int v = 0; v < variants.size(); v++) {
           double rate =
               runProcessor(
@@ -183,20 +194,69 @@ final class ProcessorThroughput {
               + " the %d runs' ratios (each against its own run's ceiling) %.3f (target >= %.2f:"
               + " %s)%n",
           p, c, runs, ratio, TARGET_RATIO, Figures.atLeast(ratio, TARGET_RATIO));
-      double alone = Figures.median(alones);
-      double aloneRatio = Figures.median(aloneRatios);
       out.printf(
           "  Kafka Streams alone (the processor's configuration, decoding only): median %,.0f"
               + " events/s, median ratio to the ceiling %.3f; the processor, median %.3f of"
               + " Kafka Streams alone%n",
-          alone, aloneRatio, Figures.median(ofAlone));
+          alone.rate(), alone.ratio(), alone.processorOf());
+      out.printf(
+          "  Kafka Streams with a device store (decoding, a read of the device's entry in a logged"
+              + " RocksDB store per event, a write when its last-seen bucket moves): median %,.0f"
+              + " events/s, median ratio to the ceiling %.3f (the processor's target of %.2f %s);"
+              + " the processor, median %.3f of it%n",
+          store.rate(),
+          store.ratio(),
+          TARGET_RATIO,
+          store.ratio() >= TARGET_RATIO
+              ? "is within this design's reach"
+              : "is beyond a processor that reads each event's device state from RocksDB, here",
+          store.processorOf());
       for (int v = 0; v < variants.size(); v++) {
         double rate = Figures.median(variantRates.get(v));
         out.printf(
             "  with %s: median %,.0f events/s, ratio %.3f (%.2fx the plain run)%n",
             variants.get(v), rate, Figures.median(variantRatios.get(v)), rate / p);
       }
-      return new Result(c, p, ratio, alone, aloneRatio);
+      return new Result(c, p, ratio, alone.rate(), alone.ratio(), store.rate(), store.ratio());
+    }
+  }
+
+  /**
+   * One of the {@link StreamsAlone} peers over the rounds: its events/s, its ratio to each round's
+   * ceiling, and the processor's ratio to it in the same round.
+   */
+  private record Peer(
+      String name,
+      String applicationPrefix,
+      StreamsAlone.Work work,
+      List<Double> rates,
+      List<Double> ratios,
+      List<Double> processorOfs) {
+
+    Peer(String name, String applicationPrefix, StreamsAlone.Work work) {
+      this(name, applicationPrefix, work, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    }
+
+    String applicationId(Object run) {
+      return applicationPrefix + "-" + run;
+    }
+
+    void add(double rate, double ceiling, double processor) {
+      rates.add(rate);
+      ratios.add(rate / ceiling);
+      processorOfs.add(processor / rate);
+    }
+
+    double rate() {
+      return Figures.median(rates);
+    }
+
+    double ratio() {
+      return Figures.median(ratios);
+    }
+
+    double processorOf() {
+      return Figures.median(processorOfs);
     }
   }
 
@@ -303,15 +363,18 @@ final class ProcessorThroughput {
   }
 
   /**
-   * One run of {@link StreamsAlone} from offset zero under a fresh application id until lag 0;
-   * returns its events/s and prints its stream threads' CPU per event.
+   * One run of {@link StreamsAlone} doing {@code work} from offset zero under a fresh application
+   * id until lag 0; returns its events/s and prints its stream threads' CPU per event and what it
+   * wrote to its internal topics.
    */
-  private double runAlone(BenchStack stack, long records, String applicationId) throws Exception {
+  private double runAlone(
+      BenchStack stack, long records, String applicationId, StreamsAlone.Work work)
+      throws Exception {
     ProcessorSettings settings = stack.processorSettings(applicationId, overrides);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long start = System.nanoTime();
     double seconds;
-    try (KafkaStreams alone = StreamsAlone.create(stack, settings);
+    try (KafkaStreams alone = StreamsAlone.create(stack, settings, work);
         Admin admin = Admin.create(stack.stack.adminClientConfig())) {
       alone.start();
       awaitCaughtUp(
@@ -339,9 +402,16 @@ final class ProcessorThroughput {
           cpuNanos(
               threads,
               name -> name.startsWith(applicationId + "-") && name.contains(STREAM_THREAD));
+      Map<String, Long> internal = internalRecordsWritten(admin, applicationId);
       out.printf(
-          "    %s: %.1f s; CPU per event: %.1f µs in its stream threads%n",
-          applicationId, seconds, streamCpuNanos / 1e3 / records);
+          "    %s: %.1f s; CPU per event: %.1f µs in its stream threads%s%n",
+          applicationId,
+          seconds,
+          streamCpuNanos / 1e3 / records,
+          internal.isEmpty()
+              ? ""
+              : "; records written per event to its internal topics: "
+                  + perEvent(internal, records, applicationId));
     }
     return records / seconds;
   }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -19,70 +20,117 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The peer between the ceiling and the processor: Kafka Streams itself, with the processor's own
+ * The peers between the ceiling and the processor: Kafka Streams itself, with the processor's own
  * configuration ({@link StreamProcessor#streamsConfig}: exactly-once, its stream threads, commit
- * interval and task idling) and its timestamp extractor, reading the same three input topics as one
- * sub-topology (so one task per partition number holds a boots, a crashes and a heartbeats
- * partition, as the processor's tasks do) and decoding every record with the project's
- * deserializer, and nothing else: no state, no repartition, no output. Its figure is the framework
- * before any of the pipeline's work, so its ratio to the ceiling bounds what any exactly-once Kafka
+ * interval, task idling and RocksDB settings) and its timestamp extractor, reading the same three
+ * input topics as one sub-topology (so one task per partition number holds a boots, a crashes and a
+ * heartbeats partition, as the processor's tasks do) and decoding every record with the project's
+ * deserializer. What each does beyond decoding is its {@link Work}. Their figures are the framework
+ * before the pipeline's own work, so their ratios to the ceiling bound what an exactly-once Kafka
  * Streams processor of these topics could reach on the same machine.
  */
 final class StreamsAlone {
 
+  /** What a peer does with each decoded record. */
+  enum Work {
+    /** Nothing: no state, no repartition, no output. */
+    DECODE_ONLY,
+    /**
+     * The least any per-device design of this pipeline does: read the device's entry of a logged
+     * RocksDB key-value store (its last-seen bucket, a long under the record's key, the device id)
+     * for every event, and write it back when the event moves it to a later bucket of {@code
+     * device.last.seen.bucket}, as the processor's device state does. No record cache, as the
+     * processor's device store has none: at 8.5 million devices no cache holds a round-robin
+     * fleet's states, so each read goes to RocksDB and each write to RocksDB and its changelog.
+     */
+    DEVICE_STORE
+  }
+
+  static final String STORE = "device-last-seen";
+
   private StreamsAlone() {}
 
   /** An application over {@code stack}'s inputs with {@code settings}' configuration. */
-  static KafkaStreams create(BenchStack stack, ProcessorSettings settings) {
+  static KafkaStreams create(BenchStack stack, ProcessorSettings settings, Work work) {
     return new KafkaStreams(
-        topology(stack.topics, stack.serdes, settings), StreamProcessor.streamsConfig(settings));
+        topology(stack.topics, stack.serdes, settings, work),
+        StreamProcessor.streamsConfig(settings));
   }
 
-  private static Topology topology(Topics topics, EventSerdes serdes, ProcessorSettings settings) {
+  private static Topology topology(
+      Topics topics, EventSerdes serdes, ProcessorSettings settings, Work work) {
     StreamsBuilder builder = new StreamsBuilder();
+    if (work == Work.DEVICE_STORE) {
+      builder.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(STORE), Serdes.Bytes(), Serdes.Long())
+              .withCachingDisabled());
+    }
     TelemetryTimestampExtractor timestamps =
         new TelemetryTimestampExtractor(
             settings.maxClockSkew(), settings.maxTimeJump(), Clock.systemUTC());
-    decoded(builder, "boots", topics.boots(), timestamps, serdes, Boot.class)
-        .merge(decoded(builder, "crashes", topics.crashes(), timestamps, serdes, Crash.class))
-        .merge(
-            decoded(
-                builder,
-                "heartbeats",
-                topics.heartbeats(),
-                timestamps,
-                serdes,
-                SensorHeartbeat.class));
+    long bucketMs = settings.lastSeenBucket().toMillis();
+    Source source = new Source(builder, timestamps, serdes, work, bucketMs);
+    source
+        .decoded("boots", topics.boots(), Boot.class)
+        .merge(source.decoded("crashes", topics.crashes(), Crash.class))
+        .merge(source.decoded("heartbeats", topics.heartbeats(), SensorHeartbeat.class));
     return builder.build();
   }
 
-  private static KStream<byte[], Void> decoded(
+  /** One input topic's source and its processor. */
+  private record Source(
       StreamsBuilder builder,
-      String name,
-      String topic,
       TelemetryTimestampExtractor timestamps,
       EventSerdes serdes,
-      Class<? extends SpecificRecord> type) {
-    return builder.stream(
-            topic,
-            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                .withTimestampExtractor(timestamps)
-                .withName("alone-" + name + "-source"))
-        // one deserializer per task, as the processor's decoder has: its buffers are not shared
-        .process(() -> new DecodeOnly(serdes.value(type).deserializer(), topic), Named.as(name));
+      Work work,
+      long bucketMs) {
+
+    KStream<byte[], Void> decoded(String name, String topic, Class<? extends SpecificRecord> type) {
+      String[] stores = work == Work.DEVICE_STORE ? new String[] {STORE} : new String[0];
+      return builder.stream(
+              topic,
+              Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                  .withTimestampExtractor(timestamps)
+                  .withName("alone-" + name + "-source"))
+          // one deserializer per task, as the processor's decoder has: its buffers are not shared
+          .process(
+              () -> new Decode(serdes.value(type).deserializer(), topic, work, bucketMs),
+              Named.as(name),
+              stores);
+    }
   }
 
-  /** Decodes each record and forwards nothing. */
-  private static final class DecodeOnly implements Processor<byte[], byte[], byte[], Void> {
+  /** Decodes each record, does its {@link Work}, and forwards nothing. */
+  private static final class Decode implements Processor<byte[], byte[], byte[], Void> {
     private final Deserializer<? extends SpecificRecord> deserializer;
     private final String topic;
+    private final Work work;
+    private final long bucketMs;
+    private KeyValueStore<Bytes, Long> lastSeen;
 
-    DecodeOnly(Deserializer<? extends SpecificRecord> deserializer, String topic) {
+    Decode(
+        Deserializer<? extends SpecificRecord> deserializer,
+        String topic,
+        Work work,
+        long bucketMs) {
       this.deserializer = deserializer;
       this.topic = topic;
+      this.work = work;
+      this.bucketMs = bucketMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Void> context) {
+      if (work == Work.DEVICE_STORE) {
+        lastSeen = context.getStateStore(STORE);
+      }
     }
 
     @Override
@@ -90,7 +138,17 @@ final class StreamsAlone {
       try {
         deserializer.deserialize(topic, record.value());
       } catch (RuntimeException malformed) {
-        // the scenario's malformed share: decoding them is the work, as in the ceiling
+        // the scenario's malformed share: decoding them is the work, as in the ceiling; the
+        // processor sends them to its dead letters and keeps no state of them
+        return;
+      }
+      if (lastSeen != null && record.key() != null) {
+        Bytes device = Bytes.wrap(record.key());
+        long bucket = Math.floorDiv(record.timestamp(), bucketMs) * bucketMs;
+        Long seen = lastSeen.get(device);
+        if (seen == null || bucket > seen) {
+          lastSeen.put(device, bucket);
+        }
       }
     }
   }

@@ -29,7 +29,7 @@ class BenchHarnessIT {
   private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
   @Test
-  void processorThroughputMeasuresTheProcessorKafkaStreamsAloneAndTheCeilingOnTheSameRecords()
+  void processorThroughputMeasuresTheProcessorBothPeersAndTheCeilingOnTheSameRecords()
       throws Exception {
     var scenario =
         ScenarioLoader.load(Path.of("../scenarios/channel-file-291.json")).withDevices(200);
@@ -45,6 +45,8 @@ class BenchHarnessIT {
     assertThat(r.ratio()).isEqualTo(r.processorMedian() / r.ceilingMedian());
     assertThat(r.aloneMedian()).isPositive();
     assertThat(r.aloneRatio()).isEqualTo(r.aloneMedian() / r.ceilingMedian());
+    assertThat(r.storeMedian()).isPositive();
+    assertThat(r.storeRatio()).isEqualTo(r.storeMedian() / r.ceilingMedian());
     assertThat(text)
         .contains("machine: ")
         .contains("warm-up: ceiling")
@@ -52,6 +54,11 @@ class BenchHarnessIT {
         .contains("warm-up: Kafka Streams alone")
         .contains("run 1: Kafka Streams alone")
         .contains("Kafka Streams alone (the processor's configuration, decoding only): median")
+        .contains("warm-up: Kafka Streams with a device store")
+        .contains("run 1: Kafka Streams with a device store")
+        // the peer's store is logged: its changelog's records per event are printed
+        .containsPattern("bench-device-store-1: .*device-last-seen-changelog \\d\\.\\d{3}")
+        .contains("Kafka Streams with a device store (decoding, a read of the device's entry")
         .contains("profiled run: processor")
         .contains("processor throughput: median")
         .contains("median of the 1 runs' ratios")
