@@ -57,10 +57,10 @@ final class AllBenchmarks implements Callable<Integer> {
     System.out.printf(
         "  processor throughput  %,.0f events/s, %.3f of the raw-consumer ceiling (target >= %.2f)%n",
         processor.processorMedian(), processor.ratio(), ProcessorThroughput.TARGET_RATIO);
-    System.out.printf(
-        "                        (Kafka Streams alone, decoding only: %.3f of the ceiling; with a"
-            + " device store: %.3f)%n",
-        processor.aloneRatio(), processor.storeRatio());
+    for (ProcessorThroughput.PeerFigure peer : processor.peers()) {
+      System.out.printf(
+          "                        (%s: %.3f of the ceiling)%n", peer.name(), peer.ratio());
+    }
     System.out.printf(
         "  serde                 serialize %.2fx, deserialize %.2fx plain Avro's time (target <= %.1f)%n",
         serde.serializeRatio(), serde.deserializeRatio(), SerdeComparison.TARGET_RATIO);

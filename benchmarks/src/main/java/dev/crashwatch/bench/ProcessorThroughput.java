@@ -34,13 +34,14 @@ import org.apache.kafka.streams.KafkaStreams;
  * committed offsets reach the end of every input partition (lag 0). Each round also runs the peer
  * between the two, {@link StreamsAlone}: Kafka Streams with the processor's configuration that only
  * decodes the same records, so that the gap from the processor to the ceiling splits into what the
- * framework costs and what the pipeline's own work costs; and the same with the least per-device
- * work ({@link StreamsAlone.Work#DEVICE_STORE}: a read of the device's entry in a logged RocksDB
- * store per event, a write when its last-seen bucket moves), which bounds what any design that
- * keeps its per-device state in a Kafka Streams store could reach. A processor run of its own after
- * the measured ones, not counted, is recorded with JFR ({@link Hotspots}): measured here, a run
- * under the recording took about twice the CPU per event of the JVM as one without, so the
- * profile's run was no measure of throughput.
+ * framework costs and what the pipeline's own work costs; then two more rungs between them: the
+ * least per-device work ({@link StreamsAlone.Work#DEVICE_STORE}: a read of the device's entry in a
+ * logged RocksDB store per event, a write when its last-seen bucket moves), and the same with the
+ * processor's device-state record as the entry ({@link StreamsAlone.Work#DEVICE_STATE}), so that
+ * the gap splits further into the store, the state's format, and the processor's logic. A processor
+ * run of its own after the measured ones, not counted, is recorded with JFR ({@link Hotspots}):
+ * measured here, a run under the recording took about twice the CPU per event of the JVM as one
+ * without, so the profile's run was no measure of throughput.
  */
 final class ProcessorThroughput {
 
@@ -58,13 +59,10 @@ final class ProcessorThroughput {
    * different rounds.
    */
   record Result(
-      double ceilingMedian,
-      double processorMedian,
-      double ratio,
-      double aloneMedian,
-      double aloneRatio,
-      double storeMedian,
-      double storeRatio) {}
+      double ceilingMedian, double processorMedian, double ratio, List<PeerFigure> peers) {}
+
+  /** A peer's median events/s and the median of its rounds' ratios to the ceiling. */
+  record PeerFigure(String name, double median, double ratio) {}
 
   private final PrintStream out;
   private final Path dir;
@@ -108,13 +106,26 @@ final class ProcessorThroughput {
 
   Result run(Scenario scenario, int partitions, int runs, boolean profile) throws Exception {
     out.println(Machine.describe());
-    Peer alone =
-        new Peer("Kafka Streams alone", "bench-streams-alone", StreamsAlone.Work.DECODE_ONLY);
-    Peer store =
-        new Peer(
-            "Kafka Streams with a device store",
-            "bench-device-store",
-            StreamsAlone.Work.DEVICE_STORE);
+    // a ladder from the framework to the processor: each peer does what the one before does and
+    // more
+    List<Peer> peers =
+        List.of(
+            new Peer(
+                "Kafka Streams alone",
+                "the processor's configuration, decoding only",
+                "bench-streams-alone",
+                StreamsAlone.Work.DECODE_ONLY),
+            new Peer(
+                "Kafka Streams with a device store",
+                "and a read of the device's entry, a long, in a logged RocksDB store per event, a"
+                    + " write when its last-seen bucket moves",
+                "bench-device-store",
+                StreamsAlone.Work.DEVICE_STORE),
+            new Peer(
+                "Kafka Streams with the device-state format",
+                "the same with the processor's device-state record as the entry",
+                "bench-device-format",
+                StreamsAlone.Work.DEVICE_STATE));
     try (BenchStack stack = BenchStack.start(dir, partitions)) {
       // a setting the processor refuses (one that would turn off exactly-once, a bad value) stops
       // the run here, naming it, not after the minutes of the rounds before its first use
@@ -132,7 +143,7 @@ final class ProcessorThroughput {
         out.printf("  warm-up: ceiling %,.0f records/s (not counted)%n", ceiling);
         double rate = runProcessor(stack, records, "bench-warm-up", overrides, false);
         out.printf("  warm-up: processor %,.0f events/s (not counted)%n", rate);
-        for (Peer peer : List.of(alone, store)) {
+        for (Peer peer : peers) {
           double peerRate = runAlone(stack, records, peer.applicationId("warm-up"), peer.work());
           out.printf("  warm-up: %s %,.0f events/s (not counted)%n", peer.name(), peerRate);
         }
@@ -160,7 +171,7 @@ final class ProcessorThroughput {
         ratios.add(processor / ceiling);
         out.printf(
             "  run %d: processor %,.0f events/s, ratio %.3f%n", i, processor, processor / ceiling);
-        for (Peer peer : List.of(alone, store)) {
+        for (Peer peer : peers) {
           double rate = runAlone(stack, records, peer.applicationId(i), peer.work());
           peer.add(rate, ceiling, processor);
           out.printf(
@@ -194,30 +205,31 @@ final class ProcessorThroughput {
               + " the %d runs' ratios (each against its own run's ceiling) %.3f (target >= %.2f:"
               + " %s)%n",
           p, c, runs, ratio, TARGET_RATIO, Figures.atLeast(ratio, TARGET_RATIO));
-      out.printf(
-          "  Kafka Streams alone (the processor's configuration, decoding only): median %,.0f"
-              + " events/s, median ratio to the ceiling %.3f; the processor, median %.3f of"
-              + " Kafka Streams alone%n",
-          alone.rate(), alone.ratio(), alone.processorOf());
-      out.printf(
-          "  Kafka Streams with a device store (decoding, a read of the device's entry in a logged"
-              + " RocksDB store per event, a write when its last-seen bucket moves): median %,.0f"
-              + " events/s, median ratio to the ceiling %.3f (the processor's target of %.2f %s);"
-              + " the processor, median %.3f of it%n",
-          store.rate(),
-          store.ratio(),
-          TARGET_RATIO,
-          store.ratio() >= TARGET_RATIO
-              ? "is within this design's reach"
-              : "is beyond a processor that reads each event's device state from RocksDB, here",
-          store.processorOf());
+      for (Peer peer : peers) {
+        out.printf(
+            "  %s (%s): median %,.0f events/s, median ratio to the ceiling %.3f (%s the"
+                + " processor's target of %.2f); the processor, median %.3f of it%n",
+            peer.name(),
+            peer.description(),
+            peer.rate(),
+            peer.ratio(),
+            peer.ratio() >= TARGET_RATIO ? "at or above" : "below",
+            TARGET_RATIO,
+            peer.processorOf());
+      }
       for (int v = 0; v < variants.size(); v++) {
         double rate = Figures.median(variantRates.get(v));
         out.printf(
             "  with %s: median %,.0f events/s, ratio %.3f (%.2fx the plain run)%n",
             variants.get(v), rate, Figures.median(variantRatios.get(v)), rate / p);
       }
-      return new Result(c, p, ratio, alone.rate(), alone.ratio(), store.rate(), store.ratio());
+      return new Result(
+          c,
+          p,
+          ratio,
+          peers.stream()
+              .map(peer -> new PeerFigure(peer.name(), peer.rate(), peer.ratio()))
+              .toList());
     }
   }
 
@@ -227,14 +239,22 @@ final class ProcessorThroughput {
    */
   private record Peer(
       String name,
+      String description,
       String applicationPrefix,
       StreamsAlone.Work work,
       List<Double> rates,
       List<Double> ratios,
       List<Double> processorOfs) {
 
-    Peer(String name, String applicationPrefix, StreamsAlone.Work work) {
-      this(name, applicationPrefix, work, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    Peer(String name, String description, String applicationPrefix, StreamsAlone.Work work) {
+      this(
+          name,
+          description,
+          applicationPrefix,
+          work,
+          new ArrayList<>(),
+          new ArrayList<>(),
+          new ArrayList<>());
     }
 
     String applicationId(Object run) {

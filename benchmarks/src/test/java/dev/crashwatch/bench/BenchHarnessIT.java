@@ -43,10 +43,18 @@ class BenchHarnessIT {
     assertThat(r.processorMedian()).isPositive();
     // one run: its ratio is that run's processor against that run's ceiling
     assertThat(r.ratio()).isEqualTo(r.processorMedian() / r.ceilingMedian());
-    assertThat(r.aloneMedian()).isPositive();
-    assertThat(r.aloneRatio()).isEqualTo(r.aloneMedian() / r.ceilingMedian());
-    assertThat(r.storeMedian()).isPositive();
-    assertThat(r.storeRatio()).isEqualTo(r.storeMedian() / r.ceilingMedian());
+    assertThat(r.peers())
+        .extracting(ProcessorThroughput.PeerFigure::name)
+        .containsExactly(
+            "Kafka Streams alone",
+            "Kafka Streams with a device store",
+            "Kafka Streams with the device-state format");
+    assertThat(r.peers())
+        .allSatisfy(
+            peer -> {
+              assertThat(peer.median()).isPositive();
+              assertThat(peer.ratio()).isEqualTo(peer.median() / r.ceilingMedian());
+            });
     assertThat(text)
         .contains("machine: ")
         .contains("warm-up: ceiling")
@@ -55,10 +63,11 @@ class BenchHarnessIT {
         .contains("run 1: Kafka Streams alone")
         .contains("Kafka Streams alone (the processor's configuration, decoding only): median")
         .contains("warm-up: Kafka Streams with a device store")
-        .contains("run 1: Kafka Streams with a device store")
-        // the peer's store is logged: its changelog's records per event are printed
+        .contains("run 1: Kafka Streams with the device-state format")
+        // the peers' stores are logged: their changelogs' records per event are printed
         .containsPattern("bench-device-store-1: .*device-last-seen-changelog \\d\\.\\d{3}")
-        .contains("Kafka Streams with a device store (decoding, a read of the device's entry")
+        .containsPattern("bench-device-format-1: .*device-state-format-changelog \\d\\.\\d{3}")
+        .contains("Kafka Streams with a device store (and a read of the device's entry")
         .contains("profiled run: processor")
         .contains("processor throughput: median")
         .contains("median of the 1 runs' ratios")
