@@ -106,8 +106,7 @@ final class ProcessorThroughput {
 
   Result run(Scenario scenario, int partitions, int runs, boolean profile) throws Exception {
     out.println(Machine.describe());
-    // a ladder from the framework to the processor: each peer does what the one before does and
-    // more
+    // rungs from the framework towards the processor, each adding work to the one before
     List<Peer> peers =
         List.of(
             new Peer(
@@ -117,8 +116,8 @@ final class ProcessorThroughput {
                 StreamsAlone.Work.DECODE_ONLY),
             new Peer(
                 "Kafka Streams with a device store",
-                "and a read of the device's entry, a long, in a logged RocksDB store per event, a"
-                    + " write when its last-seen bucket moves",
+                "decoding, a read of the device's entry, a long, in a logged RocksDB store per"
+                    + " event, a write when its last-seen bucket moves",
                 "bench-device-store",
                 StreamsAlone.Work.DEVICE_STORE),
             new Peer(

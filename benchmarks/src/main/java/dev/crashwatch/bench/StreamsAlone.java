@@ -168,38 +168,45 @@ final class StreamsAlone {
         // processor sends them to its dead letters and keeps no state of them
         return;
       }
-      if (lastSeen != null && record.key() != null) {
-        Bytes device = Bytes.wrap(record.key());
-        long bucket = Math.floorDiv(record.timestamp(), bucketMs) * bucketMs;
+      if (work == Work.DECODE_ONLY || event == null || record.key() == null) {
+        return;
+      }
+      Bytes device = Bytes.wrap(record.key());
+      long bucket = Math.floorDiv(record.timestamp(), bucketMs) * bucketMs;
+      if (work == Work.DEVICE_STORE) {
         Long seen = lastSeen.get(device);
         if (seen == null || bucket > seen) {
           lastSeen.put(device, bucket);
         }
+        return;
       }
-      if (states != null && record.key() != null && event != null) {
-        Bytes device = Bytes.wrap(record.key());
-        long bucket = Math.floorDiv(record.timestamp(), bucketMs) * bucketMs;
-        DeviceState state = states.get(device);
-        if (state == null) {
-          state = DeviceState.newBuilder().build();
-          if (event instanceof Boot boot) {
-            state.setTenantId(boot.getTenantId());
-            state.setRing(boot.getRing());
-            state.setVersions(boot.getComponents());
-          } else if (event instanceof SensorHeartbeat beat) {
-            state.setTenantId(beat.getTenantId());
-            state.setRing(beat.getRing());
-            state.setVersions(beat.getComponents());
-          } else if (event instanceof Crash crash) {
-            state.setTenantId(crash.getTenantId());
-            state.setVersions(crash.getComponents());
-          }
-        }
-        if (bucket > state.getLastSeenBucket()) {
-          state.setLastSeenBucket(bucket);
-          states.put(device, state);
-        }
+      DeviceState state = states.get(device);
+      if (state == null) {
+        state = newState(event);
       }
+      if (bucket > state.getLastSeenBucket()) {
+        state.setLastSeenBucket(bucket);
+        states.put(device, state);
+      }
+    }
+
+    /** A new device's state: its tenant, ring and versions as the event gives them. */
+    private static DeviceState newState(SpecificRecord event) {
+      DeviceState state = DeviceState.newBuilder().build();
+      if (event instanceof Boot boot) {
+        state.setTenantId(boot.getTenantId());
+        state.setRing(boot.getRing());
+        state.setVersions(boot.getComponents());
+      } else if (event instanceof SensorHeartbeat beat) {
+        state.setTenantId(beat.getTenantId());
+        state.setRing(beat.getRing());
+        state.setVersions(beat.getComponents());
+      } else if (event instanceof Crash crash) {
+        // a crash report's ring may be absent; the state keeps its default then
+        state.setTenantId(crash.getTenantId());
+        state.setVersions(crash.getComponents());
+      }
+      return state;
     }
   }
 }

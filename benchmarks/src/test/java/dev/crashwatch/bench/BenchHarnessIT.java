@@ -67,7 +67,7 @@ class BenchHarnessIT {
         // the peers' stores are logged: their changelogs' records per event are printed
         .containsPattern("bench-device-store-1: .*device-last-seen-changelog \\d\\.\\d{3}")
         .containsPattern("bench-device-format-1: .*device-state-format-changelog \\d\\.\\d{3}")
-        .contains("Kafka Streams with a device store (and a read of the device's entry")
+        .contains("Kafka Streams with a device store (decoding, a read of the device's entry")
         .contains("profiled run: processor")
         .contains("processor throughput: median")
         .contains("median of the 1 runs' ratios")
