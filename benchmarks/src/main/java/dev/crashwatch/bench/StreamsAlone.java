@@ -42,7 +42,7 @@ final class StreamsAlone {
   /** What a peer does with each decoded record. */
   enum Work {
     /** Nothing: no state, no repartition, no output. */
-    DECODE_ONLY,
+    DECODE_ONLY(null),
     /**
      * The least any per-device design of this pipeline does: read the device's entry of a logged
      * RocksDB key-value store (its last-seen bucket, a long under the record's key, the device id)
@@ -51,18 +51,27 @@ final class StreamsAlone {
      * processor's device store has none: at 8.5 million devices no cache holds a round-robin
      * fleet's states, so each read goes to RocksDB and each write to RocksDB and its changelog.
      */
-    DEVICE_STORE,
+    DEVICE_STORE("device-last-seen"),
     /**
      * As {@link #DEVICE_STORE}, with the processor's own device-state record ({@link DeviceState}
      * through its {@link InternalAvroSerde}) as the entry instead of a long: a new device's state
      * holds its tenant, ring and versions, and every event decodes the state and a moved bucket
      * encodes it. What the state's format costs over a long, without the processor's logic.
      */
-    DEVICE_STATE
-  }
+    DEVICE_STATE("device-state-format");
 
-  static final String STORE = "device-last-seen";
-  static final String STATE_STORE = "device-state-format";
+    /** The name of the store this work keeps, null when it keeps none. */
+    private final String store;
+
+    Work(String store) {
+      this.store = store;
+    }
+
+    /** The names of the stores its processors are connected to. */
+    String[] stores() {
+      return store == null ? new String[0] : new String[] {store};
+    }
+  }
 
   private StreamsAlone() {}
 
@@ -79,12 +88,12 @@ final class StreamsAlone {
     if (work == Work.DEVICE_STORE) {
       builder.addStateStore(
           Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(STORE), Serdes.Bytes(), Serdes.Long())
+                  Stores.persistentKeyValueStore(work.store), Serdes.Bytes(), Serdes.Long())
               .withCachingDisabled());
     } else if (work == Work.DEVICE_STATE) {
       builder.addStateStore(
           Stores.keyValueStoreBuilder(
-                  Stores.persistentKeyValueStore(STATE_STORE),
+                  Stores.persistentKeyValueStore(work.store),
                   Serdes.Bytes(),
                   new InternalAvroSerde<>(DeviceState.class))
               .withCachingDisabled());
@@ -110,12 +119,6 @@ final class StreamsAlone {
       long bucketMs) {
 
     KStream<byte[], Void> decoded(String name, String topic, Class<? extends SpecificRecord> type) {
-      String[] stores =
-          switch (work) {
-            case DECODE_ONLY -> new String[0];
-            case DEVICE_STORE -> new String[] {STORE};
-            case DEVICE_STATE -> new String[] {STATE_STORE};
-          };
       return builder.stream(
               topic,
               Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -125,7 +128,7 @@ final class StreamsAlone {
           .process(
               () -> new Decode(serdes.value(type).deserializer(), topic, work, bucketMs),
               Named.as(name),
-              stores);
+              work.stores());
     }
   }
 
@@ -152,9 +155,9 @@ final class StreamsAlone {
     @Override
     public void init(ProcessorContext<byte[], Void> context) {
       if (work == Work.DEVICE_STORE) {
-        lastSeen = context.getStateStore(STORE);
+        lastSeen = context.getStateStore(work.store);
       } else if (work == Work.DEVICE_STATE) {
-        states = context.getStateStore(STATE_STORE);
+        states = context.getStateStore(work.store);
       }
     }
 

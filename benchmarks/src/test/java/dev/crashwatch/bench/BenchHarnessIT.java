@@ -29,7 +29,7 @@ class BenchHarnessIT {
   private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
   @Test
-  void processorThroughputMeasuresTheProcessorBothPeersAndTheCeilingOnTheSameRecords()
+  void processorThroughputMeasuresTheProcessorItsPeersAndTheCeilingOnTheSameRecords()
       throws Exception {
     var scenario =
         ScenarioLoader.load(Path.of("../scenarios/channel-file-291.json")).withDevices(200);
