@@ -550,7 +550,7 @@ final class PipelineSession implements AutoCloseable {
   private void deleteRunStateAtExit() {
     StreamProcessor running = processor; // null until the constructor has built it
     if (running != null) {
-      running.streams().close(Duration.ofSeconds(30));
+      running.streams().close(StreamProcessor.CLOSE_TIMEOUT);
     }
     try {
       IsolatedRun.delete(runStateDir);

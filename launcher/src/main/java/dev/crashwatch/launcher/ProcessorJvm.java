@@ -3,7 +3,6 @@ package dev.crashwatch.launcher;
 import dev.crashwatch.config.Setting;
 import dev.crashwatch.localstack.OrphanGuard;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
@@ -39,7 +38,6 @@ final class ProcessorJvm implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
   private final Process process;
-  private final OutputStream lifeline;
   private final Path logFile;
   private final URI metrics;
   private final URI ready;
@@ -53,7 +51,6 @@ final class ProcessorJvm implements AutoCloseable {
 
   private ProcessorJvm(Process process, Path logFile, int port) {
     this.process = process;
-    this.lifeline = process.getOutputStream(); // kept open, never written: see OrphanGuard
     this.logFile = logFile;
     this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
     this.ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
@@ -215,16 +212,7 @@ final class ProcessorJvm implements AutoCloseable {
     }
     running = false;
     sampler.interrupt();
-    process.destroy();
-    if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-    try {
-      lifeline.close();
-    } catch (IOException ignored) {
-      // the child is gone, and so is the pipe
-    }
+    OrphanGuard.stop(process, STOP_TIMEOUT);
   }
 
   private static int freeLoopbackPort() {

@@ -3,9 +3,11 @@ package dev.crashwatch.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +87,14 @@ final class ComposeFile {
     ((Map<String, Object>) service(name).getOrDefault("environment", Map.of()))
         .forEach((k, v) -> env.put(k, String.valueOf(v)));
     return env;
+  }
+
+  /** {@code stop_grace_period} (Compose's duration syntax, such as 45s or 1m30s), else 10 s. */
+  Duration stopGracePeriod(String name) {
+    Object grace = service(name).get("stop_grace_period");
+    return grace == null
+        ? Duration.ofSeconds(10)
+        : Duration.parse("PT" + String.valueOf(grace).toUpperCase(Locale.ROOT));
   }
 
   /** {@code depends_on}: service → condition. */

@@ -1,5 +1,6 @@
 package dev.crashwatch.launcher;
 
+import dev.crashwatch.localstack.OrphanGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@code crashwatch} command in a JVM of its own, on this JVM's class path, with exactly the
  * {@code CRASHWATCH_*} environment it is given (none inherited), its output in a log file. It runs
- * under the local stack's {@code OrphanGuard}, so it dies with this JVM even on SIGKILL.
+ * under the local stack's {@link OrphanGuard}, so it dies with this JVM even on SIGKILL.
  */
 final class CrashwatchProcess implements AutoCloseable {
 
-  private static final String ORPHAN_GUARD = "dev.crashwatch.localstack.OrphanGuard";
+  private static final String ORPHAN_GUARD = OrphanGuard.class.getName();
 
   private final String name;
   private final Process process;
@@ -99,11 +100,12 @@ final class CrashwatchProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /**
+   * SIGTERM, as {@code docker stop} sends it: its shutdown hooks close Kafka clients cleanly and
+   * get 30 s for it, then SIGKILL.
+   */
   @Override
   public void close() throws Exception {
-    process.destroy(); // SIGTERM: its shutdown hooks close Kafka clients cleanly
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
-    }
+    OrphanGuard.stop(process, Duration.ofSeconds(30));
   }
 }

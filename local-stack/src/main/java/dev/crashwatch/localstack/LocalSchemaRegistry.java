@@ -363,11 +363,11 @@ public final class LocalSchemaRegistry implements AutoCloseable {
     }
     closed = true;
     try {
-      process.destroy();
-      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("Apicurio Registry pid {} ignored SIGTERM; killing it", process.pid());
-        process.destroyForcibly();
-        process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!OrphanGuard.stop(process, STOP_TIMEOUT)) {
+        log.warn(
+            "Apicurio Registry pid {} ignored SIGTERM for {}; killed it",
+            process.pid(),
+            STOP_TIMEOUT);
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

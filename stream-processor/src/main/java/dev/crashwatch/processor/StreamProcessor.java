@@ -49,6 +49,13 @@ public final class StreamProcessor implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   /**
+   * How long {@link #close} waits for the stream threads to commit and close their stores. A stop
+   * that kills the processor sooner loses nothing under exactly-once, but leaves local state
+   * without a checkpoint, which the next start wipes and restores from the changelogs.
+   */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
    * Kafka 4.3 deprecates the key only because 5.0 makes its value the default; until then it must
    * be set, or the global thread's processing exceptions skip the configured handler.
    */
@@ -253,7 +260,7 @@ public final class StreamProcessor implements AutoCloseable {
   @Override
   public void close() {
     registryOutage.stopWaiting();
-    streams.close(Duration.ofSeconds(30));
+    streams.close(CLOSE_TIMEOUT);
     vendorFeeds.close();
     streamsMetrics.close();
     admin.close(Duration.ofSeconds(5));
