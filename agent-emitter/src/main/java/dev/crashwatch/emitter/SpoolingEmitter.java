@@ -75,12 +75,16 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
    */
   static final long PRODUCER_BUFFER_BYTES = 4L << 20;
 
-  /** How long the producer tries one send before the sender gives up on the batch and resends. */
-  static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
+  /**
+   * How long the producer tries one send before the sender gives up on the batch and resends it
+   * from the spool: Kafka's own default. The producer retries within it, so a broker that comes
+   * back sooner gets the batch without the spool's help, and the request timeout it bounds is also
+   * how often an idle producer wakes (see the constructor): 30 times an hour at two minutes, where
+   * the 15 s this was before cost 240 wake-ups an hour, most of an idle emitter's CPU.
+   */
+  static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
 
   private static final int LINGER_MS = 20;
-
-  private static final int REQUEST_TIMEOUT_MS = (int) DELIVERY_TIMEOUT.toMillis() - LINGER_MS;
 
   private final Spool spool;
   private final EventCodec codec;
@@ -117,6 +121,22 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
       Topics topics,
       Map<String, Object> security)
       throws IOException {
+    this(spoolDir, spoolConfig, bootstrapServers, serdes, topics, security, DELIVERY_TIMEOUT);
+  }
+
+  /**
+   * @param deliveryTimeout how long the producer tries one send: {@link #DELIVERY_TIMEOUT}, or a
+   *     shorter one for a test whose outage must outlast it
+   */
+  SpoolingEmitter(
+      Path spoolDir,
+      SpoolConfig spoolConfig,
+      String bootstrapServers,
+      EventSerdes serdes,
+      Topics topics,
+      Map<String, Object> security,
+      Duration deliveryTimeout)
+      throws IOException {
     this.spool = Spool.open(spoolDir, spoolConfig);
     this.quarantineDir = spoolDir.resolve(QUARANTINE);
     this.codec = new EventCodec(SpoolSchemas.of(spoolDir));
@@ -126,14 +146,15 @@ public final class SpoolingEmitter implements EventSink, AutoCloseable {
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    // Fail a send in seconds, not the default two minutes: the spool holds the event meanwhile.
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
     // The whole delivery timeout less the linger (Kafka's largest allowed): an idle producer's
     // network thread wakes once per request timeout whatever it has to do (NetworkClient.poll caps
-    // its wait there), and those wake-ups were most of an idle emitter's CPU at 5 s. A request to a
-    // broker that is gone fails as its connection closes, not by this timeout; one with no answer
-    // is given up with its batch at the delivery timeout, and the spool sends it again.
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+    // its wait there), and those wake-ups were most of an idle emitter's CPU at 5 s and 15 s. A
+    // request to a broker that is gone fails as its connection closes, not by this timeout; one
+    // with no answer is given up with its batch at the delivery timeout, and the spool sends it
+    // again.
+    config.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis() - LINGER_MS);
     config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
