@@ -85,6 +85,9 @@ class SimulateStoppedIT {
       stateDir = Path.of(m.group(1));
       assertThat(stateDir).startsWith(javaTmp).isDirectory();
       simulate.close(); // SIGTERM: stopped mid-replay
+      // SIGTERM's own status (128 + 15): the shutdown hooks ran to their end. The orphan guard's
+      // halt, 10 s after the lifeline closes, would exit with 3 and cut the state's deletion short.
+      assertThat(simulate.awaitExit(Duration.ZERO)).as("exit status after SIGTERM").isEqualTo(143);
       // Whatever failed in the command because the hooks closed its processor was handled as a
       // stop ("crashwatch: stopped"), not printed as an error from the command line's top.
       assertThat(simulate.output())
